@@ -1,0 +1,127 @@
+// Package console is the adapter that needs no chat account: it reads
+// commands from a reader (a terminal or a pipe) and writes the bot's replies
+// to a writer. It is what `waardenbot` runs when no platform is configured.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/waardenbot/waardenbot/bot"
+)
+
+// Config says who the console user is and how it looks.
+type Config struct {
+	User    string // user name for requests; default "console"
+	Channel string // channel for requests; default "console"
+	Prompt  bool   // print a prompt before each line (for a terminal)
+	Lang    string // "nl" or "en", for the console's own few words
+}
+
+// Console is a read-answer loop over a reader and a writer.
+type Console struct {
+	bot *bot.Bot
+	in  io.Reader
+	cfg Config
+
+	mu  sync.Mutex // guards out: replies and scheduled posts interleave
+	out io.Writer
+}
+
+// New returns a console that answers lines from in with b, on out.
+func New(b *bot.Bot, in io.Reader, out io.Writer, cfg Config) *Console {
+	if cfg.User == "" {
+		cfg.User = "console"
+	}
+	if cfg.Channel == "" {
+		cfg.Channel = "console"
+	}
+	return &Console{bot: b, in: in, out: out, cfg: cfg}
+}
+
+// maxLine is the longest input line the console reads; longer lines are
+// cut there (and the bot then refuses them as too long).
+const maxLine = 1 << 20
+
+// Run answers lines until the input ends, the user types "stop" (or quit,
+// exit), or ctx is cancelled.
+func (c *Console) Run(ctx context.Context) error {
+	lines := make(chan string)
+	errc := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(c.in)
+		sc.Buffer(make([]byte, 64*1024), maxLine)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		errc <- sc.Err()
+		close(lines)
+	}()
+	c.greet()
+	for {
+		c.prompt()
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok := <-lines:
+			if !ok {
+				return <-errc
+			}
+			line = strings.TrimSpace(line)
+			switch strings.ToLower(strings.TrimLeft(line, "/")) {
+			case "":
+				continue
+			case "stop", "quit", "exit":
+				return nil
+			}
+			req := bot.Request{Platform: "console", Channel: c.cfg.Channel, User: c.cfg.User, UserName: c.cfg.User}
+			c.write(c.bot.HandleText(ctx, req, line))
+		}
+	}
+}
+
+func (c *Console) greet() {
+	if !c.cfg.Prompt {
+		return
+	}
+	greeting := "waardenbot — typ /help voor de commando's, stop om te stoppen."
+	if c.cfg.Lang == "en" {
+		greeting = "waardenbot — type /help for the commands, stop to quit."
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintln(c.out, greeting)
+}
+
+func (c *Console) prompt() {
+	if !c.cfg.Prompt {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprint(c.out, "> ")
+}
+
+// write prints a reply; a private reply is marked as such, as a chat
+// platform would show it only to the asker.
+func (c *Console) write(r bot.Reply) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r.Ephemeral {
+		label := "(alleen voor jou)"
+		if c.cfg.Lang == "en" {
+			label = "(only for you)"
+		}
+		fmt.Fprintln(c.out, label)
+	}
+	fmt.Fprintln(c.out, r.Text)
+	fmt.Fprintln(c.out)
+}

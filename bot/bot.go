@@ -1,0 +1,95 @@
+// Package bot is waardenbot's platform-neutral core: it turns a Request (a
+// command typed by someone in a channel) into a Reply (Markdown text that is
+// public or only for that person). Adapters for Slack, Mattermost and the
+// console translate their platform's events into Requests and Replies into
+// their own messages; bot imports none of them.
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/waardenbot/waardenbot/knowledge"
+)
+
+// Config is what the bot needs to know about its installation.
+type Config struct {
+	Lang     string         // "nl" (default) or "en"
+	Admins   []string       // user IDs or names allowed to close any poll and change schedules
+	Location *time.Location // time zone for dates users type; default Europe/Amsterdam
+}
+
+// Bot answers commands. It is safe for concurrent use.
+type Bot struct {
+	kb       *knowledge.Base
+	cfg      Config
+	msg      catalog
+	log      *slog.Logger
+	now      func() time.Time
+	commands map[string]command
+}
+
+// Option changes an optional part of a Bot.
+type Option func(*Bot)
+
+// WithClock sets the clock the bot reads, for tests.
+func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now } }
+
+// New returns a bot that answers from kb.
+func New(kb *knowledge.Base, cfg Config, log *slog.Logger, opts ...Option) *Bot {
+	if cfg.Location == nil {
+		cfg.Location = amsterdam()
+	}
+	b := &Bot{kb: kb, cfg: cfg, msg: catalogFor(cfg.Lang), log: log, now: time.Now}
+	for _, o := range opts {
+		o(b)
+	}
+	b.commands = b.commandTable()
+	return b
+}
+
+func amsterdam() *time.Location {
+	loc, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// Handle answers one request. It never returns an empty reply: unknown
+// commands get help, and bad input gets a sentence that says what is wrong.
+func (b *Bot) Handle(ctx context.Context, req Request) Reply {
+	req.Command = normalizeCommand(req.Command)
+	req.Args = CleanInput(req.Args)
+	cmd, ok := b.commands[req.Command]
+	if !ok {
+		return b.unknownCommand(req.Command)
+	}
+	if len(req.Args) > cmd.maxArgs {
+		return b.refuse("err.too_long", cmd.maxArgs)
+	}
+	return cmd.run(ctx, req)
+}
+
+// HandleText parses text as typed in a chat ("/waarde privacy", or
+// "waarde privacy" in a mention) and answers it.
+func (b *Bot) HandleText(ctx context.Context, req Request, text string) Reply {
+	req.Command, req.Args = ParseCommand(text)
+	if req.Command == "" {
+		return b.help()
+	}
+	return b.Handle(ctx, req)
+}
+
+// Commands returns the names of the commands the bot answers, in help order.
+func (b *Bot) Commands() []string {
+	var out []string
+	for _, c := range b.commandList() {
+		out = append(out, c.name)
+	}
+	return out
+}
+
+// Knowledge returns the knowledge base the bot answers from.
+func (b *Bot) Knowledge() *knowledge.Base { return b.kb }

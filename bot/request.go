@@ -1,0 +1,33 @@
+package bot
+
+// Request is a command someone typed, as an adapter received it.
+type Request struct {
+	Platform string // "console", "slack", "mattermost"
+	Team     string // workspace or team ID, if the platform has them
+	Channel  string // channel ID; polls and schedules belong to a channel
+	User     string // the platform's user ID
+	UserName string // a readable name, for messages
+	Admin    bool   // the platform says the user is a channel or team admin
+	Command  string // without the slash: "waarde"
+	Args     string // everything after the command word
+}
+
+// Status tells how a request went, for exit codes and for adapters that
+// show refusals differently.
+type Status int
+
+// Statuses of a reply.
+const (
+	Answered Status = iota // the request was answered
+	NotFound               // nothing matched the query; the reply suggests alternatives
+	Refused                // the input was refused; the reply says why
+)
+
+// Reply is the bot's answer: Markdown text (bold **x**, italics _x_, quotes
+// "> ", lists "- "), shown to the whole channel or, when Ephemeral, only to
+// the user who asked.
+type Reply struct {
+	Text      string
+	Ephemeral bool
+	Status    Status
+}

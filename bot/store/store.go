@@ -1,0 +1,56 @@
+// Package store keeps waardenbot's state in one bbolt file: polls, votes,
+// schedules and the installation's secret. It implements the storage
+// interfaces that package bot defines.
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// ErrInUse means another process has the data file open.
+var ErrInUse = errors.New("database in use by another waardenbot process")
+
+// openTimeout is how long Open waits for another process to let go of the
+// file before it gives up with ErrInUse.
+const openTimeout = time.Second
+
+// Store is the bbolt file. It is safe for concurrent use.
+type Store struct {
+	db *bolt.DB
+}
+
+// Open opens the data file at path, creating it (mode 0600) and its
+// directory (mode 0700) when needed. A file that another process holds
+// gives ErrInUse after a second instead of waiting forever.
+func Open(path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: openTimeout})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("open %s: %w", path, ErrInUse)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	// bbolt applies the mode only when it creates the file; an older file
+	// may be more open than it should be.
+	if err := os.Chmod(path, 0o600); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("make %s private: %w", path, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the file's path.
+func (s *Store) Path() string { return s.db.Path() }

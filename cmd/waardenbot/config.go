@@ -1,0 +1,215 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is the whole configuration: config.example.toml documents every
+// key. Every key can be overridden from the environment with
+// WAARDENBOT_<KEY> (top level) or WAARDENBOT_<SECTION>_<KEY>.
+type Config struct {
+	DataDir       string   `toml:"data_dir"`
+	Lang          string   `toml:"lang"`
+	Timezone      string   `toml:"timezone"`
+	KnowledgeFile string   `toml:"knowledge_file"`
+	Admins        []string `toml:"admins"`
+	LogLevel      string   `toml:"log_level"`
+
+	Console    ConsoleConfig    `toml:"console"`
+	Slack      SlackConfig      `toml:"slack"`
+	Mattermost MattermostConfig `toml:"mattermost"`
+}
+
+// ConsoleConfig is the [console] section.
+type ConsoleConfig struct {
+	Enabled bool   `toml:"enabled"`
+	User    string `toml:"user"`
+	Channel string `toml:"channel"`
+}
+
+// SlackConfig is the [slack] section.
+type SlackConfig struct {
+	Enabled       bool   `toml:"enabled"`
+	Mode          string `toml:"mode"`
+	BotToken      string `toml:"bot_token" secret:"true"`
+	AppToken      string `toml:"app_token" secret:"true"`
+	SigningSecret string `toml:"signing_secret" secret:"true"`
+	Listen        string `toml:"listen"`
+	APIURL        string `toml:"api_url"`
+}
+
+// MattermostConfig is the [mattermost] section.
+type MattermostConfig struct {
+	Enabled   bool     `toml:"enabled"`
+	URL       string   `toml:"url"`
+	BotToken  string   `toml:"bot_token" secret:"true"`
+	Teams     []string `toml:"teams"`
+	Listen    string   `toml:"listen"`
+	PublicURL string   `toml:"public_url"`
+}
+
+func defaultConfig() Config {
+	return Config{
+		DataDir:  "./data",
+		Lang:     "nl",
+		Timezone: "Europe/Amsterdam",
+		LogLevel: "info",
+		Console:  ConsoleConfig{User: "console", Channel: "console"},
+		Slack:    SlackConfig{Mode: "socket", Listen: "127.0.0.1:8080"},
+		Mattermost: MattermostConfig{
+			Listen: "127.0.0.1:8081",
+		},
+	}
+}
+
+// DBPath is the bbolt file inside the data directory.
+func (c *Config) DBPath() string { return filepath.Join(c.DataDir, "waardenbot.db") }
+
+// Location is the configured time zone, checked by Validate.
+func (c *Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// ConfigError is a problem with one configuration key.
+type ConfigError struct {
+	Key     string // "slack.mode", or the environment variable's name
+	Problem string
+}
+
+func (e *ConfigError) Error() string { return fmt.Sprintf("config: %s: %s", e.Key, e.Problem) }
+
+// loadConfig reads the file at path (if any), then the environment, then
+// checks the result. An empty path with no file is fine: the defaults run
+// the console.
+func loadConfig(path string, environ []string) (Config, error) {
+	cfg := defaultConfig()
+	if path != "" {
+		md, err := toml.DecodeFile(path, &cfg)
+		if err != nil {
+			var perr toml.ParseError
+			if errors.As(err, &perr) {
+				return cfg, fmt.Errorf("config %s: line %d: %s", path, perr.Position.Line, perr.Message)
+			}
+			return cfg, fmt.Errorf("config %s: %w", path, err)
+		}
+		if und := md.Undecoded(); len(und) > 0 {
+			return cfg, &ConfigError{Key: und[0].String(), Problem: fmt.Sprintf("unknown key in %s (see config.example.toml)", path)}
+		}
+	}
+	if err := applyEnv(&cfg, environ); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+// applyEnv overrides configuration keys from WAARDENBOT_* variables.
+func applyEnv(cfg *Config, environ []string) error {
+	env := map[string]string{}
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "WAARDENBOT_") {
+			env[k] = v
+		}
+	}
+	known := map[string]bool{}
+	err := walkFields(reflect.ValueOf(cfg).Elem(), "", func(key string, f reflect.Value) error {
+		name := "WAARDENBOT_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+		known[name] = true
+		v, ok := env[name]
+		if !ok {
+			return nil
+		}
+		if err := setField(f, v); err != nil {
+			return &ConfigError{Key: name, Problem: err.Error()}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for name := range env {
+		if !known[name] && name != "WAARDENBOT_CONFIG" {
+			return &ConfigError{Key: name, Problem: "unknown setting (see config.example.toml)"}
+		}
+	}
+	return nil
+}
+
+// walkFields calls fn for every configuration key with its dotted name.
+func walkFields(v reflect.Value, prefix string, fn func(key string, f reflect.Value) error) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		key := prefix + t.Field(i).Tag.Get("toml")
+		if f := v.Field(i); f.Kind() == reflect.Struct {
+			if err := walkFields(f, key+".", fn); err != nil {
+				return err
+			}
+		} else if err := fn(key, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func setField(f reflect.Value, s string) error {
+	switch f.Kind() {
+	case reflect.String:
+		f.SetString(s)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", s)
+		}
+		f.SetBool(b)
+	case reflect.Slice:
+		var items []string
+		for _, it := range strings.Split(s, ",") {
+			if it = strings.TrimSpace(it); it != "" {
+				items = append(items, it)
+			}
+		}
+		f.Set(reflect.ValueOf(items))
+	default:
+		return fmt.Errorf("unsupported type %s", f.Kind())
+	}
+	return nil
+}
+
+// Validate checks every key whose value can be wrong.
+func (c *Config) Validate() error {
+	switch {
+	case strings.TrimSpace(c.DataDir) == "":
+		return &ConfigError{Key: "data_dir", Problem: "must not be empty"}
+	case c.Lang != "nl" && c.Lang != "en":
+		return &ConfigError{Key: "lang", Problem: fmt.Sprintf("%q is not nl or en", c.Lang)}
+	}
+	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
+		return &ConfigError{Key: "timezone", Problem: fmt.Sprintf("unknown time zone %q (use a name such as Europe/Amsterdam)", c.Timezone)}
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		return &ConfigError{Key: "log_level", Problem: fmt.Sprintf("%q is not debug, info, warn or error", c.LogLevel)}
+	}
+	if c.KnowledgeFile != "" {
+		if _, err := os.Stat(c.KnowledgeFile); err != nil {
+			return &ConfigError{Key: "knowledge_file", Problem: fmt.Sprintf("cannot read %s", c.KnowledgeFile)}
+		}
+	}
+	if c.Slack.Enabled && c.Slack.Mode != "socket" && c.Slack.Mode != "http" {
+		return &ConfigError{Key: "slack.mode", Problem: fmt.Sprintf("%q is not socket or http", c.Slack.Mode)}
+	}
+	return nil
+}

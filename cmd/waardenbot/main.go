@@ -1,0 +1,165 @@
+// Command waardenbot is a chat bot for Dutch councils and municipal teams
+// that brings the thinking tools of the book "Digitalisering in beeld –
+// Denkgereedschap voor raadsleden" into Slack, Mattermost or a console.
+//
+// Usage:
+//
+//	waardenbot [run] [--config FILE]   start the configured adapters (console if none)
+//	waardenbot console                 an interactive console, no account needed
+//	waardenbot ask '/waarde privacy'   answer one command on stdout
+//	waardenbot kb export               print the knowledge base as JSON
+//	waardenbot --version
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	_ "time/tzdata" // time zones work on machines without a zoneinfo database
+
+	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/knowledge"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitRefused = 1 // nothing found, or the input was refused
+	exitUsage   = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := runMain(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())
+	stop()
+	os.Exit(code)
+}
+
+// runMain is main without the process: testable with any streams.
+func runMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
+	cmd := "run"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	env := &cliEnv{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, environ: environ}
+	switch cmd {
+	case "run":
+		return env.run(args)
+	case "console":
+		return env.console(args)
+	case "ask":
+		return env.ask(args)
+	case "kb":
+		return env.kb(args)
+	case "version":
+		fmt.Fprintln(stdout, versionString())
+		return exitOK
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "waardenbot: unknown command %q\n\n%s", cmd, usage)
+	return exitUsage
+}
+
+const usage = `waardenbot: public values and political questions on digitalisation, in your team's chat.
+
+Usage:
+  waardenbot [run] [--config FILE]     start every adapter enabled in the config,
+                                       or the console when none is
+  waardenbot console [flags]           interactive console (no chat account needed)
+  waardenbot ask [flags] 'COMMAND'     answer one command, e.g. '/waarde privacy'
+  waardenbot kb export [--config FILE] print the knowledge base as JSON
+  waardenbot --version
+
+Run 'waardenbot COMMAND --help' for the flags of a command.
+The configuration keys are documented in config.example.toml.
+`
+
+func versionString() string {
+	v := version
+	if v == "" {
+		v = "devel"
+		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+	}
+	return "waardenbot " + v
+}
+
+// cliEnv is what every subcommand works with.
+type cliEnv struct {
+	ctx     context.Context
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	environ []string
+}
+
+// configPath is the --config flag, else $WAARDENBOT_CONFIG, else
+// ./waardenbot.toml when it exists, else none (defaults).
+func (e *cliEnv) configPath(flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	for _, kv := range e.environ {
+		if v, ok := strings.CutPrefix(kv, "WAARDENBOT_CONFIG="); ok && v != "" {
+			return v
+		}
+	}
+	if _, err := os.Stat("waardenbot.toml"); err == nil {
+		return "waardenbot.toml"
+	}
+	return ""
+}
+
+// setup loads the configuration and the knowledge base and builds the bot.
+func (e *cliEnv) setup(configFlag string, quiet bool) (*Config, *bot.Bot, *slog.Logger, error) {
+	cfg, err := loadConfig(e.configPath(configFlag), e.environ)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	log := newLogger(e.stderr, cfg.LogLevel, quiet)
+	var overlays []string
+	if cfg.KnowledgeFile != "" {
+		overlays = append(overlays, cfg.KnowledgeFile)
+	}
+	kb, err := knowledge.Load(overlays...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	b := bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location()}, log)
+	return &cfg, b, log, nil
+}
+
+func newLogger(w io.Writer, level string, quiet bool) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	if quiet && l < slog.LevelWarn {
+		l = slog.LevelWarn
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// fail prints an error for a person and returns the exit code.
+func (e *cliEnv) fail(err error) int {
+	var ce *ConfigError
+	var fe *knowledge.FileError
+	switch {
+	case errors.As(err, &ce), errors.As(err, &fe):
+		fmt.Fprintln(e.stderr, "waardenbot:", err)
+		return exitUsage
+	}
+	fmt.Fprintln(e.stderr, "waardenbot:", err)
+	return exitRefused
+}
