@@ -62,6 +62,9 @@ var stopwords = map[string]bool{
 	"wil": true, "willen": true, "zijn": true, "zo": true, "ze": true, "zich": true,
 	"mag": true, "moeten": true, "gaan": true, "wel": true, "geen": true, "nog": true,
 	"the": true, "and": true,
+	// Words that occur in almost every opinion and question of the book.
+	"gemeente": true, "gemeenten": true, "gemeentelijke": true, "gebruik": true,
+	"gebruiken": true, "burgers": true,
 }
 
 // terms splits folded text into search terms: stemmed with the Dutch Snowball

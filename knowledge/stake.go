@@ -9,7 +9,8 @@ import (
 // AtStake returns up to n values most likely at stake in a free text such as
 // a casus or a debate topic, best first. A value scores when the text names
 // it or one of its synonyms (3), names a related term that points to it (2),
-// contains one of its keywords (2, project's own list), or shares words with
+// contains one of its keywords (2, project's own list; a keyword of five or
+// more letters also counts inside a Dutch compound: inkomensgegevens), or shares words with
 // its opinions or with the questions of its linked themes (1 per hit). Values
 // without any score are not returned.
 func (b *Base) AtStake(text string, n int) []*Value {
@@ -30,7 +31,7 @@ func (b *Base) AtStake(text string, n int) []*Value {
 			}
 		}
 		for _, k := range v.Keywords {
-			if slices.Contains(words, Fold(k)) {
+			if containsWord(words, Fold(k)) {
 				score[v] += 2
 			}
 		}
@@ -67,4 +68,15 @@ func (b *Base) AtStake(text string, n int) []*Value {
 		return cmp.Compare(order[a], order[b])
 	})
 	return vs[:min(n, len(vs))]
+}
+
+// containsWord reports whether k is one of the words, or, for a keyword of
+// five or more letters, part of one (Dutch writes compounds as one word).
+func containsWord(words []string, k string) bool {
+	for _, w := range words {
+		if w == k || (len(k) >= 5 && strings.Contains(w, k)) {
+			return true
+		}
+	}
+	return false
 }
