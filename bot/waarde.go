@@ -92,7 +92,7 @@ func (b *Bot) clusterCard(sb *strings.Builder, c *knowledge.Cluster) {
 	sb.WriteString(b.msg.T("cluster.title", c.Name, c.Kind, len(c.Values)) + "\n")
 	sb.WriteString(b.msg.T("cluster.line", c.Name, c.Description) + "\n\n")
 	for _, v := range c.Values {
-		sb.WriteString(b.msg.T("cluster.value", v.Name, len(v.Opinions), Truncate(v.Opinions[0], 90)) + "\n")
+		sb.WriteString(b.msg.T("cluster.value", v.Name, Truncate(v.Opinions[0], 100)) + "\n")
 	}
 }
 
