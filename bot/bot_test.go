@@ -20,7 +20,11 @@ func newTestBot(t testing.TB, lang string) *Bot {
 
 func ask(t testing.TB, b *Bot, text string) Reply {
 	t.Helper()
-	return b.HandleText(context.Background(), Request{Platform: "test", Channel: "C1", User: "U1"}, text)
+	r := b.HandleText(context.Background(), Request{Platform: "test", Channel: "C1", User: "U1"}, text)
+	if strings.Contains(r.Text, "%!") {
+		t.Errorf("reply to %q has a formatting error:\n%s", text, r.Text)
+	}
+	return r
 }
 
 // pings matches a mention that would notify a whole channel.
