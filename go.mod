@@ -11,4 +11,8 @@ require (
 	golang.org/x/text v0.43.0
 )
 
-require golang.org/x/sys v0.45.0 // indirect
+require (
+	github.com/gorilla/websocket v1.5.3 // indirect
+	github.com/slack-go/slack v0.35.0 // indirect
+	golang.org/x/sys v0.45.0 // indirect
+)

@@ -1,0 +1,92 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/waardenbot/waardenbot/bot"
+)
+
+// handleCommand answers a slash command.
+func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) bot.Reply {
+	req := request(cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName)
+	req.Command = strings.TrimPrefix(cmd.Command, "/")
+	req.Args = cmd.Text
+	return a.bot.Handle(ctx, req)
+}
+
+// handleEvent answers an Events API event: a mention of the bot in a
+// channel, or a direct message. Other events, the bot's own messages and
+// edits are ignored. The answer goes to the same channel (in the thread
+// when the mention was in one); a private answer as an ephemeral message.
+func (a *Adapter) handleEvent(ctx context.Context, eventID string, ev slackevents.EventsAPIEvent) {
+	if !a.events.first(eventID, a.now()) {
+		a.log.Debug("duplicate event ignored", "event_id", eventID)
+		return
+	}
+	var channel, user, text, thread string
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		if e.BotID != "" {
+			return
+		}
+		channel, user, text, thread = e.Channel, e.User, e.Text, e.ThreadTimeStamp
+	case *slackevents.MessageEvent:
+		// Channel messages reach us as app_mention; here only direct messages.
+		if e.ChannelType != "im" || e.SubType != "" || e.BotID != "" || e.User == "" || e.User == a.botUser() {
+			return
+		}
+		channel, user, text, thread = e.Channel, e.User, e.Text, e.ThreadTimeStamp
+	default:
+		return
+	}
+	reply := a.bot.HandleText(ctx, request(ev.TeamID, channel, user, ""), stripMention(text))
+	if err := a.send(ctx, channel, user, thread, reply); err != nil {
+		a.log.Error("answer to a mention not delivered", "channel", channel, "error", err)
+	}
+}
+
+// stripMention removes the leading <@BOT> mention from a message's text.
+func stripMention(text string) string {
+	text = strings.TrimSpace(text)
+	if strings.HasPrefix(text, "<@") {
+		if i := strings.Index(text, ">"); i > 0 {
+			text = text[i+1:]
+		}
+	}
+	return strings.TrimSpace(text)
+}
+
+// send posts a reply in a channel: publicly, or only for user when the reply
+// is ephemeral.
+func (a *Adapter) send(ctx context.Context, channel, user, thread string, r bot.Reply) error {
+	m := render(r)
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
+	if thread != "" {
+		opts = append(opts, slack.MsgOptionTS(thread))
+	}
+	if r.Ephemeral {
+		_, err := a.api.PostEphemeralContext(ctx, channel, user, opts...)
+		return err
+	}
+	_, _, err := a.api.PostMessageContext(ctx, channel, opts...)
+	return err
+}
+
+// parseEvent parses an Events API body; the signature or the socket has
+// already authenticated it.
+func parseEvent(body []byte) (slackevents.EventsAPIEvent, string, error) {
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		return ev, "", err
+	}
+	var outer struct {
+		EventID string `json:"event_id"`
+	}
+	_ = json.Unmarshal(body, &outer)
+	return ev, outer.EventID, nil
+}

@@ -1,0 +1,159 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/waardenbot/waardenbot/bot"
+)
+
+// maxBody is the largest request body the HTTP endpoints read. Slack's own
+// payloads are far smaller.
+const maxBody = 1 << 20
+
+// Handler serves Slack's HTTP endpoints: POST /slack/commands (slash
+// commands), POST /slack/events (Events API), POST /slack/interactions
+// (button clicks) and GET /healthz. Every POST must carry a valid, fresh
+// signature; anything else gets 401 and changes nothing.
+func (a *Adapter) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.Handle("POST /slack/commands", a.signed(a.serveCommand))
+	mux.Handle("POST /slack/events", a.signed(a.serveEvent))
+	return mux
+}
+
+// signed reads the body, checks its signature and passes the body on.
+func (a *Adapter) signed(next func(http.ResponseWriter, *http.Request, []byte)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		if err != nil {
+			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		if err := a.verify.verify(r.Header, body); err != nil {
+			a.log.Warn("refused an unverified request", "path", r.URL.Path, "reason", err, "remote", r.RemoteAddr)
+			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next(w, r, body)
+	})
+}
+
+// serveCommand answers a slash command in the HTTP response when the bot
+// answers within inlineWait (lookups take microseconds). Slower work is
+// acknowledged at once and its answer follows through response_url.
+func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte) {
+	cmd, err := slack.SlashCommandParse(r)
+	if err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	// The answer may outlive the request: it gets its own context.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
+	done := make(chan bot.Reply, 1)
+	go func() { done <- a.handleCommand(ctx, cmd) }()
+	select {
+	case reply := <-done:
+		cancel()
+		writeJSON(w, commandResponse(reply))
+	case <-time.After(a.inlineWait):
+		w.WriteHeader(http.StatusOK) // empty 200: Slack shows nothing until the follow-up
+		go func() {
+			defer cancel()
+			reply := <-done
+			if err := a.followUp(ctx, cmd.ResponseURL, reply); err != nil {
+				a.log.Error("late answer not delivered", "command", cmd.Command, "error", err)
+			}
+		}()
+	}
+}
+
+// response is the JSON body of a slash command response or acknowledgement:
+// only the fields Slack documents for it.
+type response struct {
+	ResponseType    string        `json:"response_type"`
+	Text            string        `json:"text"`
+	Blocks          []slack.Block `json:"blocks,omitempty"`
+	ReplaceOriginal bool          `json:"replace_original,omitempty"`
+}
+
+// commandResponse is a reply as the body of a slash command response.
+func commandResponse(r bot.Reply) response {
+	m := render(r)
+	return response{ResponseType: responseType(r), Text: m.Text, Blocks: m.Blocks}
+}
+
+// followUp posts a late answer to a slash command's response_url.
+func (a *Adapter) followUp(ctx context.Context, url string, r bot.Reply) error {
+	m := render(r)
+	return slack.PostWebhookContext(ctx, url, &slack.WebhookMessage{
+		ResponseType: responseType(r), Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks},
+	})
+}
+
+// serveEvent answers the url_verification challenge and acknowledges every
+// other event at once; the work happens after the response, because Slack
+// retries events not acknowledged within 3 seconds.
+func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
+	ev, id, err := parseEvent(body)
+	if err != nil {
+		http.Error(w, "bad event", http.StatusBadRequest)
+		return
+	}
+	if ev.Type == slackevents.URLVerification {
+		var ch slackevents.ChallengeResponse
+		if err := json.Unmarshal(body, &ch); err != nil {
+			http.Error(w, "bad challenge", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte(ch.Challenge))
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	if ev.Type == slackevents.CallbackEvent {
+		go a.handleEvent(context.WithoutCancel(r.Context()), id, ev)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+// serveHTTP runs the HTTP listener until ctx is cancelled, then shuts it
+// down gracefully.
+func (a *Adapter) serveHTTP(ctx context.Context) error {
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	a.log.Info("Slack HTTP mode listening", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	}
+}

@@ -1,0 +1,157 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/waardenbot/waardenbot/bot"
+)
+
+// Config is the [slack] section of the configuration.
+type Config struct {
+	Mode          string // "socket" (default) or "http"
+	BotToken      string // xoxb-…
+	AppToken      string // xapp-…, Socket Mode only
+	SigningSecret string // HTTP mode only
+	Listen        string // HTTP mode listener, e.g. 127.0.0.1:8080
+	APIURL        string // Web API base URL ending in /api/; empty is Slack's own
+}
+
+// Validate says which key is missing for the chosen mode. It never prints a
+// secret.
+func (c Config) Validate() error {
+	if c.BotToken == "" {
+		return errors.New("slack.bot_token (or WAARDENBOT_SLACK_BOT_TOKEN) is empty")
+	}
+	switch c.Mode {
+	case "", "socket":
+		if !strings.HasPrefix(c.AppToken, "xapp-") {
+			return errors.New("slack.app_token (or WAARDENBOT_SLACK_APP_TOKEN) must be an app-level token starting with xapp- for Socket Mode")
+		}
+	case "http":
+		if c.SigningSecret == "" {
+			return errors.New("slack.signing_secret (or WAARDENBOT_SLACK_SIGNING_SECRET) is empty; HTTP mode verifies every request with it")
+		}
+		if c.Listen == "" {
+			return errors.New("slack.listen is empty")
+		}
+	default:
+		return fmt.Errorf("slack.mode %q is not socket or http", c.Mode)
+	}
+	return nil
+}
+
+// Adapter connects the bot to a Slack workspace.
+type Adapter struct {
+	cfg    Config
+	bot    *bot.Bot
+	api    *slack.Client
+	log    *slog.Logger
+	now    func() time.Time
+	verify verifier
+	events *dedupe
+
+	// inlineWait is how long a slash command may take before the HTTP
+	// response only acknowledges it and the answer follows through
+	// response_url. Slack waits 3 seconds.
+	inlineWait time.Duration
+
+	httpClient *http.Client
+
+	mu        sync.Mutex
+	botUserID string // learned from auth.test; used to strip and ignore our own mentions
+}
+
+// Option changes an optional part of the adapter.
+type Option func(*Adapter)
+
+// WithClock sets the clock used for request signatures, for tests.
+func WithClock(now func() time.Time) Option { return func(a *Adapter) { a.now = now } }
+
+// WithHTTPClient sets the HTTP client of the Web API client.
+func WithHTTPClient(c *http.Client) Option {
+	return func(a *Adapter) { a.httpClient = c }
+}
+
+// New returns a Slack adapter for b.
+func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
+	a := &Adapter{cfg: cfg, bot: b, log: log.With("adapter", "slack"), now: time.Now, events: newDedupe(10 * time.Minute), inlineWait: 2500 * time.Millisecond}
+	for _, o := range opts {
+		o(a)
+	}
+	a.verify = verifier{secret: []byte(cfg.SigningSecret), now: a.now}
+	apiOpts := []slack.Option{}
+	if a.httpClient != nil {
+		apiOpts = append(apiOpts, slack.OptionHTTPClient(a.httpClient))
+	}
+	// Retry on HTTP 429 with Slack's Retry-After; must come after the
+	// HTTP client option so that it wraps it.
+	apiOpts = append(apiOpts, slack.OptionRetry(3))
+	if cfg.APIURL != "" {
+		u := cfg.APIURL
+		if !strings.HasSuffix(u, "/") {
+			u += "/"
+		}
+		apiOpts = append(apiOpts, slack.OptionAPIURL(u))
+	}
+	if cfg.AppToken != "" {
+		apiOpts = append(apiOpts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	a.api = slack.New(cfg.BotToken, apiOpts...)
+	return a
+}
+
+// Run connects in the configured mode and serves until ctx is cancelled.
+func (a *Adapter) Run(ctx context.Context) error {
+	if err := a.cfg.Validate(); err != nil {
+		return err
+	}
+	go a.identify(ctx)
+	if a.cfg.Mode == "http" {
+		return a.serveHTTP(ctx)
+	}
+	return a.runSocketMode(ctx)
+}
+
+// identify asks Slack who the bot is (auth.test), retrying with backoff
+// while the Web API cannot be reached, so that the listener serves slash
+// commands in the meantime.
+func (a *Adapter) identify(ctx context.Context) {
+	wait := time.Second
+	for {
+		resp, err := a.api.AuthTestContext(ctx)
+		if err == nil {
+			a.mu.Lock()
+			a.botUserID = resp.UserID
+			a.mu.Unlock()
+			a.log.Info("connected to the Slack Web API", "team", resp.Team, "bot_user", resp.UserID)
+			return
+		}
+		a.log.Warn("Slack Web API not reachable; retrying", "error", err, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Minute)
+	}
+}
+
+func (a *Adapter) botUser() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.botUserID
+}
+
+// request builds a bot request from Slack's identifiers.
+func request(team, channel, user, userName string) bot.Request {
+	return bot.Request{Platform: "slack", Team: team, Channel: channel, User: user, UserName: userName}
+}
