@@ -1,14 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 
 	"github.com/waardenbot/waardenbot/adapters/console"
+	slackadapter "github.com/waardenbot/waardenbot/adapters/slack"
 	"github.com/waardenbot/waardenbot/bot"
 	"github.com/waardenbot/waardenbot/bot/store"
 )
@@ -50,17 +53,64 @@ func (e *cliEnv) run(args []string) int {
 		fmt.Fprintln(e.stdout, versionString())
 		return exitOK
 	}
-	cfg, _, _, err := e.setup(*configFlag, false)
+	cfg, b, log, err := e.setup(*configFlag, false)
 	if err != nil {
 		return e.fail(err)
 	}
-	switch {
-	case cfg.Slack.Enabled:
-		return e.fail(&ConfigError{Key: "slack.enabled", Problem: "the Slack adapter is not in this version yet; set it to false"})
-	case cfg.Mattermost.Enabled:
+	if cfg.Mattermost.Enabled {
 		return e.fail(&ConfigError{Key: "mattermost.enabled", Problem: "the Mattermost adapter is not in this version yet; set it to false"})
 	}
-	return e.console([]string{"--config", e.configPath(*configFlag)})
+	var adapters []runner
+	if cfg.Slack.Enabled {
+		sc := slackadapter.Config{
+			Mode: cfg.Slack.Mode, BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken,
+			SigningSecret: cfg.Slack.SigningSecret, Listen: cfg.Slack.Listen, APIURL: cfg.Slack.APIURL,
+		}
+		if err := sc.Validate(); err != nil {
+			return e.fail(&ConfigError{Key: "slack", Problem: err.Error()})
+		}
+		adapters = append(adapters, runner{"slack", slackadapter.New(sc, b, log).Run})
+	}
+	if len(adapters) == 0 {
+		return e.console([]string{"--config", e.configPath(*configFlag)})
+	}
+	if err := runAll(e.ctx, log, adapters); err != nil {
+		return e.fail(err)
+	}
+	return exitOK
+}
+
+// runner is something that serves until its context ends.
+type runner struct {
+	name string
+	run  func(context.Context) error
+}
+
+// runAll runs every runner until ctx is cancelled or one fails; then it
+// cancels the others and waits for all of them to finish.
+func runAll(ctx context.Context, log *slog.Logger, rs []runner) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, len(rs))
+	for _, r := range rs {
+		go func() {
+			log.Info("starting", "adapter", r.name)
+			err := r.run(ctx)
+			if err != nil {
+				err = fmt.Errorf("%s: %w", r.name, err)
+			}
+			errc <- err
+			cancel()
+		}()
+	}
+	var first error
+	for range rs {
+		if err := <-errc; err != nil && first == nil {
+			first = err
+		}
+	}
+	log.Info("stopped")
+	return first
 }
 
 // console runs the interactive console.

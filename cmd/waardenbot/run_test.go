@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestRunServesSlackOverHTTPAndStopsCleanly(t *testing.T) {
+	t.Chdir(t.TempDir())
+	addr := freeAddr(t)
+	const secret, token = "s3cr3t-signing", "xoxb-very-secret-token"
+	env := []string{
+		"WAARDENBOT_SLACK_ENABLED=true", "WAARDENBOT_SLACK_MODE=http", "WAARDENBOT_SLACK_LISTEN=" + addr,
+		"WAARDENBOT_SLACK_SIGNING_SECRET=" + secret, "WAARDENBOT_SLACK_BOT_TOKEN=" + token,
+		"WAARDENBOT_SLACK_API_URL=http://127.0.0.1:1/api/", // unreachable: the listener must serve anyway
+		"WAARDENBOT_LOG_LEVEL=debug",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- runMain(ctx, []string{"run"}, strings.NewReader(""), io.Discard, &stderr, env) }()
+
+	body := url.Values{"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"U1"}, "command": {"/vragen"}, "text": {"beveiliging"}}.Encode()
+	var resp *http.Response
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		mac := hmac.New(sha256.New, []byte(secret))
+		mac.Write([]byte("v0:" + ts + ":" + body))
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/commands", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Slack-Request-Timestamp", ts)
+		req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+		var err error
+		if resp, err = http.DefaultClient.Do(req); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("listener never came up: %v\n%s", err, stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(got), "Algemene Verordening Gegevensbescherming") {
+		t.Errorf("answer %d: %s", resp.StatusCode, got)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("exit %d: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not stop after cancel")
+	}
+	if logs := stderr.String(); strings.Contains(logs, secret) || strings.Contains(logs, token) {
+		t.Errorf("a secret was logged:\n%s", logs)
+	}
+}
+
+func TestRunRefusesIncompleteSlackConfigNamingTheKey(t *testing.T) {
+	t.Chdir(t.TempDir())
+	_, errOut, code := run(t, "", []string{"WAARDENBOT_SLACK_ENABLED=true", "WAARDENBOT_SLACK_BOT_TOKEN=xoxb-1"}, "run")
+	if code == exitOK || !strings.Contains(errOut, "slack.app_token") {
+		t.Errorf("code %d stderr %q", code, errOut)
+	}
+}
