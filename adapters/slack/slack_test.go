@@ -39,7 +39,8 @@ type fakeSlack struct {
 	*httptest.Server
 	mu        sync.Mutex
 	calls     []apiCall
-	limitNext int // answer the next N calls with 429
+	limitNext int    // answer the next N calls with 429
+	socketURL string // what apps.connections.open hands out
 }
 
 type apiCall struct {
@@ -68,6 +69,10 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 			fmt.Fprint(w, `{"ok":true,"user_id":"UBOT","team":"raad","user":"waardenbot"}`)
 		case "chat.postMessage":
 			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.000100"}`, r.PostForm.Get("channel"))
+		case "apps.connections.open":
+			f.mu.Lock()
+			fmt.Fprintf(w, `{"ok":true,"url":%q}`, f.socketURL)
+			f.mu.Unlock()
 		case "chat.postEphemeral":
 			fmt.Fprint(w, `{"ok":true,"message_ts":"1700000000.000200"}`)
 		default:
