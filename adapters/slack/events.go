@@ -90,3 +90,11 @@ func parseEvent(body []byte) (slackevents.EventsAPIEvent, string, error) {
 	_ = json.Unmarshal(body, &outer)
 	return ev, outer.EventID, nil
 }
+
+// Post sends a message nobody asked for at that moment (a scheduled prompt,
+// a poll result) to a channel. It implements bot.Poster. The message is a
+// normal channel message, so the team replies in its thread.
+func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) error {
+	r.Ephemeral = false // there is nobody to show a private message to
+	return a.send(ctx, to.Channel, "", "", r)
+}

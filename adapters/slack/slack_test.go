@@ -385,3 +385,16 @@ func golden(t *testing.T, name string, v any) {
 		t.Errorf("%s differs from the golden file; run go test -update after checking:\n%s", name, got)
 	}
 }
+
+func TestPostSendsToTheChannel(t *testing.T) {
+	api := newFakeSlack(t)
+	a := newTestAdapter(t, api, time.Now())
+	var p bot.Poster = a
+	if err := p.Post(context.Background(), bot.Destination{Platform: "slack", Channel: "C9"}, bot.Reply{Text: "**Reflectie** @channel"}); err != nil {
+		t.Fatal(err)
+	}
+	posts := api.sent("chat.postMessage")
+	if len(posts) != 1 || posts[0].Form.Get("channel") != "C9" || !strings.Contains(posts[0].Form.Get("text"), "*Reflectie*") {
+		t.Errorf("posts: %+v", posts)
+	}
+}
