@@ -368,38 +368,30 @@ func (b *Base) applyAdditions(file string, data []byte) error {
 // The lookups below are by folded name and used only while loading; the
 // search index serves the queries.
 
-func (b *Base) cluster(name string) *Cluster {
-	for _, c := range b.Clusters {
-		if Fold(c.Name) == Fold(name) {
-			return c
+// byName returns the item whose name folds to the same as name.
+func byName[T any](items []T, nameOf func(T) string, name string) T {
+	f := Fold(name)
+	for _, it := range items {
+		if Fold(nameOf(it)) == f {
+			return it
 		}
 	}
-	return nil
+	var zero T
+	return zero
+}
+
+func (b *Base) cluster(name string) *Cluster {
+	return byName(b.Clusters, func(c *Cluster) string { return c.Name }, name)
 }
 
 func (b *Base) value(name string) *Value {
-	for _, v := range b.Values() {
-		if Fold(v.Name) == Fold(name) {
-			return v
-		}
-	}
-	return nil
+	return byName(b.Values(), func(v *Value) string { return v.Name }, name)
 }
 
 func (b *Base) card(name string) *Card {
-	for _, c := range b.Cards {
-		if Fold(c.Name) == Fold(name) {
-			return c
-		}
-	}
-	return nil
+	return byName(b.Cards, func(c *Card) string { return c.Name }, name)
 }
 
 func (b *Base) theme(name string) *Theme {
-	for _, t := range b.Themes() {
-		if Fold(t.Name) == Fold(name) {
-			return t
-		}
-	}
-	return nil
+	return byName(b.Themes(), func(t *Theme) string { return t.Name }, name)
 }
