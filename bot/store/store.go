@@ -23,13 +23,24 @@ const openTimeout = time.Second
 
 // Store is the bbolt file. It is safe for concurrent use.
 type Store struct {
-	db *bolt.DB
+	db     *bolt.DB
+	secret []byte // the installation's key for anonymous voters
+	batch  bool   // votes share commits through db.Batch
 }
+
+// Option changes how a Store works.
+type Option func(*Store)
+
+// WithoutBatch makes every vote its own transaction instead of sharing
+// commits with concurrent votes through db.Batch. It exists to measure what
+// batching gains; a real installation has no reason to use it.
+func WithoutBatch() Option { return func(s *Store) { s.batch = false } }
 
 // Open opens the data file at path, creating it (mode 0600) and its
 // directory (mode 0700) when needed. A file that another process holds
-// gives ErrInUse after a second instead of waiting forever.
-func Open(path string) (*Store, error) {
+// gives ErrInUse after a second instead of waiting forever. A new file gets
+// its buckets and a random secret for anonymous polls.
+func Open(path string, opts ...Option) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -46,7 +57,15 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("make %s private: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	s := &Store{db: db, batch: true}
+	for _, o := range opts {
+		o(s)
+	}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("prepare %s: %w", path, err)
+	}
+	return s, nil
 }
 
 // Close closes the file.
