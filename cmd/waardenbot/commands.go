@@ -1,16 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/waardenbot/waardenbot/adapters/console"
 	"github.com/waardenbot/waardenbot/bot"
-	"github.com/waardenbot/waardenbot/bot/store"
 )
 
 // flags returns a flag set that prints its usage on e.stderr and never
@@ -50,7 +52,7 @@ func (e *cliEnv) run(args []string) int {
 		fmt.Fprintln(e.stdout, versionString())
 		return exitOK
 	}
-	cfg, _, _, err := e.setup(*configFlag, false)
+	cfg, _, _, err := e.setup(*configFlag, false, nil)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -77,15 +79,18 @@ func (e *cliEnv) console(args []string) int {
 		fmt.Fprintf(e.stderr, "waardenbot console: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	cfg, b, log, err := e.setup(*configFlag, false)
+	polls := &lazyStore{path: *dbPath}
+	cfg, b, log, err := e.setup(*configFlag, false, polls)
 	if err != nil {
 		return e.fail(err)
 	}
-	st, err := store.Open(firstNonEmpty(*dbPath, cfg.DBPath()))
+	// The console holds the file for as long as it runs: open it now, so
+	// that a file in use is reported at once.
+	st, err := polls.open()
 	if err != nil {
 		return e.fail(err)
 	}
-	defer st.Close()
+	defer polls.Close()
 	log.Debug("data file open", "path", st.Path())
 	c := console.New(b, e.stdin, e.stdout, console.Config{
 		User:    firstNonEmpty(*user, cfg.Console.User),
@@ -93,7 +98,13 @@ func (e *cliEnv) console(args []string) int {
 		Prompt:  isTerminal(e.stdin),
 		Lang:    cfg.Lang,
 	})
-	if err := c.Run(e.ctx); err != nil {
+	ctx, cancel := context.WithCancel(e.ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { b.RunDeadlines(ctx, c, deadlineEvery) })
+	err = c.Run(ctx)
+	cancel()
+	wg.Wait()
+	if err != nil {
 		return e.fail(err)
 	}
 	return exitOK
@@ -104,10 +115,10 @@ func (e *cliEnv) console(args []string) int {
 func (e *cliEnv) ask(args []string) int {
 	fs := e.flags("ask", "ask [--config FILE] [--db PATH] [--user NAME] [--channel NAME] [--json] 'COMMAND'")
 	configFlag := fs.String("config", "", "configuration file (TOML)")
-	_ = fs.String("db", "", "data file (default data_dir/waardenbot.db); used by commands that keep state")
+	dbPath := fs.String("db", "", "data file (default data_dir/waardenbot.db); opened only by commands that keep state")
 	user := fs.String("user", "", "user name for the request (default from [console] user)")
 	channel := fs.String("channel", "", "channel for the request (default from [console] channel)")
-	asJSON := fs.Bool("json", false, `print {"text":…,"ephemeral":…} instead of Markdown`)
+	asJSON := fs.Bool("json", false, `print {"text":…,"ephemeral":…,"poll":…} instead of Markdown`)
 	if code, stop := parse(fs, args); stop {
 		return code
 	}
@@ -115,17 +126,19 @@ func (e *cliEnv) ask(args []string) int {
 		fmt.Fprintln(e.stderr, "waardenbot ask: give exactly one command, quoted, e.g. waardenbot ask '/waarde privacy'")
 		return exitUsage
 	}
-	cfg, b, _, err := e.setup(*configFlag, true)
+	polls := &lazyStore{path: *dbPath}
+	cfg, b, _, err := e.setup(*configFlag, true, polls)
 	if err != nil {
 		return e.fail(err)
 	}
+	defer polls.Close()
 	u := firstNonEmpty(*user, cfg.Console.User)
 	req := bot.Request{Platform: "console", Channel: firstNonEmpty(*channel, cfg.Console.Channel), User: u, UserName: u}
 	reply := b.HandleText(e.ctx, req, fs.Arg(0))
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(jsonReply{Text: reply.Text, Ephemeral: reply.Ephemeral}); err != nil {
+		if err := enc.Encode(jsonReply{Text: reply.Text, Ephemeral: reply.Ephemeral, Poll: reply.Poll}); err != nil {
 			return e.fail(err)
 		}
 	} else {
@@ -139,9 +152,14 @@ func (e *cliEnv) ask(args []string) int {
 
 // jsonReply is the --json form of a reply; later fields are additions.
 type jsonReply struct {
-	Text      string `json:"text"`
-	Ephemeral bool   `json:"ephemeral"`
+	Text      string        `json:"text"`
+	Ephemeral bool          `json:"ephemeral"`
+	Poll      *bot.PollView `json:"poll,omitempty"`
 }
+
+// deadlineEvery is how often a running bot looks for polls whose deadline
+// has come.
+const deadlineEvery = 5 * time.Second
 
 // kb handles `kb export`.
 func (e *cliEnv) kb(args []string) int {
@@ -154,7 +172,7 @@ func (e *cliEnv) kb(args []string) int {
 	if code, stop := parse(fs, args[1:]); stop {
 		return code
 	}
-	_, b, _, err := e.setup(*configFlag, true)
+	_, b, _, err := e.setup(*configFlag, true, nil)
 	if err != nil {
 		return e.fail(err)
 	}
