@@ -221,6 +221,7 @@ func TestRefusalsWrapSentinelErrors(t *testing.T) {
 func TestPeilingenListsOpenPollsOfTheChannel(t *testing.T) {
 	f := newFixture(t, bot.Config{})
 	a := f.mustPoll("anna", "c1", "/stelling Eerste stelling").ID
+	f.clock.Add(time.Second)
 	b := f.mustPoll("anna", "c1", "/casus duur=1u Tweede | privacy, orde").ID
 	c := f.mustPoll("anna", "c1", "/stelling Derde").ID
 	other := f.mustPoll("anna", "c2", "/stelling Elders").ID
