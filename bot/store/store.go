@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -24,17 +25,17 @@ const openTimeout = time.Second
 // Store is the bbolt file. It is safe for concurrent use.
 type Store struct {
 	db     *bolt.DB
-	secret []byte // the installation's key for anonymous voters
-	batch  bool   // votes share commits through db.Batch
+	secret []byte     // the installation's key for anonymous voters
+	mode   commitMode // how votes share commits
+
+	mu            sync.RWMutex      // guards closed against sends on votes
+	closed        bool              // Close was called
+	votes         chan *voteRequest // votes waiting for the committer
+	committerDone chan struct{}     // closed when the committer has stopped
 }
 
 // Option changes how a Store works.
 type Option func(*Store)
-
-// WithoutBatch makes every vote its own transaction instead of sharing
-// commits with concurrent votes through db.Batch. It exists to measure what
-// batching gains; a real installation has no reason to use it.
-func WithoutBatch() Option { return func(s *Store) { s.batch = false } }
 
 // Open opens the data file at path, creating it (mode 0600) and its
 // directory (mode 0700) when needed. A file that another process holds
@@ -57,7 +58,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("make %s private: %w", path, err)
 	}
-	s := &Store{db: db, batch: true}
+	s := &Store{db: db, votes: make(chan *voteRequest, maxGroup), committerDone: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
@@ -65,11 +66,24 @@ func Open(path string, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("prepare %s: %w", path, err)
 	}
+	go s.commitVotes()
 	return s, nil
 }
 
-// Close closes the file.
-func (s *Store) Close() error { return s.db.Close() }
+// Close commits the votes still waiting, then closes the file. Calls after
+// the first return nil.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.votes)
+	s.mu.Unlock()
+	<-s.committerDone
+	return s.db.Close()
+}
 
 // Path is the file's path.
 func (s *Store) Path() string { return s.db.Path() }
