@@ -98,6 +98,11 @@ func (e *cliEnv) console(args []string) int {
 		Prompt:  isTerminal(e.stdin),
 		Lang:    cfg.Lang,
 	})
+	// Results of polls whose deadline passed while the bot was down come
+	// first, before the console reads a line.
+	if _, err := b.CloseDue(e.ctx, c); err != nil {
+		log.Error("close polls at their deadline", "err", err)
+	}
 	ctx, cancel := context.WithCancel(e.ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { b.RunDeadlines(ctx, c, deadlineEvery) })
