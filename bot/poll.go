@@ -76,15 +76,14 @@ func (p *Poll) option(key string) (PollOption, bool) {
 
 // Errors of poll operations, for callers that branch on them.
 var (
-	ErrNoPolls         = errors.New("polls are not configured")
-	ErrPollNotFound    = errors.New("poll not found")
-	ErrPollIDTaken     = errors.New("poll ID already in use")
-	ErrPollClosed      = errors.New("poll is closed")
-	ErrOtherChannel    = errors.New("poll belongs to another channel")
-	ErrTooManyChoices  = errors.New("more choices than the poll allows")
-	ErrUnknownOption   = errors.New("not an option of the poll")
-	ErrNotAllowed      = errors.New("only the creator or an admin may do this")
-	ErrAlreadyReported = errors.New("result already posted")
+	ErrNoPolls        = errors.New("polls are not configured")
+	ErrPollNotFound   = errors.New("poll not found")
+	ErrPollIDTaken    = errors.New("poll ID already in use")
+	ErrPollClosed     = errors.New("poll is closed")
+	ErrOtherChannel   = errors.New("poll belongs to another channel")
+	ErrTooManyChoices = errors.New("more choices than the poll allows")
+	ErrUnknownOption  = errors.New("not an option of the poll")
+	ErrNotAllowed     = errors.New("only the creator or an admin may do this")
 )
 
 // Change decides a voter's new vote from the poll and the earlier vote. It

@@ -64,7 +64,10 @@ func (b *Bot) view(p Poll, t Tally, withResult bool) *PollView {
 	v := &PollView{
 		ID: p.ID, Kind: p.Kind, Question: Neutralize(p.Question), Prompt: b.prompt(p),
 		Voters: t.Voters, Closed: p.isClosed(now), Anonymous: p.Anon, Hidden: p.Hidden,
-		Max: p.Max, Proposed: p.Proposed, ClosesAt: p.ClosesAt,
+		Max: p.Max, Proposed: p.Proposed,
+	}
+	if !p.ClosesAt.IsZero() {
+		v.ClosesAt = p.ClosesAt.In(b.cfg.Location)
 	}
 	if !p.Anon {
 		v.Creator = Neutralize(p.Name)

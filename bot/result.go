@@ -14,7 +14,8 @@ import (
 // An option is chosen strongly when it has at least one vote and at least
 // half the votes of the option with the most votes. A tension is a pair of
 // strongly chosen values from different clusters; a value that is not on
-// the Waardenkaart counts as a cluster of its own. Tensions are ordered by
+// the Waardenkaart counts as a cluster of its own, but two such values are
+// not paired, as nothing says where they lie. Tensions are ordered by
 // the votes of the weaker value of the pair, then by the pair's total, and
 // the first three are shown.
 type Result struct {
@@ -91,7 +92,8 @@ func (b *Bot) result(p Poll, t Tally) Result {
 	}
 	for i, a := range r.Strong {
 		for _, b := range r.Strong[i+1:] {
-			if a.OnMap && b.OnMap && a.Cluster == b.Cluster {
+			sameCluster := a.OnMap && b.OnMap && a.Cluster == b.Cluster
+			if sameCluster || !a.OnMap && !b.OnMap {
 				continue
 			}
 			r.Tensions = append(r.Tensions, Tension{A: a, B: b})
