@@ -84,6 +84,7 @@ var (
 	ErrTooManyChoices = errors.New("more choices than the poll allows")
 	ErrUnknownOption  = errors.New("not an option of the poll")
 	ErrNotAllowed     = errors.New("only the creator or an admin may do this")
+	ErrBadPoll        = errors.New("poll text or settings refused")
 )
 
 // Change decides a voter's new vote from the poll and the earlier vote. It

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -38,11 +37,6 @@ func (r *refusal) Error() string {
 }
 
 func (r *refusal) Unwrap() error { return r.err }
-
-func refused(key string, args ...any) *refusal { return &refusal{key: key, args: args} }
-
-// ErrBadPoll wraps every refusal of a new poll's text or settings.
-var ErrBadPoll = errors.New("poll refused")
 
 func badPoll(key string, args ...any) *refusal {
 	return &refusal{err: ErrBadPoll, key: key, args: args}

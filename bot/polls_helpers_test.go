@@ -72,7 +72,7 @@ func (p *poster) count() int {
 
 // fixture is a bot with polls in a real bbolt file.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	path  string
 	st    *store.Store
 	bot   *bot.Bot
@@ -80,7 +80,7 @@ type fixture struct {
 	cfg   bot.Config
 }
 
-func newFixture(t *testing.T, cfg bot.Config) *fixture {
+func newFixture(t testing.TB, cfg bot.Config) *fixture {
 	t.Helper()
 	f := &fixture{t: t, path: filepath.Join(t.TempDir(), "waardenbot.db"), clock: newClock(), cfg: cfg}
 	f.open()
