@@ -6,10 +6,10 @@ import (
 	"strings"
 )
 
-// casusArgsMax is the longest /casus or /stelling the router passes on: the
-// casus limit counts runes, which may take up to four bytes, plus settings
-// and values.
-const casusArgsMax = 4*casusMax + 1000
+// casusArgsMax is the longest /casus or /stelling the router passes on. It
+// is well above casusMax (runes, up to four bytes each, plus settings and
+// values) so that an overlong casus gets the answer that names casusMax.
+const casusArgsMax = 64 << 10
 
 // casus answers /casus [settings] TEXT [| value, value, …]: it posts the
 // casus as a poll on the values at stake.

@@ -94,6 +94,7 @@ func TestCasusRefusesBadInputNamingTheReason(t *testing.T) {
 		{"one option after merging", "/casus Tekst | privacy, Privacy", "Ik las 1 waarde(n)"},
 		{"no text", "/casus | privacy, gelijkheid", "Typ na het commando de tekst"},
 		{"3001 characters", "/casus " + strings.Repeat("é", 3001) + " | privacy, gelijkheid", "De tekst is 3001 tekens lang; ik neem hooguit 3000 tekens"},
+		{"20,000 characters", "/casus " + strings.Repeat("a", 20000) + " | privacy, gelijkheid", "De tekst is 20000 tekens lang; ik neem hooguit 3000 tekens"},
 		{"nothing at stake found", "/casus Blabla blabla.", "Noem ze zelf na een streep"},
 		{"max in a stelling", "/stelling max=2 De gemeente moet dit doen.", "`max=` kan daar niet"},
 	}

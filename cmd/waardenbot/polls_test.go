@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/waardenbot/waardenbot/bot"
 	"github.com/waardenbot/waardenbot/bot/store"
 )
 
@@ -114,5 +116,43 @@ func TestAskLookupNeverTouchesTheDataFile(t *testing.T) {
 	r, code := ask(t, held, "anna", "/stem ab3k privacy")
 	if code != 1 || !strings.Contains(r.Text, "Er ging iets mis aan mijn kant") || strings.Contains(r.Text, "database") {
 		t.Errorf("/stem with the file in use: exit %d: %s", code, r.Text)
+	}
+}
+
+func TestConsoleRunsPollsAndPostsResultsMissedWhileDown(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A poll whose deadline passed while no bot ran.
+	past := time.Now().Add(-time.Hour)
+	missed := bot.Poll{
+		ID: "mmmm", Kind: bot.StatementPoll, Where: bot.Destination{Platform: "console", Channel: "console"},
+		Creator: "anna", Question: "Gemiste stelling", Max: 1, Created: past.Add(-time.Hour), ClosesAt: past,
+		Options: []bot.PollOption{{Key: "eens", Label: "eens"}, {Key: "oneens", Label: "oneens"}},
+	}
+	if err := st.CreatePoll(context.Background(), missed); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	run := func(input string) string {
+		var out, errOut bytes.Buffer
+		code := runMain(context.Background(), []string{"console", "--db", db}, strings.NewReader(input), &out, &errOut, nil)
+		if code != 0 {
+			t.Fatalf("console: exit %d: %s", code, errOut.String())
+		}
+		return out.String()
+	}
+	out := run("/stelling De raad moet dit bespreken.\n/peilingen\n")
+	if strings.Count(out, "Peiling `mmmm` is gesloten: de tijd is om.") != 1 {
+		t.Errorf("missed result not posted once at start:\n%s", out)
+	}
+	if !strings.Contains(out, "De raad moet dit bespreken.") || !strings.Contains(out, "Open peilingen in dit kanaal (1)") {
+		t.Errorf("poll not made or listed:\n%s", out)
+	}
+	if out := run("/peilingen\n"); strings.Contains(out, "mmmm") {
+		t.Errorf("missed result posted again after a restart:\n%s", out)
 	}
 }
