@@ -29,8 +29,8 @@ var keySecret = []byte("secret")
 
 var _ bot.PollStore = (*Store)(nil)
 
-// init creates the buckets and the installation's secret once.
-func (s *Store) init() error {
+// prepare creates the buckets, and the installation's secret the first time.
+func (s *Store) prepare() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
