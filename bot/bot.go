@@ -8,6 +8,7 @@ package bot
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/waardenbot/waardenbot/knowledge"
@@ -28,6 +29,10 @@ type Bot struct {
 	log      *slog.Logger
 	now      func() time.Time
 	commands map[string]command
+
+	polls    PollStore  // nil: no polls
+	secretMu sync.Mutex // guards hmacKey
+	hmacKey  []byte     // the store's secret, read once
 }
 
 // Option changes an optional part of a Bot.

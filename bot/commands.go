@@ -23,6 +23,12 @@ func (b *Bot) commandList() []command {
 	return []command{
 		{name: "waarde", maxArgs: lookupMax, run: b.waarde},
 		{name: "vragen", maxArgs: lookupMax, run: b.vragen},
+		{name: "casus", maxArgs: casusArgsMax, run: b.casus},
+		{name: "stelling", maxArgs: casusArgsMax, run: b.stelling},
+		{name: "stem", maxArgs: lookupMax * 2, run: b.stem},
+		{name: "sluit", maxArgs: lookupMax, run: b.sluit},
+		{name: "uitslag", maxArgs: lookupMax, run: b.uitslag},
+		{name: "peilingen", maxArgs: lookupMax, run: b.peilingen},
 		{name: "help", maxArgs: lookupMax, run: func(context.Context, Request) Reply { return b.help() }},
 	}
 }

@@ -30,4 +30,5 @@ type Reply struct {
 	Text      string
 	Ephemeral bool
 	Status    Status
+	Poll      *PollView // the poll the reply is about, for adapters that render polls with buttons
 }

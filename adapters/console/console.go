@@ -110,6 +110,14 @@ func (c *Console) prompt() {
 	fmt.Fprint(c.out, "> ")
 }
 
+// Post prints a reply that no one asked for, such as the result of a poll
+// that closed at its deadline. The console has one channel, so to is not
+// used.
+func (c *Console) Post(_ context.Context, _ bot.Destination, r bot.Reply) error {
+	c.write(r)
+	return nil
+}
+
 // write prints a reply; a private reply is marked as such, as a chat
 // platform would show it only to the asker.
 func (c *Console) write(r bot.Reply) {

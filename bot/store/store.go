@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -23,13 +24,24 @@ const openTimeout = time.Second
 
 // Store is the bbolt file. It is safe for concurrent use.
 type Store struct {
-	db *bolt.DB
+	db     *bolt.DB
+	secret []byte     // the installation's key for anonymous voters
+	mode   commitMode // how votes share commits
+
+	mu            sync.RWMutex      // guards closed against sends on votes
+	closed        bool              // Close was called
+	votes         chan *voteRequest // votes waiting for the committer
+	committerDone chan struct{}     // closed when the committer has stopped
 }
+
+// Option changes how a Store works.
+type Option func(*Store)
 
 // Open opens the data file at path, creating it (mode 0600) and its
 // directory (mode 0700) when needed. A file that another process holds
-// gives ErrInUse after a second instead of waiting forever.
-func Open(path string) (*Store, error) {
+// gives ErrInUse after a second instead of waiting forever. A new file gets
+// its buckets and a random secret for anonymous polls.
+func Open(path string, opts ...Option) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -46,11 +58,32 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("make %s private: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	s := &Store{db: db, votes: make(chan *voteRequest, maxGroup), committerDone: make(chan struct{})}
+	for _, o := range opts {
+		o(s)
+	}
+	if err := s.prepare(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("prepare %s: %w", path, err)
+	}
+	go s.commitVotes()
+	return s, nil
 }
 
-// Close closes the file.
-func (s *Store) Close() error { return s.db.Close() }
+// Close commits the votes still waiting, then closes the file. Calls after
+// the first return nil.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.votes)
+	s.mu.Unlock()
+	<-s.committerDone
+	return s.db.Close()
+}
 
 // Path is the file's path.
 func (s *Store) Path() string { return s.db.Path() }

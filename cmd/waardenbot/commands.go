@@ -9,11 +9,12 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/waardenbot/waardenbot/adapters/console"
 	slackadapter "github.com/waardenbot/waardenbot/adapters/slack"
 	"github.com/waardenbot/waardenbot/bot"
-	"github.com/waardenbot/waardenbot/bot/store"
 )
 
 // flags returns a flag set that prints its usage on e.stderr and never
@@ -53,7 +54,8 @@ func (e *cliEnv) run(args []string) int {
 		fmt.Fprintln(e.stdout, versionString())
 		return exitOK
 	}
-	cfg, b, log, err := e.setup(*configFlag, false)
+	polls := &lazyStore{}
+	cfg, b, log, err := e.setup(*configFlag, false, polls)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -61,6 +63,7 @@ func (e *cliEnv) run(args []string) int {
 		return e.fail(&ConfigError{Key: "mattermost.enabled", Problem: "the Mattermost adapter is not in this version yet; set it to false"})
 	}
 	var adapters []runner
+	posters := platformPosters{}
 	if cfg.Slack.Enabled {
 		sc := slackadapter.Config{
 			Mode: cfg.Slack.Mode, BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken,
@@ -69,15 +72,38 @@ func (e *cliEnv) run(args []string) int {
 		if err := sc.Validate(); err != nil {
 			return e.fail(&ConfigError{Key: "slack", Problem: err.Error()})
 		}
-		adapters = append(adapters, runner{"slack", slackadapter.New(sc, b, log).Run})
+		a := slackadapter.New(sc, b, log)
+		adapters = append(adapters, runner{"slack", a.Run})
+		posters["slack"] = a
 	}
 	if len(adapters) == 0 {
 		return e.console([]string{"--config", e.configPath(*configFlag)})
 	}
+	// The running bot holds the data file: open it now, so that a file in
+	// use is reported at once.
+	if _, err := polls.open(); err != nil {
+		return e.fail(err)
+	}
+	defer polls.Close()
+	adapters = append(adapters, runner{"poll deadlines", func(ctx context.Context) error {
+		return b.RunDeadlines(ctx, posters, deadlineEvery)
+	}})
 	if err := runAll(e.ctx, log, adapters); err != nil {
 		return e.fail(err)
 	}
 	return exitOK
+}
+
+// platformPosters sends each message through the adapter of its platform.
+type platformPosters map[string]bot.Poster
+
+// Post implements bot.Poster.
+func (p platformPosters) Post(ctx context.Context, to bot.Destination, r bot.Reply) error {
+	poster, ok := p[to.Platform]
+	if !ok {
+		return fmt.Errorf("no adapter for platform %q is running", to.Platform)
+	}
+	return poster.Post(ctx, to, r)
 }
 
 // runner is something that serves until its context ends.
@@ -127,15 +153,18 @@ func (e *cliEnv) console(args []string) int {
 		fmt.Fprintf(e.stderr, "waardenbot console: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	cfg, b, log, err := e.setup(*configFlag, false)
+	polls := &lazyStore{path: *dbPath}
+	cfg, b, log, err := e.setup(*configFlag, false, polls)
 	if err != nil {
 		return e.fail(err)
 	}
-	st, err := store.Open(firstNonEmpty(*dbPath, cfg.DBPath()))
+	// The console holds the file for as long as it runs: open it now, so
+	// that a file in use is reported at once.
+	st, err := polls.open()
 	if err != nil {
 		return e.fail(err)
 	}
-	defer st.Close()
+	defer polls.Close()
 	log.Debug("data file open", "path", st.Path())
 	c := console.New(b, e.stdin, e.stdout, console.Config{
 		User:    firstNonEmpty(*user, cfg.Console.User),
@@ -143,7 +172,18 @@ func (e *cliEnv) console(args []string) int {
 		Prompt:  isTerminal(e.stdin),
 		Lang:    cfg.Lang,
 	})
-	if err := c.Run(e.ctx); err != nil {
+	// Results of polls whose deadline passed while the bot was down come
+	// first, before the console reads a line.
+	if _, err := b.CloseDue(e.ctx, c); err != nil {
+		log.Error("close polls at their deadline", "err", err)
+	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { b.RunDeadlines(ctx, c, deadlineEvery) })
+	err = c.Run(ctx)
+	cancel()
+	wg.Wait()
+	if err != nil {
 		return e.fail(err)
 	}
 	return exitOK
@@ -154,10 +194,10 @@ func (e *cliEnv) console(args []string) int {
 func (e *cliEnv) ask(args []string) int {
 	fs := e.flags("ask", "ask [--config FILE] [--db PATH] [--user NAME] [--channel NAME] [--json] 'COMMAND'")
 	configFlag := fs.String("config", "", "configuration file (TOML)")
-	_ = fs.String("db", "", "data file (default data_dir/waardenbot.db); used by commands that keep state")
+	dbPath := fs.String("db", "", "data file (default data_dir/waardenbot.db); opened only by commands that keep state")
 	user := fs.String("user", "", "user name for the request (default from [console] user)")
 	channel := fs.String("channel", "", "channel for the request (default from [console] channel)")
-	asJSON := fs.Bool("json", false, `print {"text":…,"ephemeral":…} instead of Markdown`)
+	asJSON := fs.Bool("json", false, `print {"text":…,"ephemeral":…,"poll":…} instead of Markdown`)
 	if code, stop := parse(fs, args); stop {
 		return code
 	}
@@ -165,17 +205,19 @@ func (e *cliEnv) ask(args []string) int {
 		fmt.Fprintln(e.stderr, "waardenbot ask: give exactly one command, quoted, e.g. waardenbot ask '/waarde privacy'")
 		return exitUsage
 	}
-	cfg, b, _, err := e.setup(*configFlag, true)
+	polls := &lazyStore{path: *dbPath}
+	cfg, b, _, err := e.setup(*configFlag, true, polls)
 	if err != nil {
 		return e.fail(err)
 	}
+	defer polls.Close()
 	u := firstNonEmpty(*user, cfg.Console.User)
 	req := bot.Request{Platform: "console", Channel: firstNonEmpty(*channel, cfg.Console.Channel), User: u, UserName: u}
 	reply := b.HandleText(e.ctx, req, fs.Arg(0))
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(jsonReply{Text: reply.Text, Ephemeral: reply.Ephemeral}); err != nil {
+		if err := enc.Encode(jsonReply{Text: reply.Text, Ephemeral: reply.Ephemeral, Poll: reply.Poll}); err != nil {
 			return e.fail(err)
 		}
 	} else {
@@ -189,9 +231,14 @@ func (e *cliEnv) ask(args []string) int {
 
 // jsonReply is the --json form of a reply; later fields are additions.
 type jsonReply struct {
-	Text      string `json:"text"`
-	Ephemeral bool   `json:"ephemeral"`
+	Text      string        `json:"text"`
+	Ephemeral bool          `json:"ephemeral"`
+	Poll      *bot.PollView `json:"poll,omitempty"`
 }
+
+// deadlineEvery is how often a running bot looks for polls whose deadline
+// has come.
+const deadlineEvery = 5 * time.Second
 
 // kb handles `kb export`.
 func (e *cliEnv) kb(args []string) int {
@@ -204,7 +251,7 @@ func (e *cliEnv) kb(args []string) int {
 	if code, stop := parse(fs, args[1:]); stop {
 		return code
 	}
-	_, b, _, err := e.setup(*configFlag, true)
+	_, b, _, err := e.setup(*configFlag, true, nil)
 	if err != nil {
 		return e.fail(err)
 	}

@@ -124,7 +124,9 @@ func (e *cliEnv) configPath(flagValue string) string {
 }
 
 // setup loads the configuration and the knowledge base and builds the bot.
-func (e *cliEnv) setup(configFlag string, quiet bool) (*Config, *bot.Bot, *slog.Logger, error) {
+// With polls set, the bot keeps polls in polls.path, or when that is empty
+// in the configured data file.
+func (e *cliEnv) setup(configFlag string, quiet bool, polls *lazyStore) (*Config, *bot.Bot, *slog.Logger, error) {
 	cfg, err := loadConfig(e.configPath(configFlag), e.environ)
 	if err != nil {
 		return nil, nil, nil, err
@@ -138,7 +140,12 @@ func (e *cliEnv) setup(configFlag string, quiet bool) (*Config, *bot.Bot, *slog.
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	b := bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location()}, log)
+	var opts []bot.Option
+	if polls != nil {
+		polls.path = firstNonEmpty(polls.path, cfg.DBPath())
+		opts = append(opts, bot.WithPolls(polls))
+	}
+	b := bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location()}, log, opts...)
 	return &cfg, b, log, nil
 }
 

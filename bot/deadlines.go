@@ -1,0 +1,73 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// postRetry is how long the bot waits before it tries again to post a
+// result that could not be delivered, and postGiveUp how long after a
+// poll closed it stops trying.
+const (
+	postRetry  = time.Minute
+	postGiveUp = 24 * time.Hour
+)
+
+// CloseDue closes the polls whose deadline has passed by the bot's clock
+// and posts each result with p, once: the store marks a result as posted
+// in the transaction that closes the poll, so a restart does not post it
+// again. A result that p fails to deliver is tried again a minute later,
+// for a day. It returns how many results were posted.
+func (b *Bot) CloseDue(ctx context.Context, p Poster) (int, error) {
+	if b.polls == nil {
+		return 0, ErrNoPolls
+	}
+	now := b.now()
+	polls, tallies, err := b.polls.CloseDue(ctx, now)
+	if err != nil {
+		return 0, err
+	}
+	posted := 0
+	var errs []error
+	for i, poll := range polls {
+		r := Reply{Text: b.msg.T("close.deadline", poll.ID) + "\n\n" + b.resultText(poll, tallies[i]), Poll: b.view(poll, tallies[i], true)}
+		if err := p.Post(ctx, poll.Where, r); err != nil {
+			b.log.Warn("post poll result", "poll", poll.ID, "channel", poll.Where.Channel, "err", err)
+			errs = append(errs, err)
+			if now.Sub(poll.ClosedAt) < postGiveUp {
+				if err := b.polls.Unposted(ctx, poll.ID, now.Add(postRetry)); err != nil {
+					errs = append(errs, err)
+				}
+			}
+			continue
+		}
+		posted++
+	}
+	return posted, errors.Join(errs...)
+}
+
+// RunDeadlines closes polls at their deadlines and posts their results
+// until ctx is cancelled: at once (for polls whose deadline passed while
+// the bot was down) and then every interval. A poll stops taking votes at
+// its deadline even before this loop notices it.
+func (b *Bot) RunDeadlines(ctx context.Context, p Poster, every time.Duration) error {
+	if b.polls == nil {
+		return ErrNoPolls
+	}
+	if every <= 0 {
+		every = 5 * time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := b.CloseDue(ctx, p); err != nil && ctx.Err() == nil {
+			b.log.Error("close polls at their deadline", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}

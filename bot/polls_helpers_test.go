@@ -1,0 +1,139 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/store"
+	"github.com/waardenbot/waardenbot/knowledge"
+)
+
+var kb = knowledge.MustLoad()
+
+// clock is a fake clock that tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock {
+	loc, _ := time.LoadLocation("Europe/Amsterdam")
+	return &clock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, loc)}
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// poster records what the bot posts without a request; it fails while
+// fail is set.
+type poster struct {
+	mu    sync.Mutex
+	posts []post
+	fail  bool
+}
+
+type post struct {
+	to bot.Destination
+	r  bot.Reply
+}
+
+func (p *poster) Post(_ context.Context, to bot.Destination, r bot.Reply) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.fail {
+		return errors.New("channel unreachable")
+	}
+	p.posts = append(p.posts, post{to, r})
+	return nil
+}
+
+func (p *poster) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.posts)
+}
+
+// fixture is a bot with polls in a real bbolt file.
+type fixture struct {
+	t     testing.TB
+	path  string
+	st    *store.Store
+	bot   *bot.Bot
+	clock *clock
+	cfg   bot.Config
+}
+
+func newFixture(t testing.TB, cfg bot.Config) *fixture {
+	t.Helper()
+	f := &fixture{t: t, path: filepath.Join(t.TempDir(), "waardenbot.db"), clock: newClock(), cfg: cfg}
+	f.open()
+	return f
+}
+
+// open opens the data file and builds a bot on it, as a (re)start does.
+func (f *fixture) open() {
+	f.t.Helper()
+	st, err := store.Open(f.path)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { st.Close() })
+	f.st = st
+	f.bot = bot.New(kb, f.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), bot.WithClock(f.clock.Now), bot.WithPolls(st))
+}
+
+// restart closes the file and opens it again with a new bot.
+func (f *fixture) restart() {
+	f.t.Helper()
+	if err := f.st.Close(); err != nil {
+		f.t.Fatal(err)
+	}
+	f.open()
+}
+
+func req(user, channel string) bot.Request {
+	return bot.Request{Platform: "console", Team: "T1", Channel: channel, User: user, UserName: "Naam " + user}
+}
+
+// do runs text as user in channel.
+func (f *fixture) do(user, channel, text string) bot.Reply {
+	f.t.Helper()
+	return f.bot.HandleText(context.Background(), req(user, channel), text)
+}
+
+// mustPoll runs a poll command and fails unless it made a poll.
+func (f *fixture) mustPoll(user, channel, text string) *bot.PollView {
+	f.t.Helper()
+	r := f.do(user, channel, text)
+	if r.Status != bot.Answered || r.Poll == nil {
+		f.t.Fatalf("%s: want a poll, got status %d: %s", text, r.Status, r.Text)
+	}
+	return r.Poll
+}
+
+func votes(v *bot.PollView) map[string]int {
+	out := map[string]int{}
+	for _, o := range v.Options {
+		out[o.Key] = o.Votes
+	}
+	return out
+}
+
+var pollIDPattern = regexp.MustCompile(`^[23456789abcdefghjkmnpqrstuvwxyz]{4,6}$`)

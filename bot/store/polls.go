@@ -1,0 +1,285 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/waardenbot/waardenbot/bot"
+)
+
+// Buckets, one per kind of thing.
+var (
+	bucketPolls     = []byte("polls")     // poll ID → bot.Poll
+	bucketTallies   = []byte("tallies")   // poll ID → bot.Tally
+	bucketVotes     = []byte("votes")     // poll ID, 0, voter → bot.Vote
+	bucketDeadlines = []byte("deadlines") // time, poll ID → nothing: results still to post
+	bucketChannels  = []byte("channels")  // platform, 0, team, 0, channel, 0, created, poll ID → nothing: open polls
+	bucketMeta      = []byte("meta")      // "secret" → 32 random bytes
+)
+
+var allBuckets = [][]byte{bucketPolls, bucketTallies, bucketVotes, bucketDeadlines, bucketChannels, bucketMeta}
+
+var keySecret = []byte("secret")
+
+var _ bot.PollStore = (*Store)(nil)
+
+// prepare creates the buckets, and the installation's secret the first time.
+func (s *Store) prepare() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if secret := meta.Get(keySecret); len(secret) == 32 {
+			s.secret = bytes.Clone(secret)
+			return nil
+		}
+		secret := make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return fmt.Errorf("make secret: %w", err)
+		}
+		s.secret = secret
+		return meta.Put(keySecret, secret)
+	})
+}
+
+// Secret is the installation's random 32-byte key, made when the file was
+// created.
+func (s *Store) Secret(ctx context.Context) ([]byte, error) {
+	return bytes.Clone(s.secret), ctx.Err()
+}
+
+// CreatePoll stores a new poll with an empty tally.
+func (s *Store) CreatePoll(ctx context.Context, p bot.Poll) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		polls := tx.Bucket(bucketPolls)
+		if polls.Get([]byte(p.ID)) != nil {
+			return bot.ErrPollIDTaken
+		}
+		if err := putJSON(polls, []byte(p.ID), p); err != nil {
+			return err
+		}
+		if err := putJSON(tx.Bucket(bucketTallies), []byte(p.ID), bot.Tally{Votes: map[string]int{}}); err != nil {
+			return err
+		}
+		if !p.Closed {
+			if err := tx.Bucket(bucketChannels).Put(channelKey(p), nil); err != nil {
+				return err
+			}
+		}
+		if !p.ClosesAt.IsZero() && !p.Posted {
+			return tx.Bucket(bucketDeadlines).Put(timeKey(p.ClosesAt, p.ID), nil)
+		}
+		return nil
+	})
+}
+
+// Poll returns poll id and its tally.
+func (s *Store) Poll(ctx context.Context, id string) (bot.Poll, bot.Tally, error) {
+	var p bot.Poll
+	var t bot.Tally
+	if err := ctx.Err(); err != nil {
+		return p, t, err
+	}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		p, t, err = load(tx, id)
+		return err
+	})
+	return p, t, err
+}
+
+// ClosePoll closes poll id by hand.
+func (s *Store) ClosePoll(ctx context.Context, id string, at time.Time, allow func(bot.Poll) error) (bot.Poll, bot.Tally, error) {
+	var p bot.Poll
+	var t bot.Tally
+	if err := ctx.Err(); err != nil {
+		return p, t, err
+	}
+	var refusal error
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		refusal = nil
+		var err error
+		if p, t, err = load(tx, id); err != nil {
+			return err
+		}
+		if p.Closed {
+			refusal = bot.ErrPollClosed
+			return nil
+		}
+		if err := allow(p); err != nil {
+			refusal = err
+			return nil
+		}
+		return closePoll(tx, &p, at)
+	})
+	if err != nil {
+		return p, t, err
+	}
+	return p, t, refusal
+}
+
+// closePoll marks p closed at at with its result posted, and removes it
+// from the open polls of its channel and from the deadlines.
+func closePoll(tx *bolt.Tx, p *bot.Poll, at time.Time) error {
+	if !p.Closed {
+		p.Closed, p.ClosedAt = true, at
+		if err := tx.Bucket(bucketChannels).Delete(channelKey(*p)); err != nil {
+			return err
+		}
+		if !p.ClosesAt.IsZero() {
+			if err := tx.Bucket(bucketDeadlines).Delete(timeKey(p.ClosesAt, p.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	p.Posted = true
+	return putJSON(tx.Bucket(bucketPolls), []byte(p.ID), *p)
+}
+
+// CloseDue closes the polls whose deadline has come. It looks first in a
+// read transaction, so that the deadline loop does not write (and sync) the
+// file when nothing is due.
+func (s *Store) CloseDue(ctx context.Context, now time.Time) ([]bot.Poll, []bot.Tally, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	due := false
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		k, _ := tx.Bucket(bucketDeadlines).Cursor().First()
+		at, _ := keyTime(k)
+		due = k != nil && !at.After(now)
+		return nil
+	}); err != nil || !due {
+		return nil, nil, err
+	}
+	var polls []bot.Poll
+	var tallies []bot.Tally
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		polls, tallies = nil, nil
+		deadlines := tx.Bucket(bucketDeadlines)
+		var done [][]byte
+		c := deadlines.Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			at, id := keyTime(k)
+			if at.After(now) {
+				break
+			}
+			done = append(done, bytes.Clone(k))
+			p, t, err := load(tx, id)
+			if errors.Is(err, bot.ErrPollNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if p.Posted {
+				continue
+			}
+			closedAt := p.ClosesAt
+			if closedAt.IsZero() || closedAt.After(now) {
+				closedAt = now
+			}
+			if err := closePoll(tx, &p, closedAt); err != nil {
+				return err
+			}
+			polls, tallies = append(polls, p), append(tallies, t)
+		}
+		for _, k := range done {
+			if err := deadlines.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return polls, tallies, nil
+}
+
+// Unposted puts a closed poll's result back in line for posting at retryAt.
+func (s *Store) Unposted(ctx context.Context, id string, retryAt time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		p, _, err := load(tx, id)
+		if err != nil {
+			return err
+		}
+		p.Posted = false
+		if err := putJSON(tx.Bucket(bucketPolls), []byte(id), p); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketDeadlines).Put(timeKey(retryAt, id), nil)
+	})
+}
+
+// OpenPolls lists the open polls of a channel, oldest first.
+func (s *Store) OpenPolls(ctx context.Context, where bot.Destination) ([]bot.Poll, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []bot.Poll
+	err := s.db.View(func(tx *bolt.Tx) error {
+		prefix := append(join(where.Platform, where.Team, where.Channel), 0)
+		c := tx.Bucket(bucketChannels).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			_, id := keyTime(k[len(prefix):])
+			p, _, err := load(tx, id)
+			if err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func channelKey(p bot.Poll) []byte {
+	k := append(join(p.Where.Platform, p.Where.Team, p.Where.Channel), 0)
+	return append(k, timeKey(p.Created, p.ID)...)
+}
+
+// load reads a poll and its tally in tx.
+func load(tx *bolt.Tx, id string) (bot.Poll, bot.Tally, error) {
+	var p bot.Poll
+	var t bot.Tally
+	data := tx.Bucket(bucketPolls).Get([]byte(id))
+	if data == nil {
+		return p, t, bot.ErrPollNotFound
+	}
+	if err := decode(data, &p); err != nil {
+		return p, t, fmt.Errorf("poll %s: %w", id, err)
+	}
+	if data := tx.Bucket(bucketTallies).Get([]byte(id)); data != nil {
+		if err := decode(data, &t); err != nil {
+			return p, t, fmt.Errorf("tally %s: %w", id, err)
+		}
+	}
+	if t.Votes == nil {
+		t.Votes = map[string]int{}
+	}
+	return p, t, nil
+}
+
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	data, err := encode(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, data)
+}

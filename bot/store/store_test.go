@@ -1,0 +1,185 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/waardenbot/waardenbot/bot"
+)
+
+func openTemp(t *testing.T, opts ...Option) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sub", "waardenbot.db")
+	s, err := Open(path, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+var t0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+func testPoll(id, channel string) bot.Poll {
+	return bot.Poll{
+		ID: id, Kind: bot.StatementPoll, Where: bot.Destination{Platform: "console", Channel: channel},
+		Creator: "anna", Question: "Tekst", Max: 1, Created: t0,
+		Options: []bot.PollOption{{Key: "eens", Label: "eens"}, {Key: "oneens", Label: "oneens"}},
+	}
+}
+
+func choose(key string) bot.Change {
+	return func(p bot.Poll, prev bot.Vote) (bot.Vote, error) {
+		if key == "" {
+			return bot.Vote{}, nil
+		}
+		return bot.Vote{Choices: []string{key}, At: t0}, nil
+	}
+}
+
+func as(user string) func(bot.Poll) string { return func(bot.Poll) string { return user } }
+
+func TestOpenMakesPrivateFileWithSecretKeptAcrossRestarts(t *testing.T) {
+	s, path := openTemp(t)
+	first, _ := s.Secret(context.Background())
+	if len(first) != 32 {
+		t.Fatalf("secret of %d bytes", len(first))
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("file mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+	s.Close()
+	s2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	again, _ := s2.Secret(context.Background())
+	if !bytes.Equal(first, again) {
+		t.Errorf("secret changed on reopening")
+	}
+	other, _ := openTemp(t)
+	if o, _ := other.Secret(context.Background()); bytes.Equal(o, first) {
+		t.Errorf("two installations share a secret")
+	}
+}
+
+func TestOpenFileHeldByAnotherStoreGivesErrInUse(t *testing.T) {
+	_, path := openTemp(t)
+	if _, err := Open(path); !errors.Is(err, ErrInUse) {
+		t.Errorf("got %v, want ErrInUse", err)
+	}
+}
+
+func TestCreatePollRefusesTakenID(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	if err := s.CreatePoll(ctx, testPoll("ab3k", "c1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreatePoll(ctx, testPoll("ab3k", "c2")); !errors.Is(err, bot.ErrPollIDTaken) {
+		t.Errorf("got %v, want ErrPollIDTaken", err)
+	}
+	if p, _, _ := s.Poll(ctx, "ab3k"); p.Where.Channel != "c1" {
+		t.Errorf("the first poll was overwritten")
+	}
+}
+
+func TestEveryCommitModeCountsConcurrentVotesExactly(t *testing.T) {
+	modes := map[string][]Option{"group": nil, "boltbatch": {WithBoltBatch()}, "solo": {WithoutBatch()}}
+	for name, opts := range modes {
+		t.Run(name, func(t *testing.T) {
+			s, _ := openTemp(t, opts...)
+			ctx := context.Background()
+			for _, id := range []string{"aaaa", "bbbb"} {
+				if err := s.CreatePoll(ctx, testPoll(id, "c1")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var wg sync.WaitGroup
+			errs := make(chan error, 400)
+			for i := range 200 {
+				wg.Go(func() {
+					id := []string{"aaaa", "bbbb"}[i%2]
+					user := fmt.Sprint("u", i)
+					if _, _, _, err := s.Vote(ctx, id, as(user), choose("eens")); err != nil {
+						errs <- err
+					}
+					if i%4 < 2 {
+						if _, _, _, err := s.Vote(ctx, id, as(user), choose("oneens")); err != nil {
+							errs <- err
+						}
+					}
+					// A vote for a poll that does not exist fails alone.
+					if _, _, _, err := s.Vote(ctx, "zzzz", as(user), choose("eens")); !errors.Is(err, bot.ErrPollNotFound) {
+						errs <- fmt.Errorf("vote for a missing poll: %v", err)
+					}
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+			for _, id := range []string{"aaaa", "bbbb"} {
+				_, tally, _ := s.Poll(ctx, id)
+				if tally.Voters != 100 || tally.Votes["eens"] != 50 || tally.Votes["oneens"] != 50 {
+					t.Errorf("poll %s: %+v, want 100 voters, 50 and 50", id, tally)
+				}
+			}
+		})
+	}
+}
+
+func TestRefusedChangeWritesNothing(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	s.CreatePoll(ctx, testPoll("aaaa", "c1"))
+	s.Vote(ctx, "aaaa", as("bob"), choose("eens"))
+	refuse := errors.New("refused")
+	_, tally, kept, err := s.Vote(ctx, "aaaa", as("bob"), func(bot.Poll, bot.Vote) (bot.Vote, error) {
+		return bot.Vote{Choices: []string{"oneens"}}, refuse
+	})
+	if !errors.Is(err, refuse) || len(kept.Choices) != 1 || kept.Choices[0] != "eens" || tally.Votes["eens"] != 1 || tally.Votes["oneens"] != 0 {
+		t.Errorf("got %v, kept %v, tally %+v", err, kept, tally)
+	}
+}
+
+func TestVoteAfterCloseGivesErrClosed(t *testing.T) {
+	s, _ := openTemp(t)
+	s.Close()
+	if _, _, _, err := s.Vote(context.Background(), "aaaa", as("bob"), choose("eens")); !errors.Is(err, ErrClosed) {
+		t.Errorf("got %v, want ErrClosed", err)
+	}
+}
+
+func TestCloseDueTakesOnlyPollsWhoseDeadlineCame(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	for i, id := range []string{"aaaa", "bbbb", "cccc"} {
+		p := testPoll(id, "c1")
+		p.ClosesAt = t0.Add(time.Duration(i+1) * time.Hour)
+		s.CreatePoll(ctx, p)
+	}
+	polls, _, err := s.CloseDue(ctx, t0.Add(2*time.Hour))
+	if err != nil || len(polls) != 2 || polls[0].ID != "aaaa" || polls[1].ID != "bbbb" {
+		t.Fatalf("got %v (%v)", polls, err)
+	}
+	if !polls[0].Closed || !polls[0].Posted || !polls[0].ClosedAt.Equal(t0.Add(time.Hour)) {
+		t.Errorf("closed poll %+v", polls[0])
+	}
+	open, _ := s.OpenPolls(ctx, bot.Destination{Platform: "console", Channel: "c1"})
+	if len(open) != 1 || open[0].ID != "cccc" {
+		t.Errorf("open polls %v", open)
+	}
+	if again, _, _ := s.CloseDue(ctx, t0.Add(2*time.Hour)); len(again) != 0 {
+		t.Errorf("closed again: %v", again)
+	}
+}

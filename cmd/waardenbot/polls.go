@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/store"
+)
+
+// lazyStore opens the data file the first time a command needs it, so that
+// `waardenbot ask '/waarde privacy'` never touches (or waits for) the file
+// while a running bot holds it.
+type lazyStore struct {
+	path string
+
+	mu  sync.Mutex
+	st  *store.Store
+	err error
+}
+
+var _ bot.PollStore = (*lazyStore)(nil)
+
+func (l *lazyStore) open() (*store.Store, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.st == nil && l.err == nil {
+		l.st, l.err = store.Open(l.path)
+	}
+	return l.st, l.err
+}
+
+// Close closes the file if it was opened.
+func (l *lazyStore) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.st == nil {
+		return nil
+	}
+	err := l.st.Close()
+	l.st = nil
+	return err
+}
+
+func (l *lazyStore) CreatePoll(ctx context.Context, p bot.Poll) error {
+	st, err := l.open()
+	if err != nil {
+		return err
+	}
+	return st.CreatePoll(ctx, p)
+}
+
+func (l *lazyStore) Poll(ctx context.Context, id string) (bot.Poll, bot.Tally, error) {
+	st, err := l.open()
+	if err != nil {
+		return bot.Poll{}, bot.Tally{}, err
+	}
+	return st.Poll(ctx, id)
+}
+
+func (l *lazyStore) Vote(ctx context.Context, id string, voter func(bot.Poll) string, change bot.Change) (bot.Poll, bot.Tally, bot.Vote, error) {
+	st, err := l.open()
+	if err != nil {
+		return bot.Poll{}, bot.Tally{}, bot.Vote{}, err
+	}
+	return st.Vote(ctx, id, voter, change)
+}
+
+func (l *lazyStore) ClosePoll(ctx context.Context, id string, at time.Time, allow func(bot.Poll) error) (bot.Poll, bot.Tally, error) {
+	st, err := l.open()
+	if err != nil {
+		return bot.Poll{}, bot.Tally{}, err
+	}
+	return st.ClosePoll(ctx, id, at, allow)
+}
+
+func (l *lazyStore) CloseDue(ctx context.Context, now time.Time) ([]bot.Poll, []bot.Tally, error) {
+	st, err := l.open()
+	if err != nil {
+		return nil, nil, err
+	}
+	return st.CloseDue(ctx, now)
+}
+
+func (l *lazyStore) Unposted(ctx context.Context, id string, retryAt time.Time) error {
+	st, err := l.open()
+	if err != nil {
+		return err
+	}
+	return st.Unposted(ctx, id, retryAt)
+}
+
+func (l *lazyStore) OpenPolls(ctx context.Context, where bot.Destination) ([]bot.Poll, error) {
+	st, err := l.open()
+	if err != nil {
+		return nil, err
+	}
+	return st.OpenPolls(ctx, where)
+}
+
+func (l *lazyStore) Secret(ctx context.Context) ([]byte, error) {
+	st, err := l.open()
+	if err != nil {
+		return nil, err
+	}
+	return st.Secret(ctx)
+}
