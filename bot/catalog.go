@@ -130,6 +130,11 @@ var dutch = catalog{
 	"poll.agree":             "eens",
 	"poll.neutral":           "neutraal",
 	"poll.disagree":          "oneens",
+	"button.close":           "Sluit de peiling",
+	"button.close.title":     "Peiling sluiten?",
+	"button.close.text":      "Na het sluiten kan niemand meer stemmen en verschijnt de uitslag.",
+	"button.close.confirm":   "Sluiten",
+	"button.cancel":          "Annuleren",
 
 	"vote.usage":     "Typ na `/stem` de peiling en je keuze, bijvoorbeeld `/stem ab3k privacy, gelijkheid`.",
 	"vote.unknown":   "‘%s’ staat niet in peiling `%s`. Typ een optie zoals ze in de peiling staat, of haar nummer.",
@@ -270,6 +275,11 @@ var english = catalog{
 	"poll.agree":             "agree",
 	"poll.neutral":           "neutral",
 	"poll.disagree":          "disagree",
+	"button.close":           "Close the poll",
+	"button.close.title":     "Close the poll?",
+	"button.close.text":      "After closing nobody can vote any more and the result appears.",
+	"button.close.confirm":   "Close",
+	"button.cancel":          "Cancel",
 
 	"vote.usage":     "Type the poll and your choice after `/stem`, for example `/stem ab3k privacy, gelijkheid`.",
 	"vote.unknown":   "‘%s’ is not in poll `%s`. Type an option as the poll shows it, or its number.",

@@ -64,7 +64,7 @@ func stripMention(text string) string {
 // send posts a reply in a channel: publicly, or only for user when the reply
 // is ephemeral.
 func (a *Adapter) send(ctx context.Context, channel, user, thread string, r bot.Reply) error {
-	m := render(r)
+	m := a.withPoll(r)
 	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -31,6 +32,7 @@ func (a *Adapter) Handler() http.Handler {
 	})
 	mux.Handle("POST /slack/commands", a.signed(a.serveCommand))
 	mux.Handle("POST /slack/events", a.signed(a.serveEvent))
+	mux.Handle("POST /slack/interactions", a.signed(a.serveInteraction))
 	return mux
 }
 
@@ -65,19 +67,38 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
 	done := make(chan bot.Reply, 1)
 	go func() { done <- a.handleCommand(ctx, cmd) }()
+	if reply, ok := a.waitInline(done); ok {
+		cancel()
+		if isNewPoll(reply) && a.postPoll(r.Context(), cmd, reply) {
+			w.WriteHeader(http.StatusOK) // the poll is its own message
+			return
+		}
+		writeJSON(w, a.commandResponse(reply))
+		return
+	}
+	w.WriteHeader(http.StatusOK) // empty 200: Slack shows nothing until the follow-up
+	go func() {
+		defer cancel()
+		reply := <-done
+		if err := a.followUp(ctx, cmd.ResponseURL, reply); err != nil {
+			a.log.Error("late answer not delivered", "command", cmd.Command, "error", err)
+		}
+	}()
+}
+
+// waitInline waits up to inlineWait for an answer that can go in the
+// response itself. With inlineWait zero every answer follows up.
+func (a *Adapter) waitInline(done <-chan bot.Reply) (bot.Reply, bool) {
+	if a.inlineWait <= 0 {
+		return bot.Reply{}, false
+	}
+	t := time.NewTimer(a.inlineWait)
+	defer t.Stop()
 	select {
 	case reply := <-done:
-		cancel()
-		writeJSON(w, commandResponse(reply))
-	case <-time.After(a.inlineWait):
-		w.WriteHeader(http.StatusOK) // empty 200: Slack shows nothing until the follow-up
-		go func() {
-			defer cancel()
-			reply := <-done
-			if err := a.followUp(ctx, cmd.ResponseURL, reply); err != nil {
-				a.log.Error("late answer not delivered", "command", cmd.Command, "error", err)
-			}
-		}()
+		return reply, true
+	case <-t.C:
+		return bot.Reply{}, false
 	}
 }
 
@@ -91,14 +112,42 @@ type response struct {
 }
 
 // commandResponse is a reply as the body of a slash command response.
-func commandResponse(r bot.Reply) response {
-	m := render(r)
+func (a *Adapter) commandResponse(r bot.Reply) response {
+	m := a.withPoll(r)
 	return response{ResponseType: responseType(r), Text: m.Text, Blocks: m.Blocks}
+}
+
+// postPoll posts a new poll as the bot's own message through the Web API,
+// so that the bot can redraw it with chat.update as votes come in. It
+// reports false when that failed and the poll should go in the response.
+func (a *Adapter) postPoll(ctx context.Context, cmd slack.SlashCommand, r bot.Reply) bool {
+	if err := a.send(ctx, cmd.ChannelID, cmd.UserID, "", r); err != nil {
+		a.log.Warn("poll not posted through the Web API; answering in the response instead", "error", err)
+		return false
+	}
+	return true
+}
+
+// serveInteraction acknowledges a button click at once and handles it
+// after the response. The payload is read from the signed body only.
+func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+		http.Error(w, "bad payload", http.StatusBadRequest)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	go a.onInteraction(context.WithoutCancel(r.Context()), cb)
 }
 
 // followUp posts a late answer to a slash command's response_url.
 func (a *Adapter) followUp(ctx context.Context, url string, r bot.Reply) error {
-	m := render(r)
+	m := a.withPoll(r)
 	return slack.PostWebhookContext(ctx, url, &slack.WebhookMessage{
 		ResponseType: responseType(r), Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks},
 	})

@@ -51,17 +51,19 @@ func (c Config) Validate() error {
 
 // Adapter connects the bot to a Slack workspace.
 type Adapter struct {
-	cfg    Config
-	bot    *bot.Bot
-	api    *slack.Client
-	log    *slog.Logger
-	now    func() time.Time
-	verify verifier
-	events *dedupe
+	cfg     Config
+	bot     *bot.Bot
+	api     *slack.Client
+	log     *slog.Logger
+	now     func() time.Time
+	verify  verifier
+	events  *dedupe
+	updates *updater
 
 	// inlineWait is how long a slash command may take before the HTTP
 	// response only acknowledges it and the answer follows through
-	// response_url. Slack waits 3 seconds.
+	// response_url. Slack waits 3 seconds. Zero sends every answer through
+	// response_url.
 	inlineWait time.Duration
 
 	httpClient *http.Client
@@ -88,6 +90,7 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 		o(a)
 	}
 	a.verify = verifier{secret: []byte(cfg.SigningSecret), now: a.now}
+	a.updates = &updater{a: a, delay: 300 * time.Millisecond, pending: map[string]bool{}}
 	apiOpts := []slack.Option{}
 	if a.httpClient != nil {
 		apiOpts = append(apiOpts, slack.OptionHTTPClient(a.httpClient))

@@ -361,7 +361,7 @@ func TestMrkdwn(t *testing.T) {
 func TestGoldenValueCard(t *testing.T) {
 	b := bot.New(testKB, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	r := b.HandleText(context.Background(), bot.Request{Channel: "C1", User: "U1"}, "/waarde privacy")
-	golden(t, "value_card.json", commandResponse(r))
+	golden(t, "value_card.json", newTestAdapter(t, nil, time.Now()).commandResponse(r))
 }
 
 func golden(t *testing.T, name string, v any) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -84,6 +83,9 @@ func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, 
 		if evt.Request != nil {
 			client.Ack(*evt.Request)
 		}
+		if cb, ok := evt.Data.(slack.InteractionCallback); ok {
+			go a.onInteraction(ctx, cb)
+		}
 	}
 }
 
@@ -93,19 +95,23 @@ func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, 
 func (a *Adapter) onSocketCommand(ctx context.Context, client *socketmode.Client, req socketmode.Request, cmd slack.SlashCommand) {
 	done := make(chan bot.Reply, 1)
 	go func() { done <- a.handleCommand(ctx, cmd) }()
-	select {
-	case reply := <-done:
-		payload := commandResponse(reply)
-		if b, err := json.Marshal(payload); err == nil && len(b) < maxAckPayload {
-			client.Ack(req, payload)
-			return
-		}
-		client.Ack(req)
-		go a.deliverLate(ctx, cmd, reply)
-	case <-time.After(a.inlineWait):
+	reply, ok := a.waitInline(done)
+	if !ok {
 		client.Ack(req)
 		go func() { a.deliverLate(ctx, cmd, <-done) }()
+		return
 	}
+	if isNewPoll(reply) && a.postPoll(ctx, cmd, reply) {
+		client.Ack(req)
+		return
+	}
+	payload := a.commandResponse(reply)
+	if b, err := json.Marshal(payload); err == nil && len(b) < maxAckPayload {
+		client.Ack(req, payload)
+		return
+	}
+	client.Ack(req)
+	go a.deliverLate(ctx, cmd, reply)
 }
 
 func (a *Adapter) deliverLate(ctx context.Context, cmd slack.SlashCommand, r bot.Reply) {

@@ -1,0 +1,149 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/waardenbot/waardenbot/bot"
+)
+
+// Action IDs of the poll buttons. A vote button's value is "POLLID KEY",
+// the close button's value the poll ID.
+const (
+	actionVote  = "vote"
+	actionClose = "close"
+)
+
+// maxButtonText is Slack's limit for a button's text.
+const maxButtonText = 75
+
+// maxButtonsPerBlock is how many elements Slack allows in one actions
+// block.
+const maxButtonsPerBlock = 25
+
+// withPoll is a reply's message plus, for a poll that is open and shown to
+// the channel, one button per option with its count and a close button.
+func (a *Adapter) withPoll(r bot.Reply) message {
+	m := render(r)
+	v := r.Poll
+	if v == nil || v.Closed || r.Ephemeral {
+		return m
+	}
+	var buttons []slack.BlockElement
+	for _, o := range v.Options {
+		label := o.Label
+		if !v.Hidden {
+			label = fmt.Sprintf("%s · %d", o.Label, o.Votes)
+		}
+		btn := slack.NewButtonBlockElement(fmt.Sprintf("%s-%s", actionVote, o.Key), v.ID+" "+o.Key,
+			slack.NewTextBlockObject(slack.PlainTextType, truncate(label, maxButtonText), true, false))
+		buttons = append(buttons, btn)
+	}
+	for i := 0; i < len(buttons); i += maxButtonsPerBlock {
+		end := min(i+maxButtonsPerBlock, len(buttons))
+		m.Blocks = append(m.Blocks, slack.NewActionBlock(fmt.Sprintf("poll-%s-%d", v.ID, i/maxButtonsPerBlock), buttons[i:end]...))
+	}
+	closeBtn := slack.NewButtonBlockElement(actionClose, v.ID,
+		slack.NewTextBlockObject(slack.PlainTextType, a.bot.T("button.close"), false, false)).WithStyle(slack.StyleDanger)
+	closeBtn.Confirm = slack.NewConfirmationBlockObject(
+		slack.NewTextBlockObject(slack.PlainTextType, a.bot.T("button.close.title"), false, false),
+		slack.NewTextBlockObject(slack.PlainTextType, a.bot.T("button.close.text"), false, false),
+		slack.NewTextBlockObject(slack.PlainTextType, a.bot.T("button.close.confirm"), false, false),
+		slack.NewTextBlockObject(slack.PlainTextType, a.bot.T("button.cancel"), false, false),
+	)
+	m.Blocks = append(m.Blocks, slack.NewActionBlock("poll-"+v.ID+"-close", closeBtn))
+	return m
+}
+
+// isNewPoll reports whether a reply shows a poll that should become its
+// own channel message, so that the bot can edit it later with chat.update.
+func isNewPoll(r bot.Reply) bool {
+	return r.Poll != nil && !r.Ephemeral && !r.Poll.Closed && r.Status == bot.Answered
+}
+
+// onInteraction handles a click on a poll button: it toggles the user's
+// choice (or closes the poll), tells only that user when the click is
+// refused, and redraws the poll message in place.
+func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallback) {
+	if cb.Type != slack.InteractionTypeBlockActions {
+		return
+	}
+	channel, ts := cb.Container.ChannelID, cb.Container.MessageTs
+	if channel == "" {
+		channel = cb.Channel.ID
+	}
+	req := request(cb.Team.ID, channel, cb.User.ID, cb.User.Name)
+	for _, act := range cb.ActionCallback.BlockActions {
+		var reply bot.Reply
+		var pollID string
+		switch {
+		case strings.HasPrefix(act.ActionID, actionVote+"-"):
+			var key string
+			pollID, key, _ = strings.Cut(act.Value, " ")
+			reply = a.bot.Toggle(ctx, req, pollID, key)
+		case act.ActionID == actionClose:
+			pollID = act.Value
+			req.Command, req.Args = "sluit", pollID
+			reply = a.bot.Handle(ctx, req)
+		default:
+			continue
+		}
+		if reply.Status != bot.Answered {
+			if err := a.send(ctx, channel, cb.User.ID, "", bot.Reply{Text: reply.Text, Ephemeral: true}); err != nil {
+				a.log.Error("refusal of a click not delivered", "error", err)
+			}
+		}
+		if ts != "" {
+			a.updates.schedule(pollID, channel, ts)
+		}
+	}
+}
+
+// updater redraws poll messages with chat.update, at most once per delay
+// for each message: clicks in the same moment become one update, which
+// keeps the bot within Slack's rate limit for chat.update.
+type updater struct {
+	a     *Adapter
+	delay time.Duration
+
+	mu      sync.Mutex
+	pending map[string]bool // channel + ts
+}
+
+func (u *updater) schedule(pollID, channel, ts string) {
+	key := channel + "/" + ts
+	u.mu.Lock()
+	if u.pending[key] {
+		u.mu.Unlock()
+		return
+	}
+	u.pending[key] = true
+	u.mu.Unlock()
+	time.AfterFunc(u.delay, func() {
+		u.mu.Lock()
+		delete(u.pending, key)
+		u.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := u.a.redraw(ctx, pollID, channel, ts); err != nil {
+			u.a.log.Error("poll message not updated", "poll", pollID, "error", err)
+		}
+	})
+}
+
+// redraw replaces a poll message with the poll as it is now.
+func (a *Adapter) redraw(ctx context.Context, pollID, channel, ts string) error {
+	r := a.bot.PollMessage(ctx, pollID)
+	if r.Status != bot.Answered {
+		return fmt.Errorf("poll %s: %s", pollID, r.Text)
+	}
+	m := a.withPoll(r)
+	_, _, _, err := a.api.UpdateMessageContext(ctx, channel, ts,
+		slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))
+	return err
+}

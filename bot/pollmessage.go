@@ -1,0 +1,34 @@
+package bot
+
+import (
+	"context"
+	"errors"
+)
+
+// PollMessage returns the message that shows a poll in its channel, as it
+// is now: the casus or statement with the current counts, and for a closed
+// poll its result. Adapters redraw a poll's message with it after a button
+// click or when the poll closes. The reply is public; for an unknown poll it
+// is a refusal.
+func (b *Bot) PollMessage(ctx context.Context, pollID string) Reply {
+	if b.polls == nil {
+		return b.noPolls()
+	}
+	p, t, err := b.polls.Poll(ctx, normalizeID(pollID))
+	switch {
+	case errors.Is(err, ErrPollNotFound):
+		return b.refuse("poll.not_found", Quote(pollID, 10))
+	case err != nil:
+		return b.internal("poll message", err)
+	}
+	text := b.pollText(p, t)
+	if p.isClosed(b.now()) {
+		text += "\n\n" + b.resultText(p, t)
+	}
+	return Reply{Text: text, Poll: b.view(p, t, true)}
+}
+
+// T returns the catalog sentence for key in the bot's language, for the
+// few words an adapter shows on its own controls (button labels, dialog
+// titles), so that they too come from the one catalog.
+func (b *Bot) T(key string, args ...any) string { return b.msg.T(key, args...) }
