@@ -35,6 +35,14 @@ func mrkdwn(s string) string {
 			line = rest
 		}
 		for j := 0; j < len(line); {
+			// Copy the run up to the next character that needs work.
+			k := strings.IndexAny(line[j:], `\*&<>`)
+			if k < 0 {
+				sb.WriteString(line[j:])
+				break
+			}
+			sb.WriteString(line[j : j+k])
+			j += k
 			switch {
 			case line[j] == '\\' && j+1 < len(line):
 				r, size := utf8.DecodeRuneInString(line[j+1:])
@@ -45,9 +53,8 @@ func mrkdwn(s string) string {
 				sb.WriteByte('*')
 				j += 2
 			default:
-				r, size := utf8.DecodeRuneInString(line[j:])
-				writeEscaped(&sb, r)
-				j += size
+				writeEscaped(&sb, rune(line[j]))
+				j++
 			}
 		}
 	}

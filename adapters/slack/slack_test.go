@@ -398,3 +398,7 @@ func TestPostSendsToTheChannel(t *testing.T) {
 		t.Errorf("posts: %+v", posts)
 	}
 }
+
+func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func newBenchBot() *bot.Bot { return bot.New(testKB, bot.Config{}, discardLog()) }
