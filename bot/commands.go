@@ -23,6 +23,8 @@ func (b *Bot) commandList() []command {
 	return []command{
 		{name: "waarde", maxArgs: lookupMax, run: b.waarde},
 		{name: "vragen", maxArgs: lookupMax, run: b.vragen},
+		{name: "reflectie", maxArgs: lookupMax, run: b.reflectie},
+		{name: "debat", maxArgs: debatMax, run: b.debat},
 		{name: "help", maxArgs: lookupMax, run: func(context.Context, Request) Reply { return b.help() }},
 	}
 }

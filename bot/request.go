@@ -30,4 +30,5 @@ type Reply struct {
 	Text      string
 	Ephemeral bool
 	Status    Status
+	Thread    bool // this post starts a thread; replies go in its thread where the platform has threads
 }

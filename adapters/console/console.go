@@ -32,6 +32,9 @@ type Console struct {
 	out io.Writer
 }
 
+// The console posts scheduled messages in the console.
+var _ bot.Poster = (*Console)(nil)
+
 // New returns a console that answers lines from in with b, on out.
 func New(b *bot.Bot, in io.Reader, out io.Writer, cfg Config) *Console {
 	if cfg.User == "" {
@@ -108,6 +111,22 @@ func (c *Console) prompt() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	fmt.Fprint(c.out, "> ")
+}
+
+// Post prints a message nobody typed a command for (a scheduled reflection
+// prompt, a debate prep card), marked with its channel. It implements
+// bot.Poster for the console platform.
+func (c *Console) Post(_ context.Context, to bot.Destination, r bot.Reply) error {
+	label := "(gepland bericht in #%s)"
+	if c.cfg.Lang == "en" {
+		label = "(scheduled message in #%s)"
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, err := fmt.Fprintf(c.out, label+"\n%s\n\n", to.Channel, r.Text); err != nil {
+		return fmt.Errorf("console post: %w", err)
+	}
+	return nil
 }
 
 // write prints a reply; a private reply is marked as such, as a chat

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/waardenbot/waardenbot/adapters/console"
 	"github.com/waardenbot/waardenbot/bot"
@@ -50,7 +52,7 @@ func (e *cliEnv) run(args []string) int {
 		fmt.Fprintln(e.stdout, versionString())
 		return exitOK
 	}
-	cfg, _, _, err := e.setup(*configFlag, false)
+	cfg, _, _, err := e.setup(*configFlag, false, nil)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -77,23 +79,36 @@ func (e *cliEnv) console(args []string) int {
 		fmt.Fprintf(e.stderr, "waardenbot console: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	cfg, b, log, err := e.setup(*configFlag, false)
+	db := &lazyStore{path: *dbPath}
+	defer db.Close()
+	cfg, b, log, err := e.setup(*configFlag, false, db)
 	if err != nil {
 		return e.fail(err)
 	}
-	st, err := store.Open(firstNonEmpty(*dbPath, cfg.DBPath()))
-	if err != nil {
+	// Open the file now, so that a file in use is reported at once.
+	if _, err := db.open(); err != nil {
 		return e.fail(err)
 	}
-	defer st.Close()
-	log.Debug("data file open", "path", st.Path())
+	log.Debug("data file open", "path", db.path)
 	c := console.New(b, e.stdin, e.stdout, console.Config{
 		User:    firstNonEmpty(*user, cfg.Console.User),
 		Channel: firstNonEmpty(*channel, cfg.Console.Channel),
 		Prompt:  isTerminal(e.stdin),
 		Lang:    cfg.Lang,
 	})
-	if err := c.Run(e.ctx); err != nil {
+	// The scheduler posts into the console; it stops with the console or
+	// on SIGINT/SIGTERM, and the console waits for it.
+	ctx, cancel := context.WithCancel(e.ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := b.Scheduler().Run(ctx, bot.Posters{"console": c}); err != nil {
+			log.Error("scheduler stopped", "err", err)
+		}
+	})
+	err = c.Run(ctx)
+	cancel()
+	wg.Wait()
+	if err != nil {
 		return e.fail(err)
 	}
 	return exitOK
@@ -104,7 +119,7 @@ func (e *cliEnv) console(args []string) int {
 func (e *cliEnv) ask(args []string) int {
 	fs := e.flags("ask", "ask [--config FILE] [--db PATH] [--user NAME] [--channel NAME] [--json] 'COMMAND'")
 	configFlag := fs.String("config", "", "configuration file (TOML)")
-	_ = fs.String("db", "", "data file (default data_dir/waardenbot.db); used by commands that keep state")
+	dbPath := fs.String("db", "", "data file (default data_dir/waardenbot.db); opened only by commands that keep state (/reflectie, /debat)")
 	user := fs.String("user", "", "user name for the request (default from [console] user)")
 	channel := fs.String("channel", "", "channel for the request (default from [console] channel)")
 	asJSON := fs.Bool("json", false, `print {"text":…,"ephemeral":…} instead of Markdown`)
@@ -115,7 +130,9 @@ func (e *cliEnv) ask(args []string) int {
 		fmt.Fprintln(e.stderr, "waardenbot ask: give exactly one command, quoted, e.g. waardenbot ask '/waarde privacy'")
 		return exitUsage
 	}
-	cfg, b, _, err := e.setup(*configFlag, true)
+	db := &lazyStore{path: *dbPath}
+	defer db.Close()
+	cfg, b, _, err := e.setup(*configFlag, true, db)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -154,7 +171,7 @@ func (e *cliEnv) kb(args []string) int {
 	if code, stop := parse(fs, args[1:]); stop {
 		return code
 	}
-	_, b, _, err := e.setup(*configFlag, true)
+	_, b, _, err := e.setup(*configFlag, true, nil)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -165,6 +182,30 @@ func (e *cliEnv) kb(args []string) int {
 		return e.fail(err)
 	}
 	return exitOK
+}
+
+// lazyStore opens the data file the first time it is needed, so that
+// `waardenbot ask '/waarde privacy'` never touches it.
+type lazyStore struct {
+	path string
+	once sync.Once
+	st   *store.Store
+	err  error
+}
+
+func (l *lazyStore) open() (bot.ScheduleStore, error) {
+	l.once.Do(func() { l.st, l.err = store.Open(l.path) })
+	if l.err != nil {
+		return nil, l.err
+	}
+	return l.st, nil
+}
+
+// Close closes the file if it was opened.
+func (l *lazyStore) Close() {
+	if l.st != nil {
+		l.st.Close()
+	}
 }
 
 func firstNonEmpty(s ...string) string {

@@ -124,7 +124,9 @@ func (e *cliEnv) configPath(flagValue string) string {
 }
 
 // setup loads the configuration and the knowledge base and builds the bot.
-func (e *cliEnv) setup(configFlag string, quiet bool) (*Config, *bot.Bot, *slog.Logger, error) {
+// With db, the bot keeps schedules in db's file (data_dir's file unless
+// db names one), opened when first needed.
+func (e *cliEnv) setup(configFlag string, quiet bool, db *lazyStore) (*Config, *bot.Bot, *slog.Logger, error) {
 	cfg, err := loadConfig(e.configPath(configFlag), e.environ)
 	if err != nil {
 		return nil, nil, nil, err
@@ -138,7 +140,12 @@ func (e *cliEnv) setup(configFlag string, quiet bool) (*Config, *bot.Bot, *slog.
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	b := bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location()}, log)
+	var opts []bot.Option
+	if db != nil {
+		db.path = firstNonEmpty(db.path, cfg.DBPath())
+		opts = append(opts, bot.WithStore(db.open))
+	}
+	b := bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location(), Grace: cfg.Grace()}, log, opts...)
 	return &cfg, b, log, nil
 }
 

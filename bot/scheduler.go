@@ -1,0 +1,553 @@
+package bot
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// DefaultGrace is how late a missed run may still be posted at start-up.
+const DefaultGrace = 12 * time.Hour
+
+// runRetention is how long run records are kept. Only runs after a
+// schedule's Last can matter for exactly-once; a month is ample.
+const runRetention = 30 * 24 * time.Hour
+
+// maxSleep bounds how long the loop sleeps, so that a wall clock that
+// jumps (a suspended laptop, an NTP correction) is noticed within a minute.
+const maxSleep = time.Minute
+
+// postWorkers is how many posts run at once when many runs are due
+// together (10,000 channels on Monday 09:00).
+const postWorkers = 8
+
+// errStale aborts a claim for a run whose schedule changed or ended after
+// the run was queued.
+var errStale = errors.New("schedule changed since the run was queued")
+
+// errNoStore means the bot was built without a place to keep schedules.
+var errNoStore = errors.New("no schedule store configured")
+
+// ErrNoPoster means no poster is known for a destination's platform.
+var ErrNoPoster = errors.New("no poster for platform")
+
+// Posters sends each message with the poster of its destination's
+// platform: Posters{"console": c, "slack": s}.
+type Posters map[string]Poster
+
+// Post implements Poster.
+func (p Posters) Post(ctx context.Context, to Destination, r Reply) error {
+	if pp, ok := p[to.Platform]; ok {
+		return pp.Post(ctx, to, r)
+	}
+	return fmt.Errorf("post to %s/%s: %w", to.Platform, to.Channel, ErrNoPoster)
+}
+
+// Scheduler posts reflection prompts and debate prep cards at their times,
+// exactly once each, through a Poster.
+//
+// It drives timing itself instead of using cron.Cron's runner, and uses
+// robfig/cron only to parse specs: cron.Cron reads the real clock (tests
+// could not move time), never replays a missed run, has no hook to claim a
+// run in the store before it runs, and sorts all its entries on every wake.
+// Here one goroutine sleeps on one timer until the earliest run in a
+// min-heap, so 10,000 idle schedules cost a heap entry each and nothing per
+// tick. Times come from the bot's clock (WithClock); RunDue runs what is due
+// at that clock, which is what tests call.
+type Scheduler struct {
+	b     *Bot
+	open  func() (ScheduleStore, error)
+	grace time.Duration
+	log   *slog.Logger
+
+	openOnce sync.Once
+	st       ScheduleStore
+	stErr    error
+
+	mu     sync.Mutex
+	poster Poster // set by Restore
+	loaded bool
+	queue  runQueue
+	queued map[string]*queuedRun
+	specs  map[string]cronSpec // parsed specs by zone and text; most channels share one
+	wake   chan struct{}
+}
+
+func newScheduler(b *Bot, open func() (ScheduleStore, error)) *Scheduler {
+	grace := b.cfg.Grace
+	if grace == 0 {
+		grace = DefaultGrace
+	}
+	return &Scheduler{
+		b: b, open: open, grace: grace, log: b.log,
+		queued: map[string]*queuedRun{}, specs: map[string]cronSpec{},
+		wake: make(chan struct{}, 1),
+	}
+}
+
+// store opens the store the first time something needs it.
+func (s *Scheduler) store() (ScheduleStore, error) {
+	s.openOnce.Do(func() {
+		if s.open == nil {
+			s.stErr = errNoStore
+			return
+		}
+		s.st, s.stErr = s.open()
+	})
+	return s.st, s.stErr
+}
+
+// Len is the number of runs waiting in the queue.
+func (s *Scheduler) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.queue)
+}
+
+// Run restores the schedules, posts missed runs within the grace period,
+// then posts every run at its time until ctx is cancelled. It returns when
+// the posts it started have finished.
+func (s *Scheduler) Run(ctx context.Context, p Poster) error {
+	if err := s.Restore(ctx, p); err != nil {
+		return err
+	}
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		next := s.RunDue(ctx)
+		wait := maxSleep
+		if !next.IsZero() {
+			wait = min(max(next.Sub(s.b.now()), 0), maxSleep)
+		}
+		timer.Reset(wait)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		case <-s.wake:
+			if !timer.Stop() {
+				select {
+				case <-timer.C:
+				default:
+				}
+			}
+		}
+	}
+}
+
+// Restore loads every schedule from the store and queues its next run. A
+// run missed while the bot was down is posted now when it is at most the
+// grace period late (only the latest one of a schedule); older misses are
+// skipped and logged. A run that was claimed but never confirmed (the bot
+// stopped between claiming and marking it) is not posted again: it may
+// have gone out, and never twice comes first.
+func (s *Scheduler) Restore(ctx context.Context, p Poster) error {
+	st, err := s.store()
+	if err != nil {
+		return fmt.Errorf("restore schedules: %w", err)
+	}
+	now := s.b.now()
+	if n, err := st.PruneRuns(now.Add(-max(runRetention, 2*s.grace))); err != nil {
+		return fmt.Errorf("restore schedules: %w", err)
+	} else if n > 0 {
+		s.log.Debug("pruned old run records", "count", n)
+	}
+	unconfirmed, err := st.Runs(RunClaimed)
+	if err != nil {
+		return fmt.Errorf("restore schedules: %w", err)
+	}
+	for _, r := range unconfirmed {
+		s.log.Warn("run was claimed but not confirmed before the bot stopped; not posting it again",
+			"schedule", r.ScheduleID, "at", r.At)
+		if err := st.FinishRun(r.ScheduleID, r.At, RunUnconfirmed); err != nil {
+			return fmt.Errorf("restore schedules: %w", err)
+		}
+	}
+	all, err := st.Schedules("")
+	if err != nil {
+		return fmt.Errorf("restore schedules: %w", err)
+	}
+	var catchUp []queuedRun
+	s.mu.Lock()
+	s.poster = p
+	s.queue = s.queue[:0]
+	clear(s.queued)
+	for i := range all {
+		sc := &all[i]
+		missed, next := s.plan(sc, now)
+		if !missed.at.IsZero() {
+			catchUp = append(catchUp, missed)
+		}
+		if !next.IsZero() {
+			s.push(queuedRun{id: sc.ID, at: next, version: sc.Version})
+		}
+	}
+	s.loaded = true
+	s.mu.Unlock()
+	s.log.Info("schedules restored", "schedules", len(all), "queued", s.Len(), "catch_up", len(catchUp))
+	s.fire(ctx, catchUp)
+	return nil
+}
+
+// plan decides, at start-up, what to do with one schedule: the missed run
+// to post now (if any) and the next run to queue.
+func (s *Scheduler) plan(sc *Schedule, now time.Time) (missed queuedRun, next time.Time) {
+	cutoff := now.Add(-s.grace)
+	switch sc.Kind {
+	case Reflection:
+		if !sc.On {
+			return missed, time.Time{}
+		}
+		cs, err := s.spec(sc.Spec, sc.Zone)
+		if err != nil {
+			s.log.Error("stored reflection schedule no longer parses; skipped", "schedule", sc.ID, "spec", sc.Spec, "zone", sc.Zone, "err", err)
+			return missed, time.Time{}
+		}
+		after := later(sc.Last, sc.Since)
+		if first := cs.next(after); !first.IsZero() && !first.After(now) {
+			var latest time.Time
+			for t := cs.next(later(after, cutoff.Add(-time.Nanosecond))); !t.IsZero() && !t.After(now); t = cs.next(t) {
+				latest = t
+			}
+			if latest.IsZero() || first.Before(latest) {
+				s.log.Warn("missed reflection runs older than the grace period skipped",
+					"schedule", sc.ID, "first_missed", first, "grace", s.grace)
+			}
+			if !latest.IsZero() {
+				missed = queuedRun{id: sc.ID, at: latest, version: sc.Version, late: true}
+			}
+		}
+		return missed, cs.next(later(now, sc.Last))
+	case DebatePrep:
+		if sc.State != PrepPlanned {
+			return missed, time.Time{}
+		}
+		if sc.PrepAt.After(now) {
+			return missed, sc.PrepAt
+		}
+		if !sc.PrepAt.Before(cutoff) && sc.DebateAt.After(now) {
+			return queuedRun{id: sc.ID, at: sc.PrepAt, version: sc.Version, late: true}, time.Time{}
+		}
+		s.log.Warn("missed debate prep skipped: later than the grace period or after the debate",
+			"schedule", sc.ID, "prep_at", sc.PrepAt, "debate_at", sc.DebateAt, "grace", s.grace)
+		if st, err := s.store(); err == nil {
+			_, err := st.UpdateSchedule(sc.ID, func(d *Schedule) error {
+				if d.State != PrepPlanned || d.Version != sc.Version {
+					return errStale
+				}
+				d.State = PrepMissed
+				return nil
+			})
+			if err != nil && !errors.Is(err, errStale) {
+				s.log.Error("mark debate prep missed", "schedule", sc.ID, "err", err)
+			}
+		}
+	}
+	return missed, time.Time{}
+}
+
+// RunDue posts every queued run that is due at the bot's clock and returns
+// when the next run is due (zero when none is queued). It does nothing
+// before Restore.
+func (s *Scheduler) RunDue(ctx context.Context) time.Time {
+	now := s.b.now()
+	var due []queuedRun
+	s.mu.Lock()
+	if !s.loaded {
+		s.mu.Unlock()
+		return time.Time{}
+	}
+	for len(s.queue) > 0 && !s.queue[0].due().After(now) {
+		q := heap.Pop(&s.queue).(*queuedRun)
+		delete(s.queued, q.id)
+		due = append(due, *q)
+	}
+	s.mu.Unlock()
+	s.fire(ctx, due)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.queue) == 0 {
+		return time.Time{}
+	}
+	return s.queue[0].due()
+}
+
+// fire posts runs with a few workers and waits for them.
+func (s *Scheduler) fire(ctx context.Context, runs []queuedRun) {
+	if len(runs) == 0 {
+		return
+	}
+	work := make(chan queuedRun)
+	var wg sync.WaitGroup
+	for range min(postWorkers, len(runs)) {
+		wg.Go(func() {
+			for q := range work {
+				s.runOne(ctx, q)
+			}
+		})
+	}
+	for _, q := range runs {
+		work <- q
+	}
+	close(work)
+	wg.Wait()
+}
+
+// runOne posts one run exactly once: claim it (and move the schedule on)
+// in one transaction, post, then record the outcome. A crash after the
+// claim loses at most that one post; it never repeats it.
+func (s *Scheduler) runOne(ctx context.Context, q queuedRun) {
+	st, err := s.store()
+	if err != nil {
+		s.log.Error("post scheduled run", "schedule", q.id, "err", err)
+		return
+	}
+	var reply Reply
+	var turn Rotation
+	sc, err := st.ClaimRun(q.id, q.at, func(sc *Schedule) error {
+		reply, turn = Reply{}, Rotation{}
+		if sc.Version != q.version || sc.Kind == "" {
+			return errStale
+		}
+		switch sc.Kind {
+		case Reflection:
+			if !sc.On {
+				return errStale
+			}
+			turn = sc.Turn
+			reply = s.b.prompt(sc, s.lateNote(q, sc.Zone))
+		case DebatePrep:
+			if sc.State != PrepPlanned {
+				return errStale
+			}
+			sc.State = PrepPosted
+			reply = s.b.prepCard(sc, s.lateNote(q, ""))
+		}
+		sc.Last = later(sc.Last, q.at)
+		return nil
+	})
+	switch {
+	case errors.Is(err, ErrRunClaimed):
+		s.log.Info("run already claimed; not posting it again", "schedule", q.id, "at", q.at)
+		s.requeue(q.id)
+		return
+	case errors.Is(err, errStale):
+		return // whoever changed the schedule queued its new run
+	case err != nil:
+		s.log.Error("claim scheduled run; trying again in a minute", "schedule", q.id, "at", q.at, "err", err)
+		s.retry(q)
+		return
+	}
+	s.mu.Lock()
+	p := s.poster
+	s.mu.Unlock()
+	state := RunPosted
+	if p == nil {
+		err = errors.New("no poster")
+	} else {
+		err = p.Post(ctx, sc.To, reply)
+	}
+	if err != nil {
+		state = RunFailed
+		s.log.Error("post scheduled run failed; not retried, so that it cannot appear twice",
+			"schedule", q.id, "at", q.at, "err", err)
+		s.undo(st, sc, turn)
+	} else {
+		s.log.Debug("posted scheduled run", "schedule", q.id, "at", q.at, "late", q.late)
+	}
+	if err := st.FinishRun(q.id, q.at, state); err != nil {
+		s.log.Error("record run outcome", "schedule", q.id, "at", q.at, "err", err)
+	}
+	if sc.Kind == Reflection {
+		s.queueNext(sc)
+	}
+}
+
+// lateNote tells the channel that a caught-up run comes late.
+func (s *Scheduler) lateNote(q queuedRun, zone string) string {
+	if !q.late {
+		return ""
+	}
+	loc, ok := loadZone(zone)
+	if !ok {
+		loc = s.b.cfg.Location
+	}
+	return s.b.msg.T("run.late", s.b.when(q.at, loc))
+}
+
+// undo gives back what a failed post took: the value of the rotation (so
+// that it comes next time and no value is left out of the round), or
+// marks the debate prep as failed.
+func (s *Scheduler) undo(st ScheduleStore, claimed Schedule, before Rotation) {
+	_, err := st.UpdateSchedule(claimed.ID, func(sc *Schedule) error {
+		switch {
+		case sc.Kind == Reflection && sc.Turn.Round == claimed.Turn.Round && sc.Turn.Pos == claimed.Turn.Pos:
+			sc.Turn = before
+		case sc.Kind == DebatePrep && sc.State == PrepPosted:
+			sc.State = PrepFailed
+		default:
+			return errStale
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStale) {
+		s.log.Error("undo failed run", "schedule", claimed.ID, "err", err)
+	}
+}
+
+// requeue reads a schedule again and queues its next run.
+func (s *Scheduler) requeue(id string) {
+	st, err := s.store()
+	if err != nil {
+		return
+	}
+	sc, ok, err := st.Schedule(id)
+	if err != nil || !ok {
+		return
+	}
+	s.changed(sc)
+}
+
+// retry queues the same run again a minute later: it was not claimed, so
+// posting it later cannot post it twice.
+func (s *Scheduler) retry(q queuedRun) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.queued[q.id]; !ok && s.loaded {
+		q.retryAt = s.b.now().Add(time.Minute)
+		s.push(q)
+	}
+}
+
+// queueNext queues the run of a reflection after its last one.
+func (s *Scheduler) queueNext(sc Schedule) {
+	cs, err := s.spec(sc.Spec, sc.Zone)
+	if err != nil {
+		return
+	}
+	next := cs.next(later(s.b.now(), sc.Last))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.loaded && !next.IsZero() {
+		s.push(queuedRun{id: sc.ID, at: next, version: sc.Version})
+	}
+}
+
+// changed takes a schedule that a command just stored and queues (or
+// drops) its next run. Before Restore (as in `waardenbot ask`) it does
+// nothing: the next start-up reads the store.
+func (s *Scheduler) changed(sc Schedule) {
+	var next time.Time
+	switch {
+	case sc.Kind == Reflection && sc.On:
+		cs, err := s.spec(sc.Spec, sc.Zone)
+		if err != nil {
+			return
+		}
+		next = cs.next(later(s.b.now(), sc.Last))
+	case sc.Kind == DebatePrep && sc.State == PrepPlanned:
+		next = sc.PrepAt
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.loaded {
+		return
+	}
+	if q, ok := s.queued[sc.ID]; ok {
+		heap.Remove(&s.queue, q.index)
+		delete(s.queued, sc.ID)
+	}
+	if !next.IsZero() {
+		s.push(queuedRun{id: sc.ID, at: next, version: sc.Version})
+	}
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// push queues a run, replacing the schedule's queued one. s.mu is held.
+func (s *Scheduler) push(q queuedRun) {
+	if old, ok := s.queued[q.id]; ok {
+		heap.Remove(&s.queue, old.index)
+	}
+	qq := &q
+	s.queued[q.id] = qq
+	heap.Push(&s.queue, qq)
+}
+
+// spec parses a stored spec, cached: it was checked when it was stored.
+func (s *Scheduler) spec(text, zone string) (cronSpec, error) {
+	key := zone + " " + text
+	s.mu.Lock()
+	cs, ok := s.specs[key]
+	s.mu.Unlock()
+	if ok {
+		return cs, nil
+	}
+	loc, ok := loadZone(zone)
+	if !ok {
+		return cronSpec{}, fmt.Errorf("unknown zone %q", zone)
+	}
+	sched, err := parseCron(text)
+	if err != nil {
+		return cronSpec{}, err
+	}
+	cs = cronSpec{text: text, sched: withLocation(sched, loc), loc: loc}
+	s.mu.Lock()
+	s.specs[key] = cs
+	s.mu.Unlock()
+	return cs, nil
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// queuedRun is a run waiting in the heap.
+type queuedRun struct {
+	id      string
+	at      time.Time // the scheduled time: the idempotency key
+	retryAt time.Time // when set, when to try again (after a store error)
+	version int
+	late    bool // a catch-up of a missed run
+	index   int
+}
+
+// due is when the run should be tried.
+func (q *queuedRun) due() time.Time {
+	if !q.retryAt.IsZero() {
+		return q.retryAt
+	}
+	return q.at
+}
+
+// runQueue is a min-heap of runs by due time.
+type runQueue []*queuedRun
+
+func (h runQueue) Len() int           { return len(h) }
+func (h runQueue) Less(i, j int) bool { return h[i].due().Before(h[j].due()) }
+func (h runQueue) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index = i
+	h[j].index = j
+}
+func (h *runQueue) Push(x any) {
+	q := x.(*queuedRun)
+	q.index = len(*h)
+	*h = append(*h, q)
+}
+func (h *runQueue) Pop() any {
+	old := *h
+	q := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return q
+}
