@@ -171,11 +171,7 @@ func (s *Scheduler) Restore(ctx context.Context, p Poster) error {
 	if err != nil {
 		return fmt.Errorf("restore schedules: %w", err)
 	}
-	var catchUp []queuedRun
-	s.mu.Lock()
-	s.poster = p
-	s.queue = s.queue[:0]
-	clear(s.queued)
+	var catchUp, queue []queuedRun
 	for i := range all {
 		sc := &all[i]
 		missed, next := s.plan(sc, now)
@@ -183,8 +179,15 @@ func (s *Scheduler) Restore(ctx context.Context, p Poster) error {
 			catchUp = append(catchUp, missed)
 		}
 		if !next.IsZero() {
-			s.push(queuedRun{id: sc.ID, at: next, version: sc.Version})
+			queue = append(queue, queuedRun{id: sc.ID, at: next, version: sc.Version})
 		}
+	}
+	s.mu.Lock()
+	s.poster = p
+	s.queue = s.queue[:0]
+	clear(s.queued)
+	for _, q := range queue {
+		s.push(q)
 	}
 	s.loaded = true
 	s.mu.Unlock()
@@ -208,20 +211,28 @@ func (s *Scheduler) plan(sc *Schedule, now time.Time) (missed queuedRun, next ti
 			return missed, time.Time{}
 		}
 		after := later(sc.Last, sc.Since)
-		if first := cs.next(after); !first.IsZero() && !first.After(now) {
-			var latest time.Time
-			for t := cs.next(later(after, cutoff.Add(-time.Nanosecond))); !t.IsZero() && !t.After(now); t = cs.next(t) {
-				latest = t
-			}
-			if latest.IsZero() || first.Before(latest) {
-				s.log.Warn("missed reflection runs older than the grace period skipped",
-					"schedule", sc.ID, "first_missed", first, "grace", s.grace)
-			}
-			if !latest.IsZero() {
-				missed = queuedRun{id: sc.ID, at: latest, version: sc.Version, late: true}
-			}
+		next := cs.next(after)
+		if next.IsZero() || next.After(now) {
+			return missed, next
 		}
-		return missed, cs.next(later(now, sc.Last))
+		// Missed at least one run: post the latest within the grace
+		// period, skip the rest.
+		first := next
+		if next.Before(cutoff) {
+			next = cs.next(cutoff.Add(-time.Nanosecond))
+		}
+		var latest time.Time
+		for ; !next.IsZero() && !next.After(now); next = cs.next(next) {
+			latest = next
+		}
+		if latest.IsZero() || first.Before(latest) {
+			s.log.Warn("missed reflection runs skipped: only the latest within the grace period is posted",
+				"schedule", sc.ID, "first_missed", first, "grace", s.grace)
+		}
+		if !latest.IsZero() {
+			missed = queuedRun{id: sc.ID, at: latest, version: sc.Version, late: true}
+		}
+		return missed, next
 	case DebatePrep:
 		if sc.State != PrepPlanned {
 			return missed, time.Time{}

@@ -39,8 +39,8 @@ func runKey(id string, at time.Time) []byte {
 }
 
 func splitRunKey(k []byte) (string, time.Time, bool) {
-	i := bytes.LastIndexByte(k, 0)
-	if i < 0 || len(k)-i-1 != 8 {
+	i := len(k) - 9
+	if i < 0 || k[i] != 0 {
 		return "", time.Time{}, false
 	}
 	return string(k[:i]), time.Unix(0, int64(binary.BigEndian.Uint64(k[i+1:]))), true
