@@ -87,10 +87,8 @@ func TestPromptRotatesOpinionAndQuestionByRound(t *testing.T) {
 		t.Error("a prompt should start a thread")
 	}
 	for _, want := range []string{first, "Welke opvatting herken je in onze fractie? Waar botst deze waarde met een andere?", "_Bron: "} {
-		if !contains(p0.Text, want) {
+		if !strings.Contains(p0.Text, want) {
 			t.Errorf("prompt lacks %q:\n%s", want, p0.Text)
 		}
 	}
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }

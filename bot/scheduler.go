@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 )
@@ -24,6 +25,9 @@ const maxSleep = time.Minute
 // postWorkers is how many posts run at once when many runs are due
 // together (10,000 channels on Monday 09:00).
 const postWorkers = 8
+
+// claimChunk is how many due runs are claimed before they are posted.
+const claimChunk = 64
 
 // errStale aborts a claim for a run whose schedule changed or ended after
 // the run was queued.
@@ -287,36 +291,62 @@ func (s *Scheduler) RunDue(ctx context.Context) time.Time {
 	return s.queue[0].due()
 }
 
-// fire posts runs with a few workers and waits for them.
+// fire posts runs and waits for them, in chunks of claimChunk: claim the
+// chunk (concurrent claims share bbolt transactions through db.Batch),
+// post it with postWorkers workers, then record the outcomes (again in
+// shared transactions). A crash can therefore lose at most one chunk's
+// posts, which are then "claimed" and never posted twice; and 10,000 runs
+// due at one moment need a few hundred transactions, not 20,000.
 func (s *Scheduler) fire(ctx context.Context, runs []queuedRun) {
-	if len(runs) == 0 {
-		return
-	}
-	work := make(chan queuedRun)
-	var wg sync.WaitGroup
-	for range min(postWorkers, len(runs)) {
-		wg.Go(func() {
-			for q := range work {
-				s.runOne(ctx, q)
-			}
-		})
-	}
-	for _, q := range runs {
-		work <- q
-	}
-	close(work)
-	wg.Wait()
-}
-
-// runOne posts one run exactly once: claim it (and move the schedule on)
-// in one transaction, post, then record the outcome. A crash after the
-// claim loses at most that one post; it never repeats it.
-func (s *Scheduler) runOne(ctx context.Context, q queuedRun) {
 	st, err := s.store()
 	if err != nil {
-		s.log.Error("post scheduled run", "schedule", q.id, "err", err)
+		s.log.Error("post scheduled runs", "err", err)
 		return
 	}
+	for len(runs) > 0 {
+		chunk := runs[:min(claimChunk, len(runs))]
+		runs = runs[len(chunk):]
+		ready := make([]*claimedRun, len(chunk))
+		var wg sync.WaitGroup
+		for i, q := range chunk {
+			wg.Go(func() { ready[i] = s.claim(st, q) })
+		}
+		wg.Wait()
+		ready = slices.DeleteFunc(ready, func(c *claimedRun) bool { return c == nil })
+		work := make(chan *claimedRun)
+		for range min(postWorkers, len(ready)) {
+			wg.Go(func() {
+				for c := range work {
+					c.err = s.post(ctx, c)
+				}
+			})
+		}
+		for _, c := range ready {
+			work <- c
+		}
+		close(work)
+		wg.Wait()
+		for _, c := range ready {
+			wg.Go(func() { s.finish(st, c) })
+		}
+		wg.Wait()
+	}
+}
+
+// claimedRun is a run claimed in the store and ready to post.
+type claimedRun struct {
+	q     queuedRun
+	sc    Schedule // as stored by the claim
+	reply Reply
+	turn  Rotation // the rotation before the claim, to give back on failure
+	err   error    // from the poster
+}
+
+// claim claims one run and moves its schedule on (the rotation, the
+// debate's state, Last) in one transaction. It returns nil when the run
+// must not be posted: claimed before, or its schedule changed since it
+// was queued.
+func (s *Scheduler) claim(st ScheduleStore, q queuedRun) *claimedRun {
 	var reply Reply
 	var turn Rotation
 	sc, err := st.ClaimRun(q.id, q.at, func(sc *Schedule) error {
@@ -345,36 +375,44 @@ func (s *Scheduler) runOne(ctx context.Context, q queuedRun) {
 	case errors.Is(err, ErrRunClaimed):
 		s.log.Info("run already claimed; not posting it again", "schedule", q.id, "at", q.at)
 		s.requeue(q.id)
-		return
+		return nil
 	case errors.Is(err, errStale):
-		return // whoever changed the schedule queued its new run
+		return nil // whoever changed the schedule queued its new run
 	case err != nil:
 		s.log.Error("claim scheduled run; trying again in a minute", "schedule", q.id, "at", q.at, "err", err)
 		s.retry(q)
-		return
+		return nil
 	}
+	return &claimedRun{q: q, sc: sc, reply: reply, turn: turn}
+}
+
+func (s *Scheduler) post(ctx context.Context, c *claimedRun) error {
 	s.mu.Lock()
 	p := s.poster
 	s.mu.Unlock()
-	state := RunPosted
 	if p == nil {
-		err = errors.New("no poster")
-	} else {
-		err = p.Post(ctx, sc.To, reply)
+		return errors.New("no poster")
 	}
-	if err != nil {
+	return p.Post(ctx, c.sc.To, c.reply)
+}
+
+// finish records how a claimed run went and queues the schedule's next
+// run. A failed post is not retried: the poster may have delivered it.
+func (s *Scheduler) finish(st ScheduleStore, c *claimedRun) {
+	q, state := c.q, RunPosted
+	if c.err != nil {
 		state = RunFailed
 		s.log.Error("post scheduled run failed; not retried, so that it cannot appear twice",
-			"schedule", q.id, "at", q.at, "err", err)
-		s.undo(st, sc, turn)
+			"schedule", q.id, "at", q.at, "err", c.err)
+		s.undo(st, c.sc, c.turn)
 	} else {
 		s.log.Debug("posted scheduled run", "schedule", q.id, "at", q.at, "late", q.late)
 	}
 	if err := st.FinishRun(q.id, q.at, state); err != nil {
 		s.log.Error("record run outcome", "schedule", q.id, "at", q.at, "err", err)
 	}
-	if sc.Kind == Reflection {
-		s.queueNext(sc)
+	if c.sc.Kind == Reflection {
+		s.queueNext(c.sc)
 	}
 }
 
