@@ -14,8 +14,8 @@ import (
 // meets them in one round: every value once, clusters mixed so that no two
 // values of one cluster follow each other when that can be avoided. The
 // order is drawn from a seed made of the schedule ID and the round, so each
-// channel and each round has its own. The round does not start with avoid
-// (the value that ended the previous round) when it has other values.
+// channel and each round has its own. The round does not start in the
+// cluster of avoid (the value that ended the previous round).
 func roundOrder(kb *knowledge.Base, id string, round int, avoid string) []string {
 	h := fnv.New64a()
 	h.Write([]byte(id))
@@ -41,6 +41,11 @@ func roundOrder(kb *knowledge.Base, id string, round int, avoid string) []string
 	}
 	order := make([]string, 0, total)
 	var prev *pile
+	for _, p := range piles {
+		if slices.Contains(p.names, avoid) {
+			prev = p
+		}
+	}
 	for len(order) < total {
 		// The pile with the most values left goes first, so that the big
 		// clusters do not bunch up at the end; ties by the drawn rank.
@@ -53,14 +58,6 @@ func roundOrder(kb *knowledge.Base, id string, round int, avoid string) []string
 		pick := piles[0]
 		if pick == prev && len(piles) > 1 && len(piles[1].names) > 0 {
 			pick = piles[1]
-		}
-		if len(order) == 0 && pick.names[0] == avoid {
-			switch {
-			case len(pick.names) > 1:
-				pick.names[0], pick.names[1] = pick.names[1], pick.names[0]
-			case len(piles) > 1 && len(piles[1].names) > 0:
-				pick = piles[1]
-			}
 		}
 		order = append(order, pick.names[0])
 		pick.names = pick.names[1:]

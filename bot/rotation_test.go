@@ -2,6 +2,7 @@ package bot
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -89,6 +90,25 @@ func TestPromptRotatesOpinionAndQuestionByRound(t *testing.T) {
 	for _, want := range []string{first, "Welke opvatting herken je in onze fractie? Waar botst deze waarde met een andere?", "_Bron: "} {
 		if !strings.Contains(p0.Text, want) {
 			t.Errorf("prompt lacks %q:\n%s", want, p0.Text)
+		}
+	}
+}
+
+func TestRoundsNeverPutOneClusterTwiceInARowForManyChannels(t *testing.T) {
+	b := testBot(t)
+	cluster := map[string]string{}
+	for _, v := range b.kb.Values() {
+		cluster[v.Name] = v.Cluster.Name
+	}
+	for ch := range 200 {
+		sc := &Schedule{ID: reflectionID(Destination{Platform: "slack", Team: "T", Channel: strconv.Itoa(ch)})}
+		prev := ""
+		for i := range 4 * 30 {
+			v := b.nextValue(sc)
+			if prev != "" && cluster[v.Name] == cluster[prev] {
+				t.Fatalf("channel %d, prompt %d: %s follows %s in %s", ch, i, v.Name, prev, cluster[v.Name])
+			}
+			prev = v.Name
 		}
 	}
 }
