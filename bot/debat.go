@@ -139,12 +139,8 @@ func (b *Bot) debatPlan(req Request) Reply {
 		return *refusal
 	}
 	now := b.now()
-	end := d.at
-	if !d.hasTime {
-		end = d.at.AddDate(0, 0, 1) // the whole day is still "today"
-	}
 	switch {
-	case !end.After(now):
+	case !debateEnd(d.at, d.hasTime).After(now):
 		return b.refuse("debat.past", b.debateWhen(d.at, d.hasTime, loc))
 	case d.at.Sub(now) > planAhead:
 		return b.refuse("debat.far")
@@ -195,6 +191,15 @@ func (b *Bot) debatPlan(req Request) Reply {
 	return Reply{Text: b.msg.T("debat.planned", num, Quote(d.topic, topicMax), when, b.when(prepAt, loc), num)}
 }
 
+// debateEnd is when a debate counts as begun: its time, or the end of its
+// day when it has no time (a debate "today" is still to come all day).
+func debateEnd(at time.Time, hasTime bool) time.Time {
+	if hasTime {
+		return at
+	}
+	return at.AddDate(0, 0, 1)
+}
+
 // debateWhen writes the debate's moment, or its day when it has no time.
 func (b *Bot) debateWhen(t time.Time, hasTime bool, loc *time.Location) string {
 	if hasTime {
@@ -237,11 +242,7 @@ func (b *Bot) debatList(req Request) Reply {
 	now, loc := b.now(), b.cfg.Location
 	var sb strings.Builder
 	for _, d := range ds {
-		end := d.DebateAt
-		if !d.HasTime {
-			end = end.AddDate(0, 0, 1)
-		}
-		if d.State == PrepCancelled || !end.After(now) {
+		if d.State == PrepCancelled || !debateEnd(d.DebateAt, d.HasTime).After(now) {
 			continue
 		}
 		prep := b.msg.T("debat.state."+string(d.State), b.when(d.PrepAt, loc))

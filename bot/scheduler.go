@@ -133,12 +133,7 @@ func (s *Scheduler) Run(ctx context.Context, p Poster) error {
 			return nil
 		case <-timer.C:
 		case <-s.wake:
-			if !timer.Stop() {
-				select {
-				case <-timer.C:
-				default:
-				}
-			}
+			timer.Stop() // since Go 1.23 a stopped timer delivers no stale tick
 		}
 	}
 }
@@ -244,7 +239,7 @@ func (s *Scheduler) plan(sc *Schedule, now time.Time) (missed queuedRun, next ti
 		if sc.PrepAt.After(now) {
 			return missed, sc.PrepAt
 		}
-		if !sc.PrepAt.Before(cutoff) && sc.DebateAt.After(now) {
+		if !sc.PrepAt.Before(cutoff) && debateEnd(sc.DebateAt, sc.HasTime).After(now) {
 			return queuedRun{id: sc.ID, at: sc.PrepAt, version: sc.Version, late: true}, time.Time{}
 		}
 		s.log.Warn("missed debate prep skipped: later than the grace period or after the debate",

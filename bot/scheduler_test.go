@@ -707,3 +707,14 @@ func TestPostersRouteByPlatform(t *testing.T) {
 		t.Errorf("post to an unknown platform: %v, want ErrNoPoster", err)
 	}
 }
+
+func TestMissedPrepOnTheDayOfADebateWithoutTimeIsStillPosted(t *testing.T) {
+	h := start(t, local(2026, 11, 23, 10, 0))
+	h.must("/debat 2026-12-10 Zonder tijd voorbereiding=0d")
+	h.closer()
+	h.clock.Set(local(2026, 12, 10, 12, 0)) // prep due 09:00 that day
+	h = h.restart()
+	if n := h.poster.count(); n != 1 {
+		t.Errorf("%d posts, want the prep card: the debate has no time, so it is on all day", n)
+	}
+}
