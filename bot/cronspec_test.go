@@ -4,6 +4,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -263,4 +266,37 @@ func FuzzParseSpec(f *testing.F) {
 			t.Errorf("accepted spec %q has no next run after now: %v", cs.text, next)
 		}
 	})
+}
+
+// TestEveryLiteralCatalogKeyExists reads the bot's source for msg.T and
+// refuse calls with a literal key, so that a typo shows as a failing test
+// rather than as a key in a chat message.
+func TestEveryLiteralCatalogKeyExists(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`(?:msg\.T|refuse|Key:)\(?\s*"([a-z_.]+[a-z_])"`)
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllSubmatch(src, -1) {
+			n++
+			key := string(m[1])
+			for name, c := range map[string]catalog{"dutch": dutch, "english": english} {
+				if _, ok := c[key]; !ok {
+					t.Errorf("%s: key %q missing in %s", f, key, name)
+				}
+			}
+		}
+	}
+	if n < 50 {
+		t.Errorf("found only %d keys; is the pattern still right?", n)
+	}
 }

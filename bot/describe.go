@@ -50,7 +50,7 @@ func (b *Bot) describeFields(s *cron.SpecSchedule) (string, bool) {
 		}
 		var names []string
 		for _, d := range dows {
-			names = append(names, b.msg.T("day."+strconv.Itoa(d)))
+			names = append(names, b.msg.T("sched.day."+strconv.Itoa(d)))
 		}
 		days = b.msg.T("spec.each", b.list(names))
 	case dowStar:
@@ -65,7 +65,7 @@ func (b *Bot) describeFields(s *cron.SpecSchedule) (string, bool) {
 	if s.Month&starBit == 0 {
 		var ms []string
 		for _, m := range setBits(s.Month, 1, 12) {
-			ms = append(ms, b.msg.T("month."+strconv.Itoa(m)))
+			ms = append(ms, b.msg.T("sched.month."+strconv.Itoa(m)))
 		}
 		days += " " + b.msg.T("spec.in", b.list(ms))
 	}
@@ -108,16 +108,16 @@ func (b *Bot) list(items []string) string {
 	if len(items) < 2 {
 		return strings.Join(items, "")
 	}
-	return strings.Join(items[:len(items)-1], ", ") + b.msg.T("and") + items[len(items)-1]
+	return strings.Join(items[:len(items)-1], ", ") + b.msg.T("sched.and") + items[len(items)-1]
 }
 
 // when writes a moment in words in loc: "maandag 30 november 2026 om 09:00".
 func (b *Bot) when(t time.Time, loc *time.Location) string {
 	t = t.In(loc)
-	return b.msg.T("when", b.date(t), t.Format("15:04"))
+	return b.msg.T("sched.when", b.date(t), t.Format("15:04"))
 }
 
 // date writes a day in words: "maandag 30 november 2026".
 func (b *Bot) date(t time.Time) string {
-	return b.msg.T("date", b.msg.T("day."+strconv.Itoa(int(t.Weekday()))), t.Day(), b.msg.T("month."+strconv.Itoa(int(t.Month()))), t.Year())
+	return b.msg.T("sched.date", b.msg.T("sched.day."+strconv.Itoa(int(t.Weekday()))), t.Day(), b.msg.T("sched.month."+strconv.Itoa(int(t.Month()))), t.Year())
 }
