@@ -29,7 +29,7 @@ const (
 var (
 	isoDate   = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
 	dutchDate = regexp.MustCompile(`^(\d{1,2})-(\d{1,2})-(\d{4})$`)
-	clockTime = regexp.MustCompile(`^(\d{1,2})[:.](\d{2})$`)
+	timeOfDay = regexp.MustCompile(`^(\d{1,2})[:.](\d{2})$`)
 	prepDays  = regexp.MustCompile(`^(\d{1,3})\s*(d|dag|dagen)?$`)
 )
 
@@ -104,7 +104,7 @@ func (b *Bot) parseDebat(args string, loc *time.Location) (debatRequest, *Reply)
 	}
 	words = words[1:]
 	if len(words) > 0 {
-		if g := clockTime.FindStringSubmatch(words[0]); g != nil {
+		if g := timeOfDay.FindStringSubmatch(words[0]); g != nil {
 			h, mi := atoi(g[1]), atoi(g[2])
 			if h > 23 || mi > 59 {
 				return refuse("debat.bad_time", Quote(words[0], 10))
@@ -152,19 +152,19 @@ func (b *Bot) debatPlan(req Request) Reply {
 	}
 	st, err := b.sched.store()
 	if err != nil {
-		return b.internal("open schedule store", err)
+		return b.failed("open schedule store", err)
 	}
 	dest := destinationOf(req)
 	planned, err := b.debates(st, dest)
 	if err != nil {
-		return b.internal("list debates", err)
+		return b.failed("list debates", err)
 	}
 	if n := countPlanned(planned); n >= plannedLimit {
 		return b.refuse("debat.too_many", n)
 	}
 	num, err := st.NextNumber()
 	if err != nil {
-		return b.internal("number debate", err)
+		return b.failed("number debate", err)
 	}
 	late := !prepAt.After(now)
 	sc, err := st.UpdateSchedule(debateID(num), func(s *Schedule) error {
@@ -178,7 +178,7 @@ func (b *Bot) debatPlan(req Request) Reply {
 		return nil
 	})
 	if err != nil {
-		return b.internal("store debate", err)
+		return b.failed("store debate", err)
 	}
 	b.log.Info("debate planned", "schedule", sc.ID, "debate_at", sc.DebateAt, "prep_at", sc.PrepAt, "by", sc.By, "prep_now", late)
 	when := b.debateWhen(d.at, d.hasTime, loc)
@@ -233,11 +233,11 @@ func countPlanned(ds []Schedule) int {
 func (b *Bot) debatList(req Request) Reply {
 	st, err := b.sched.store()
 	if err != nil {
-		return b.internal("open schedule store", err)
+		return b.failed("open schedule store", err)
 	}
 	ds, err := b.debates(st, destinationOf(req))
 	if err != nil {
-		return b.internal("list debates", err)
+		return b.failed("list debates", err)
 	}
 	now, loc := b.now(), b.cfg.Location
 	var sb strings.Builder
@@ -262,7 +262,7 @@ func (b *Bot) debatCancel(req Request, arg string) Reply {
 	}
 	st, err := b.sched.store()
 	if err != nil {
-		return b.internal("open schedule store", err)
+		return b.failed("open schedule store", err)
 	}
 	dest := destinationOf(req)
 	errUnknown, errNotPlanned := errors.New("unknown"), errors.New("not planned")
@@ -284,7 +284,7 @@ func (b *Bot) debatCancel(req Request, arg string) Reply {
 	case errors.Is(err, errNotPlanned):
 		return b.refuse("debat.not_planned", num, b.msg.T("debat.word."+string(state)))
 	case err != nil:
-		return b.internal("cancel debate", err)
+		return b.failed("cancel debate", err)
 	}
 	b.sched.changed(sc)
 	b.log.Info("debate cancelled", "schedule", sc.ID, "by", sc.By)

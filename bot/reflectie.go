@@ -53,9 +53,9 @@ func who(req Request) string {
 	return req.User
 }
 
-// internal logs err and tells the user that something went wrong on the
+// failed logs err and tells the user that something went wrong on the
 // bot's side.
-func (b *Bot) internal(what string, err error) Reply {
+func (b *Bot) failed(what string, err error) Reply {
 	if errors.Is(err, errNoStore) {
 		return b.refuse("sched.no_store")
 	}
@@ -83,11 +83,11 @@ func (b *Bot) reflectieOn(req Request, args string) Reply {
 		if errors.As(err, &se) {
 			return b.refuseSpec(se)
 		}
-		return b.internal("parse spec", err)
+		return b.failed("parse spec", err)
 	}
 	st, err := b.sched.store()
 	if err != nil {
-		return b.internal("open schedule store", err)
+		return b.failed("open schedule store", err)
 	}
 	dest := destinationOf(req)
 	sc, err := st.UpdateSchedule(reflectionID(dest), func(s *Schedule) error {
@@ -105,7 +105,7 @@ func (b *Bot) reflectieOn(req Request, args string) Reply {
 		return nil
 	})
 	if err != nil {
-		return b.internal("store reflection schedule", err)
+		return b.failed("store reflection schedule", err)
 	}
 	b.sched.changed(sc)
 	b.log.Info("reflection schedule on", "schedule", sc.ID, "spec", sc.Spec, "zone", sc.Zone, "by", sc.By)
@@ -123,7 +123,7 @@ func (b *Bot) refuseSpec(se *SpecError) Reply {
 func (b *Bot) reflectieOff(req Request) Reply {
 	st, err := b.sched.store()
 	if err != nil {
-		return b.internal("open schedule store", err)
+		return b.failed("open schedule store", err)
 	}
 	errWasOff := errors.New("was off")
 	sc, err := st.UpdateSchedule(reflectionID(destinationOf(req)), func(s *Schedule) error {
@@ -138,7 +138,7 @@ func (b *Bot) reflectieOff(req Request) Reply {
 	case errors.Is(err, errWasOff):
 		return Reply{Text: b.msg.T("reflectie.was_off"), Ephemeral: true}
 	case err != nil:
-		return b.internal("store reflection schedule", err)
+		return b.failed("store reflection schedule", err)
 	}
 	b.sched.changed(sc)
 	b.log.Info("reflection schedule off", "schedule", sc.ID, "by", sc.By)
@@ -151,21 +151,21 @@ func (b *Bot) reflectieOff(req Request) Reply {
 func (b *Bot) reflectieNow(req Request) Reply {
 	st, err := b.sched.store()
 	if err != nil {
-		return b.internal("open schedule store", err)
+		return b.failed("open schedule store", err)
 	}
 	dest := destinationOf(req)
 	id := reflectionID(dest)
 	now := b.now()
 	sc, ok, err := st.Schedule(id)
 	if err != nil {
-		return b.internal("read reflection schedule", err)
+		return b.failed("read reflection schedule", err)
 	}
 	at, loc := now.Truncate(time.Minute), b.cfg.Location
 	var cs cronSpec
 	on := ok && sc.On
 	if on {
 		if cs, err = b.sched.spec(sc.Spec, sc.Zone); err != nil {
-			return b.internal("parse stored spec", err)
+			return b.failed("parse stored spec", err)
 		}
 		// The next scheduled run from now: when /reflectie nu already
 		// claimed it, the claim below refuses a second one.
@@ -185,7 +185,7 @@ func (b *Bot) reflectieNow(req Request) Reply {
 			s.Last = later(s.Last, at)
 			note = b.msg.T("reflectie.now_counts", b.when(at, loc))
 		}
-		reply = b.prompt(s, note)
+		reply = b.reflectionPrompt(s, note)
 		return nil
 	})
 	switch {
@@ -194,7 +194,7 @@ func (b *Bot) reflectieNow(req Request) Reply {
 	case errors.Is(err, ErrRunClaimed):
 		return b.refuse("reflectie.now_again")
 	case err != nil:
-		return b.internal("claim reflection run", err)
+		return b.failed("claim reflection run", err)
 	}
 	if err := st.FinishRun(id, at, RunPosted); err != nil {
 		b.log.Error("record run outcome", "schedule", id, "err", err)
@@ -206,11 +206,11 @@ func (b *Bot) reflectieNow(req Request) Reply {
 func (b *Bot) reflectieStatus(req Request) Reply {
 	st, err := b.sched.store()
 	if err != nil {
-		return b.internal("open schedule store", err)
+		return b.failed("open schedule store", err)
 	}
 	sc, ok, err := st.Schedule(reflectionID(destinationOf(req)))
 	if err != nil {
-		return b.internal("read reflection schedule", err)
+		return b.failed("read reflection schedule", err)
 	}
 	var sb strings.Builder
 	if !ok || !sc.On {
@@ -218,7 +218,7 @@ func (b *Bot) reflectieStatus(req Request) Reply {
 	} else {
 		cs, err := b.sched.spec(sc.Spec, sc.Zone)
 		if err != nil {
-			return b.internal("parse stored spec", err)
+			return b.failed("parse stored spec", err)
 		}
 		sb.WriteString(b.msg.T("reflectie.status_on", b.describe(cs), sc.Spec) + "\n")
 		sb.WriteString(b.msg.T("reflectie.next") + "\n")

@@ -97,11 +97,11 @@ func (b *Bot) nextValue(sc *Schedule) *knowledge.Value {
 	return nil // an empty knowledge base; Load never returns one
 }
 
-// prompt renders the next reflection prompt of a schedule and moves its
+// reflectionPrompt renders the next reflection prompt of a schedule and moves its
 // rotation on: a value with one of its opinions, a question from a theme
 // linked to it, and an open question for the team. The opinion and the
 // question rotate with the round. note, if any, goes before the source.
-func (b *Bot) prompt(sc *Schedule, note string) Reply {
+func (b *Bot) reflectionPrompt(sc *Schedule, note string) Reply {
 	v := b.nextValue(sc)
 	var sb strings.Builder
 	if v == nil {

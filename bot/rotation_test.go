@@ -77,10 +77,10 @@ func TestPromptRotatesOpinionAndQuestionByRound(t *testing.T) {
 	id := "reflectie/console//a"
 	first := roundOrder(b.kb, id, 0, "")[0]
 	sc0 := &Schedule{ID: id}
-	p0 := b.prompt(sc0, "")
+	p0 := b.reflectionPrompt(sc0, "")
 	// The same value in a later round shows another opinion or question.
 	sc1 := &Schedule{ID: id, Turn: Rotation{Round: 1, Order: []string{first}}}
-	p1 := b.prompt(sc1, "")
+	p1 := b.reflectionPrompt(sc1, "")
 	if p0.Text == p1.Text {
 		t.Errorf("%s shows the same prompt in rounds 1 and 2:\n%s", first, p0.Text)
 	}

@@ -82,7 +82,7 @@ func TestTenThousandChannelsRestoreAndPostEachOnce(t *testing.T) {
 	t.Logf("stored %d schedules in %s", n, time.Since(t0))
 
 	clock := &fakeClock{t: local(2026, 11, 30, 8, 0)}
-	b := bot.New(kb, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
+	b := bot.New(book, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
 		bot.WithClock(clock.Now), bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
 	poster := &countingPoster{per: map[string]int{}}
 	before := heapInUse()
@@ -130,7 +130,7 @@ func benchStore(b *testing.B, n int) *store.Store {
 
 func benchBot(st bot.ScheduleStore, now time.Time) *bot.Bot {
 	clock := &fakeClock{t: now}
-	return bot.New(kb, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
+	return bot.New(book, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
 		bot.WithClock(clock.Now), bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
 }
 

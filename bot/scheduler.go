@@ -355,7 +355,7 @@ func (s *Scheduler) claim(st ScheduleStore, q queuedRun) *claimedRun {
 				return errStale
 			}
 			turn = sc.Turn
-			reply = s.b.prompt(sc, s.lateNote(q, sc.Zone))
+			reply = s.b.reflectionPrompt(sc, s.lateNote(q, sc.Zone))
 		case DebatePrep:
 			if sc.State != PrepPlanned {
 				return errStale

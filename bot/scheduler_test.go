@@ -80,7 +80,7 @@ func (p *fakePoster) last() posted {
 	return p.posts[len(p.posts)-1]
 }
 
-var kb = knowledge.MustLoad()
+var book = knowledge.MustLoad()
 
 // harness is one run of the bot on a bbolt file: a restart is a new
 // harness on the same file.
@@ -122,7 +122,7 @@ func newHarnessOn(t *testing.T, path string, st bot.ScheduleStore, closer func()
 		}
 	}
 	t.Cleanup(h.closer)
-	h.b = bot.New(kb, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
+	h.b = bot.New(book, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
 		bot.WithClock(clock.Now), bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
 	return h
 }
@@ -642,7 +642,7 @@ func TestTopicIsNeutralisedInConfirmationAndList(t *testing.T) {
 }
 
 func TestWithoutStoreScheduleCommandsSaySo(t *testing.T) {
-	b := bot.New(kb, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	b := bot.New(book, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	r := b.HandleText(context.Background(), fractie, "/reflectie aan")
 	if r.Status != bot.Refused || !strings.Contains(r.Text, "gegevensbestand") {
 		t.Errorf("without a store: %+v", r)
@@ -651,7 +651,7 @@ func TestWithoutStoreScheduleCommandsSaySo(t *testing.T) {
 
 func TestLookupsDoNotOpenTheStore(t *testing.T) {
 	opened := false
-	b := bot.New(kb, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
+	b := bot.New(book, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
 		bot.WithStore(func() (bot.ScheduleStore, error) { opened = true; return nil, errors.New("no") }))
 	b.HandleText(context.Background(), fractie, "/waarde privacy")
 	b.HandleText(context.Background(), fractie, "/help")
@@ -678,7 +678,7 @@ func TestRunPostsDueRunOnTheRealClockAndStopsOnCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	poster := &fakePoster{}
-	b := bot.New(kb, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
+	b := bot.New(book, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
 		bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)

@@ -10,7 +10,7 @@ import (
 	"github.com/waardenbot/waardenbot/bot"
 )
 
-func openTemp(t testing.TB) *Store {
+func openTestStore(t testing.TB) *Store {
 	t.Helper()
 	s, err := Open(filepath.Join(t.TempDir(), "sub", "waardenbot.db"))
 	if err != nil {
@@ -35,7 +35,7 @@ func TestRunKeyRoundTripsTimesWithZeroBytes(t *testing.T) {
 }
 
 func TestClaimRunTwiceIsRefused(t *testing.T) {
-	s := openTemp(t)
+	s := openTestStore(t)
 	at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 	calls := 0
 	claim := func() error {
@@ -69,7 +69,7 @@ func TestClaimRunTwiceIsRefused(t *testing.T) {
 }
 
 func TestFailedUpdateOrClaimStoresNothing(t *testing.T) {
-	s := openTemp(t)
+	s := openTestStore(t)
 	boom := errors.New("refused")
 	if _, err := s.UpdateSchedule("a", func(sc *bot.Schedule) error { sc.Topic = "half"; return boom }); !errors.Is(err, boom) {
 		t.Fatalf("update: %v", err)
@@ -87,7 +87,7 @@ func TestFailedUpdateOrClaimStoresNothing(t *testing.T) {
 }
 
 func TestSchedulesByPrefixInIDOrder(t *testing.T) {
-	s := openTemp(t)
+	s := openTestStore(t)
 	for _, id := range []string{"debat/0000000002", "reflectie/x", "debat/0000000001"} {
 		if _, err := s.UpdateSchedule(id, func(*bot.Schedule) error { return nil }); err != nil {
 			t.Fatal(err)
@@ -100,7 +100,7 @@ func TestSchedulesByPrefixInIDOrder(t *testing.T) {
 }
 
 func TestRunsAndPrune(t *testing.T) {
-	s := openTemp(t)
+	s := openTestStore(t)
 	old, recent := time.Unix(1_700_000_000, 0), time.Unix(1_800_000_000, 0)
 	for _, at := range []time.Time{recent, old} {
 		if _, err := s.ClaimRun("r", at, func(*bot.Schedule) error { return nil }); err != nil {
@@ -121,7 +121,7 @@ func TestRunsAndPrune(t *testing.T) {
 }
 
 func TestNextNumberNeverRepeats(t *testing.T) {
-	s := openTemp(t)
+	s := openTestStore(t)
 	a, err1 := s.NextNumber()
 	b, err2 := s.NextNumber()
 	if err1 != nil || err2 != nil || a == b || a == 0 {
