@@ -195,7 +195,7 @@ var dutch = catalog{
 	"prep.values":             "**Waarden die waarschijnlijk op het spel staan** (%s):",
 	"prep.no_values":          "In het onderwerp zie ik geen waarde direct terug; bekijk de Waardenkaart met `/waarde`.",
 	"prep.prompts":            "**Om je positie voor te bereiden:**",
-	"prep.prompt.1":           "Welke van deze waarden weegt voor jullie het zwaarst, en welke opvatting past bij jullie standpunt?",
+	"prep.prompt.1":           "Welke waarde weegt voor jullie het zwaarst bij dit onderwerp, en welke opvatting past bij jullie standpunt?",
 	"prep.prompt.2":           "Waar botsen de waarden bij dit onderwerp, en welke afweging maken jullie?",
 	"prep.prompt.3":           "Welke vraag stellen jullie het college, en welk antwoord zou jullie standpunt veranderen?",
 }
@@ -368,7 +368,7 @@ var english = catalog{
 	"prep.values":             "**Values most likely at stake** (%s):",
 	"prep.no_values":          "I see no value directly in the topic; look at the Waardenkaart with `/waarde`.",
 	"prep.prompts":            "**To prepare your position:**",
-	"prep.prompt.1":           "Which of these values weighs most for you, and which opinion fits your position?",
+	"prep.prompt.1":           "Which value weighs most for you on this topic, and which opinion fits your position?",
 	"prep.prompt.2":           "Where do the values clash on this topic, and how do you weigh them?",
 	"prep.prompt.3":           "Which question do you put to the executive, and which answer would change your position?",
 }

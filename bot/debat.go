@@ -300,9 +300,13 @@ func (b *Bot) prepCard(sc *Schedule, note string) Reply {
 	sb.WriteString(b.msg.T("prep.title", Quote(sc.Topic, topicMax)) + "\n")
 	sb.WriteString(b.msg.T("prep.when", b.debateWhen(sc.DebateAt, sc.HasTime, loc)) + "\n\n")
 	var qs []knowledge.Hit
+	opinion := map[*knowledge.Value]string{} // the opinion of a value that matches the topic best
 	for _, h := range b.kb.Search(sc.Topic, 40) {
-		if h.Theme != nil && len(qs) < 5 {
+		switch {
+		case h.Theme != nil && len(qs) < 5:
 			qs = append(qs, h)
+		case h.Value != nil && opinion[h.Value] == "":
+			opinion[h.Value] = h.Text
 		}
 	}
 	if len(qs) == 0 {
@@ -319,7 +323,11 @@ func (b *Bot) prepCard(sc *Schedule, note string) Reply {
 	} else {
 		sb.WriteString(b.msg.T("prep.values", b.msg.T("own")) + "\n")
 		for _, v := range vs {
-			sb.WriteString(fmt.Sprintf("- **%s** (%s): “%s”\n", v.Name, v.Cluster.Name, v.Opinions[0]))
+			op := opinion[v]
+			if op == "" && len(v.Opinions) > 0 {
+				op = v.Opinions[0]
+			}
+			fmt.Fprintf(&sb, "- **%s** (%s): “%s”\n", v.Name, v.Cluster.Name, op)
 		}
 		sb.WriteString("\n")
 	}
