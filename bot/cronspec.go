@@ -20,14 +20,14 @@ const minInterval = time.Hour
 // descriptors such as @weekly and @every 2h.
 var specParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
-// SpecError says why a cron spec was refused, in words for the user: the
+// specError says why a cron spec was refused, in words for the user: the
 // catalog key and its arguments.
-type SpecError struct {
+type specError struct {
 	Key  string
 	Args []any
 }
 
-func (e *SpecError) Error() string { return fmt.Sprintf("cron spec: %s %v", e.Key, e.Args) }
+func (e *specError) Error() string { return fmt.Sprintf("cron spec: %s %v", e.Key, e.Args) }
 
 // cronSpec is a parsed spec with the zone it is read in.
 type cronSpec struct {
@@ -61,12 +61,12 @@ func parseSpec(spec string, loc *time.Location, now time.Time) (cronSpec, error)
 		switch spec {
 		case "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly":
 		default:
-			return cronSpec{}, &SpecError{Key: "spec.descriptor", Args: []any{Quote(spec, 30)}}
+			return cronSpec{}, &specError{Key: "spec.descriptor", Args: []any{Quote(spec, 30)}}
 		}
 	}
 	if !strings.HasPrefix(spec, "@") {
 		if n := len(strings.Fields(spec)); n != 5 && n != 6 {
-			return cronSpec{}, &SpecError{Key: "spec.fields", Args: []any{n}}
+			return cronSpec{}, &specError{Key: "spec.fields", Args: []any{n}}
 		}
 	}
 	sched, err := parseCron(spec)
@@ -76,7 +76,7 @@ func parseSpec(spec string, loc *time.Location, now time.Time) (cronSpec, error)
 	cs := cronSpec{text: spec, sched: withLocation(sched, loc), loc: loc}
 	prev := cs.next(now)
 	if prev.IsZero() {
-		return cronSpec{}, &SpecError{Key: "spec.never"}
+		return cronSpec{}, &specError{Key: "spec.never"}
 	}
 	for i := 0; i < 60; i++ {
 		t := cs.next(prev)
@@ -84,7 +84,7 @@ func parseSpec(spec string, loc *time.Location, now time.Time) (cronSpec, error)
 			break
 		}
 		if t.Sub(prev) < minInterval {
-			return cronSpec{}, &SpecError{Key: "spec.often"}
+			return cronSpec{}, &specError{Key: "spec.often"}
 		}
 		prev = t
 	}
@@ -107,7 +107,7 @@ var specFields = []string{"second", "minute", "hour", "dom", "month", "dow"}
 // alone, so that the user hears which one is wrong.
 func explainSpec(spec string) error {
 	if strings.HasPrefix(spec, "@every ") {
-		return &SpecError{Key: "spec.every", Args: []any{Quote(strings.TrimPrefix(spec, "@every "), 30)}}
+		return &specError{Key: "spec.every", Args: []any{Quote(strings.TrimPrefix(spec, "@every "), 30)}}
 	}
 	fields := strings.Fields(spec)
 	if len(fields) == 5 {
@@ -118,12 +118,12 @@ func explainSpec(spec string) error {
 		probe[i] = f
 		if _, err := parseCron(strings.Join(probe, " ")); err != nil {
 			if specFields[i] == "dow" && strings.Contains(f, "7") {
-				return &SpecError{Key: "spec.sunday", Args: []any{Quote(f, 20)}}
+				return &specError{Key: "spec.sunday", Args: []any{Quote(f, 20)}}
 			}
-			return &SpecError{Key: "spec.field." + specFields[i], Args: []any{Quote(f, 20)}}
+			return &specError{Key: "spec.field." + specFields[i], Args: []any{Quote(f, 20)}}
 		}
 	}
-	return &SpecError{Key: "spec.invalid", Args: []any{Quote(spec, 60)}}
+	return &specError{Key: "spec.invalid", Args: []any{Quote(spec, 60)}}
 }
 
 // next returns the first run strictly after t, or the zero time when the

@@ -143,9 +143,9 @@ func TestParseSpecRefusals(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parseSpec(tc.spec, ams, now)
-			var se *SpecError
+			var se *specError
 			if !errors.As(err, &se) {
-				t.Fatalf("parseSpec(%q) = %v, want a SpecError", tc.spec, err)
+				t.Fatalf("parseSpec(%q) = %v, want a specError", tc.spec, err)
 			}
 			if se.Key != tc.key {
 				t.Errorf("key = %s, want %s", se.Key, tc.key)

@@ -79,7 +79,7 @@ func (b *Bot) reflectieOn(req Request, args string) Reply {
 	now := b.now()
 	cs, err := parseSpec(specText, loc, now)
 	if err != nil {
-		var se *SpecError
+		var se *specError
 		if errors.As(err, &se) {
 			return b.refuseSpec(se)
 		}
@@ -114,7 +114,7 @@ func (b *Bot) reflectieOn(req Request, args string) Reply {
 }
 
 // refuseSpec explains a refused spec and shows one that works.
-func (b *Bot) refuseSpec(se *SpecError) Reply {
+func (b *Bot) refuseSpec(se *specError) Reply {
 	r := b.refuse(se.Key, se.Args...)
 	r.Text += "\n" + b.msg.T("spec.example")
 	return r

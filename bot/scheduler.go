@@ -29,6 +29,10 @@ const postWorkers = 8
 // claimChunk is how many due runs are claimed before they are posted.
 const claimChunk = 64
 
+// postTimeout bounds one post, so that a platform that hangs cannot stop
+// the other channels' posts.
+const postTimeout = 30 * time.Second
+
 // errStale aborts a claim for a run whose schedule changed or ended after
 // the run was queued.
 var errStale = errors.New("schedule changed since the run was queued")
@@ -388,6 +392,8 @@ func (s *Scheduler) post(ctx context.Context, c *claimedRun) error {
 	if p == nil {
 		return errors.New("no poster")
 	}
+	ctx, cancel := context.WithTimeout(ctx, postTimeout)
+	defer cancel()
 	return p.Post(ctx, c.sc.To, c.reply)
 }
 
