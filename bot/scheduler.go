@@ -76,13 +76,15 @@ type Scheduler struct {
 	st       ScheduleStore
 	stErr    error
 
-	mu     sync.Mutex
-	poster Poster // set by Restore
-	loaded bool
-	queue  runQueue
-	queued map[string]*queuedRun
-	specs  map[string]cronSpec // parsed specs by zone and text; most channels share one
-	wake   chan struct{}
+	mu        sync.Mutex
+	poster    Poster // set by Restore
+	loaded    bool
+	restoring bool     // Restore is reading the store
+	pending   []string // schedules changed while Restore was reading
+	queue     runQueue
+	queued    map[string]*queuedRun
+	specs     map[string]cronSpec // parsed specs by zone and text; most channels share one
+	wake      chan struct{}
 }
 
 func newScheduler(b *Bot, open func() (ScheduleStore, error)) *Scheduler {
@@ -153,6 +155,14 @@ func (s *Scheduler) Restore(ctx context.Context, p Poster) error {
 	if err != nil {
 		return fmt.Errorf("restore schedules: %w", err)
 	}
+	s.mu.Lock()
+	s.restoring = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.restoring = false
+		s.mu.Unlock()
+	}()
 	now := s.b.now()
 	if n, err := st.PruneRuns(now.Add(-max(runRetention, 2*s.grace))); err != nil {
 		return fmt.Errorf("restore schedules: %w", err)
@@ -193,7 +203,13 @@ func (s *Scheduler) Restore(ctx context.Context, p Poster) error {
 		s.push(q)
 	}
 	s.loaded = true
+	pending := s.pending
+	s.pending = nil
 	s.mu.Unlock()
+	// A command may have changed a schedule after it was read above.
+	for _, id := range pending {
+		s.requeue(id)
+	}
 	s.log.Info("schedules restored", "schedules", len(all), "queued", s.Len(), "catch_up", len(catchUp))
 	s.fire(ctx, catchUp)
 	return nil
@@ -505,9 +521,15 @@ func (s *Scheduler) changed(sc Schedule) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.loaded {
+		if s.restoring {
+			s.pending = append(s.pending, sc.ID)
+		}
 		return
 	}
 	if q, ok := s.queued[sc.ID]; ok {
+		if q.version > sc.Version {
+			return // a newer change was queued already
+		}
 		heap.Remove(&s.queue, q.index)
 		delete(s.queued, sc.ID)
 	}
@@ -520,9 +542,14 @@ func (s *Scheduler) changed(sc Schedule) {
 	}
 }
 
-// push queues a run, replacing the schedule's queued one. s.mu is held.
+// push queues a run, replacing the schedule's queued one unless that one
+// belongs to a newer version of the schedule (a run that finished while a
+// person changed the schedule must not undo the change). s.mu is held.
 func (s *Scheduler) push(q queuedRun) {
 	if old, ok := s.queued[q.id]; ok {
+		if old.version > q.version {
+			return
+		}
 		heap.Remove(&s.queue, old.index)
 	}
 	qq := &q

@@ -718,3 +718,38 @@ func TestMissedPrepOnTheDayOfADebateWithoutTimeIsStillPosted(t *testing.T) {
 		t.Errorf("%d posts, want the prep card: the debate has no time, so it is on all day", n)
 	}
 }
+
+// racingStore runs a command right after Restore has read the schedules,
+// as a user typing in the console while the bot starts would.
+type racingStore struct {
+	bot.ScheduleStore
+	during func()
+}
+
+func (r *racingStore) Schedules(prefix string) ([]bot.Schedule, error) {
+	all, err := r.ScheduleStore.Schedules(prefix)
+	if r.during != nil {
+		r.during()
+		r.during = nil
+	}
+	return all, err
+}
+
+func TestScheduleTurnedOnDuringRestoreIsQueued(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.db")
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	racing := &racingStore{ScheduleStore: st}
+	h := newHarnessOn(t, path, racing, st.Close, &fakeClock{t: local(2026, 11, 23, 10, 0)}, &fakePoster{})
+	racing.during = func() { h.must("/reflectie aan") }
+	h.restore()
+	if n := h.b.Scheduler().Len(); n != 1 {
+		t.Fatalf("%d runs queued, want the schedule turned on during start-up", n)
+	}
+	h.at(local(2026, 11, 30, 9, 0))
+	if n := h.poster.count(); n != 1 {
+		t.Errorf("%d posts, want 1", n)
+	}
+}
