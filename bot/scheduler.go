@@ -40,21 +40,6 @@ var errStale = errors.New("schedule changed since the run was queued")
 // errNoStore means the bot was built without a place to keep schedules.
 var errNoStore = errors.New("no schedule store configured")
 
-// ErrNoPoster means no poster is known for a destination's platform.
-var ErrNoPoster = errors.New("no poster for platform")
-
-// Posters sends each message with the poster of its destination's
-// platform: Posters{"console": c, "slack": s}.
-type Posters map[string]Poster
-
-// Post implements Poster.
-func (p Posters) Post(ctx context.Context, to Destination, r Reply) error {
-	if pp, ok := p[to.Platform]; ok {
-		return pp.Post(ctx, to, r)
-	}
-	return fmt.Errorf("post to %s/%s: %w", to.Platform, to.Channel, ErrNoPoster)
-}
-
 // Scheduler posts reflection prompts and debate prep cards at their times,
 // exactly once each, through a Poster.
 //
@@ -586,45 +571,4 @@ func later(a, b time.Time) time.Time {
 		return a
 	}
 	return b
-}
-
-// queuedRun is a run waiting in the heap.
-type queuedRun struct {
-	id      string
-	at      time.Time // the scheduled time: the idempotency key
-	retryAt time.Time // when set, when to try again (after a store error)
-	version int
-	late    bool // a catch-up of a missed run
-	index   int
-}
-
-// due is when the run should be tried.
-func (q *queuedRun) due() time.Time {
-	if !q.retryAt.IsZero() {
-		return q.retryAt
-	}
-	return q.at
-}
-
-// runQueue is a min-heap of runs by due time.
-type runQueue []*queuedRun
-
-func (h runQueue) Len() int           { return len(h) }
-func (h runQueue) Less(i, j int) bool { return h[i].due().Before(h[j].due()) }
-func (h runQueue) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index = i
-	h[j].index = j
-}
-func (h *runQueue) Push(x any) {
-	q := x.(*queuedRun)
-	q.index = len(*h)
-	*h = append(*h, q)
-}
-func (h *runQueue) Pop() any {
-	old := *h
-	q := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
-	return q
 }
