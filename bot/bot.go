@@ -19,6 +19,11 @@ type Config struct {
 	Lang     string         // "nl" (default) or "en"
 	Admins   []string       // user IDs or names allowed to close any poll and change schedules
 	Location *time.Location // time zone for dates users type; default Europe/Amsterdam
+
+	// Grace is how late a scheduled post missed while the bot was down may
+	// still go out at start-up: zero means DefaultGrace (12h), negative
+	// means missed posts are never caught up.
+	Grace time.Duration
 }
 
 // Bot answers commands. It is safe for concurrent use.
@@ -33,6 +38,8 @@ type Bot struct {
 	polls    PollStore  // nil: no polls
 	secretMu sync.Mutex // guards hmacKey
 	hmacKey  []byte     // the store's secret, read once
+	open     func() (ScheduleStore, error)
+	sched    *Scheduler
 }
 
 // Option changes an optional part of a Bot.
@@ -40,6 +47,14 @@ type Option func(*Bot)
 
 // WithClock sets the clock the bot reads, for tests.
 func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now } }
+
+// WithStore gives the bot a place to keep schedules. open is called the
+// first time a command or the scheduler needs the store, so a bot that only
+// looks things up never opens it. Without a store /reflectie and /debat
+// say that they cannot keep anything.
+func WithStore(open func() (ScheduleStore, error)) Option {
+	return func(b *Bot) { b.open = open }
+}
 
 // New returns a bot that answers from kb.
 func New(kb *knowledge.Base, cfg Config, log *slog.Logger, opts ...Option) *Bot {
@@ -50,6 +65,7 @@ func New(kb *knowledge.Base, cfg Config, log *slog.Logger, opts ...Option) *Bot 
 	for _, o := range opts {
 		o(b)
 	}
+	b.sched = newScheduler(b, b.open)
 	b.commands = b.commandTable()
 	return b
 }
@@ -95,6 +111,10 @@ func (b *Bot) Commands() []string {
 	}
 	return out
 }
+
+// Scheduler returns the bot's scheduler, which posts the reflection
+// prompts and debate prep cards that /reflectie and /debat plan.
+func (b *Bot) Scheduler() *Scheduler { return b.sched }
 
 // Knowledge returns the knowledge base the bot answers from.
 func (b *Bot) Knowledge() *knowledge.Base { return b.kb }

@@ -29,6 +29,8 @@ func (b *Bot) commandList() []command {
 		{name: "sluit", maxArgs: lookupMax, run: b.sluit},
 		{name: "uitslag", maxArgs: lookupMax, run: b.uitslag},
 		{name: "peilingen", maxArgs: lookupMax, run: b.peilingen},
+		{name: "reflectie", maxArgs: lookupMax, run: b.reflectie},
+		{name: "debat", maxArgs: debatMax, run: b.debat},
 		{name: "help", maxArgs: lookupMax, run: func(context.Context, Request) Reply { return b.help() }},
 	}
 }

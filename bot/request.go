@@ -31,4 +31,5 @@ type Reply struct {
 	Ephemeral bool
 	Status    Status
 	Poll      *PollView // the poll the reply is about, for adapters that render polls with buttons
+	Thread    bool      // this post starts a thread; replies go in its thread where the platform has threads
 }

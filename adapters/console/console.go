@@ -32,6 +32,9 @@ type Console struct {
 	out io.Writer
 }
 
+// The console posts scheduled messages in the console.
+var _ bot.Poster = (*Console)(nil)
+
 // New returns a console that answers lines from in with b, on out.
 func New(b *bot.Bot, in io.Reader, out io.Writer, cfg Config) *Console {
 	if cfg.User == "" {
@@ -110,11 +113,20 @@ func (c *Console) prompt() {
 	fmt.Fprint(c.out, "> ")
 }
 
-// Post prints a reply that no one asked for, such as the result of a poll
-// that closed at its deadline. The console has one channel, so to is not
-// used.
-func (c *Console) Post(_ context.Context, _ bot.Destination, r bot.Reply) error {
-	c.write(r)
+// Post prints a message nobody typed a command for (a poll result at its
+// deadline, a scheduled reflection
+// prompt, a debate prep card), marked with its channel. It implements
+// bot.Poster for the console platform.
+func (c *Console) Post(_ context.Context, to bot.Destination, r bot.Reply) error {
+	label := "(bericht van waardenbot in #%s)"
+	if c.cfg.Lang == "en" {
+		label = "(message from waardenbot in #%s)"
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, err := fmt.Fprintf(c.out, label+"\n%s\n\n", to.Channel, r.Text); err != nil {
+		return fmt.Errorf("console post: %w", err)
+	}
 	return nil
 }
 

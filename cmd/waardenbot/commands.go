@@ -54,8 +54,8 @@ func (e *cliEnv) run(args []string) int {
 		fmt.Fprintln(e.stdout, versionString())
 		return exitOK
 	}
-	polls := &lazyStore{}
-	cfg, b, log, err := e.setup(*configFlag, false, polls)
+	db := &lazyStore{}
+	cfg, b, log, err := e.setup(*configFlag, false, db)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -63,7 +63,7 @@ func (e *cliEnv) run(args []string) int {
 		return e.fail(&ConfigError{Key: "mattermost.enabled", Problem: "the Mattermost adapter is not in this version yet; set it to false"})
 	}
 	var adapters []runner
-	posters := platformPosters{}
+	posters := bot.Posters{}
 	if cfg.Slack.Enabled {
 		sc := slackadapter.Config{
 			Mode: cfg.Slack.Mode, BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken,
@@ -81,29 +81,18 @@ func (e *cliEnv) run(args []string) int {
 	}
 	// The running bot holds the data file: open it now, so that a file in
 	// use is reported at once.
-	if _, err := polls.open(); err != nil {
+	if _, err := db.open(); err != nil {
 		return e.fail(err)
 	}
-	defer polls.Close()
-	adapters = append(adapters, runner{"poll deadlines", func(ctx context.Context) error {
-		return b.RunDeadlines(ctx, posters, deadlineEvery)
-	}})
+	defer db.Close()
+	adapters = append(adapters,
+		runner{"poll deadlines", func(ctx context.Context) error { return b.RunDeadlines(ctx, posters, deadlineEvery) }},
+		runner{"scheduler", func(ctx context.Context) error { return b.Scheduler().Run(ctx, posters) }},
+	)
 	if err := runAll(e.ctx, log, adapters); err != nil {
 		return e.fail(err)
 	}
 	return exitOK
-}
-
-// platformPosters sends each message through the adapter of its platform.
-type platformPosters map[string]bot.Poster
-
-// Post implements bot.Poster.
-func (p platformPosters) Post(ctx context.Context, to bot.Destination, r bot.Reply) error {
-	poster, ok := p[to.Platform]
-	if !ok {
-		return fmt.Errorf("no adapter for platform %q is running", to.Platform)
-	}
-	return poster.Post(ctx, to, r)
 }
 
 // runner is something that serves until its context ends.
@@ -153,19 +142,18 @@ func (e *cliEnv) console(args []string) int {
 		fmt.Fprintf(e.stderr, "waardenbot console: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	polls := &lazyStore{path: *dbPath}
-	cfg, b, log, err := e.setup(*configFlag, false, polls)
+	db := &lazyStore{path: *dbPath}
+	defer db.Close()
+	cfg, b, log, err := e.setup(*configFlag, false, db)
 	if err != nil {
 		return e.fail(err)
 	}
 	// The console holds the file for as long as it runs: open it now, so
 	// that a file in use is reported at once.
-	st, err := polls.open()
-	if err != nil {
+	if _, err := db.open(); err != nil {
 		return e.fail(err)
 	}
-	defer polls.Close()
-	log.Debug("data file open", "path", st.Path())
+	log.Debug("data file open", "path", db.path)
 	c := console.New(b, e.stdin, e.stdout, console.Config{
 		User:    firstNonEmpty(*user, cfg.Console.User),
 		Channel: firstNonEmpty(*channel, cfg.Console.Channel),
@@ -177,9 +165,16 @@ func (e *cliEnv) console(args []string) int {
 	if _, err := b.CloseDue(e.ctx, c); err != nil {
 		log.Error("close polls at their deadline", "err", err)
 	}
+	// Deadlines and the scheduler post into the console; they stop with
+	// the console or on SIGINT/SIGTERM, and the console waits for them.
 	ctx, cancel := context.WithCancel(e.ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { b.RunDeadlines(ctx, c, deadlineEvery) })
+	wg.Go(func() {
+		if err := b.Scheduler().Run(ctx, bot.Posters{"console": c}); err != nil {
+			log.Error("scheduler stopped", "err", err)
+		}
+	})
 	err = c.Run(ctx)
 	cancel()
 	wg.Wait()
@@ -194,7 +189,7 @@ func (e *cliEnv) console(args []string) int {
 func (e *cliEnv) ask(args []string) int {
 	fs := e.flags("ask", "ask [--config FILE] [--db PATH] [--user NAME] [--channel NAME] [--json] 'COMMAND'")
 	configFlag := fs.String("config", "", "configuration file (TOML)")
-	dbPath := fs.String("db", "", "data file (default data_dir/waardenbot.db); opened only by commands that keep state")
+	dbPath := fs.String("db", "", "data file (default data_dir/waardenbot.db); opened only by commands that keep state (polls, /reflectie, /debat)")
 	user := fs.String("user", "", "user name for the request (default from [console] user)")
 	channel := fs.String("channel", "", "channel for the request (default from [console] channel)")
 	asJSON := fs.Bool("json", false, `print {"text":…,"ephemeral":…,"poll":…} instead of Markdown`)
@@ -205,12 +200,12 @@ func (e *cliEnv) ask(args []string) int {
 		fmt.Fprintln(e.stderr, "waardenbot ask: give exactly one command, quoted, e.g. waardenbot ask '/waarde privacy'")
 		return exitUsage
 	}
-	polls := &lazyStore{path: *dbPath}
-	cfg, b, _, err := e.setup(*configFlag, true, polls)
+	db := &lazyStore{path: *dbPath}
+	defer db.Close()
+	cfg, b, _, err := e.setup(*configFlag, true, db)
 	if err != nil {
 		return e.fail(err)
 	}
-	defer polls.Close()
 	u := firstNonEmpty(*user, cfg.Console.User)
 	req := bot.Request{Platform: "console", Channel: firstNonEmpty(*channel, cfg.Console.Channel), User: u, UserName: u}
 	reply := b.HandleText(e.ctx, req, fs.Arg(0))

@@ -24,10 +24,22 @@ type Config struct {
 	Admins        []string `toml:"admins"`
 	LogLevel      string   `toml:"log_level"`
 
+	Schedule   ScheduleConfig   `toml:"schedule"`
 	Console    ConsoleConfig    `toml:"console"`
 	Slack      SlackConfig      `toml:"slack"`
 	Mattermost MattermostConfig `toml:"mattermost"`
 }
+
+// ScheduleConfig is the [schedule] section: reflection prompts and debate
+// prep cards.
+type ScheduleConfig struct {
+	// Grace is how late a post missed while the bot was down may still go
+	// out at start-up ("12h"); "0s" never catches up.
+	Grace string `toml:"grace"`
+}
+
+// maxGrace is the longest grace period: a week-old prompt is noise.
+const maxGrace = 7 * 24 * time.Hour
 
 // ConsoleConfig is the [console] section.
 type ConsoleConfig struct {
@@ -63,6 +75,7 @@ func defaultConfig() Config {
 		Lang:     "nl",
 		Timezone: "Europe/Amsterdam",
 		LogLevel: "info",
+		Schedule: ScheduleConfig{Grace: "12h"},
 		Console:  ConsoleConfig{User: "console", Channel: "console"},
 		Slack:    SlackConfig{Mode: "socket", Listen: "127.0.0.1:8080"},
 		Mattermost: MattermostConfig{
@@ -81,6 +94,19 @@ func (c *Config) Location() *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// Grace is the [schedule] grace period for bot.Config, checked by
+// Validate: zero there means the default, so "0s" becomes negative.
+func (c *Config) Grace() time.Duration {
+	d, err := time.ParseDuration(strings.TrimSpace(c.Schedule.Grace))
+	if err != nil {
+		return 0
+	}
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 // ConfigError is a problem with one configuration key.
@@ -202,6 +228,9 @@ func (c *Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return &ConfigError{Key: "log_level", Problem: fmt.Sprintf("%q is not debug, info, warn or error", c.LogLevel)}
+	}
+	if d, err := time.ParseDuration(strings.TrimSpace(c.Schedule.Grace)); err != nil || d < 0 || d > maxGrace {
+		return &ConfigError{Key: "schedule.grace", Problem: fmt.Sprintf("%q is not a duration from 0s to 168h, such as 12h", c.Schedule.Grace)}
 	}
 	if c.KnowledgeFile != "" {
 		if _, err := os.Stat(c.KnowledgeFile); err != nil {

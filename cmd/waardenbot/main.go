@@ -124,9 +124,9 @@ func (e *cliEnv) configPath(flagValue string) string {
 }
 
 // setup loads the configuration and the knowledge base and builds the bot.
-// With polls set, the bot keeps polls in polls.path, or when that is empty
-// in the configured data file.
-func (e *cliEnv) setup(configFlag string, quiet bool, polls *lazyStore) (*Config, *bot.Bot, *slog.Logger, error) {
+// With db, the bot keeps polls and schedules in db's file (data_dir's file
+// unless db names one), opened when a command first needs it.
+func (e *cliEnv) setup(configFlag string, quiet bool, db *lazyStore) (*Config, *bot.Bot, *slog.Logger, error) {
 	cfg, err := loadConfig(e.configPath(configFlag), e.environ)
 	if err != nil {
 		return nil, nil, nil, err
@@ -141,11 +141,11 @@ func (e *cliEnv) setup(configFlag string, quiet bool, polls *lazyStore) (*Config
 		return nil, nil, nil, err
 	}
 	var opts []bot.Option
-	if polls != nil {
-		polls.path = firstNonEmpty(polls.path, cfg.DBPath())
-		opts = append(opts, bot.WithPolls(polls))
+	if db != nil {
+		db.path = firstNonEmpty(db.path, cfg.DBPath())
+		opts = append(opts, bot.WithPolls(db), bot.WithStore(db.schedules))
 	}
-	b := bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location()}, log, opts...)
+	b := bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location(), Grace: cfg.Grace()}, log, opts...)
 	return &cfg, b, log, nil
 }
 

@@ -31,6 +31,15 @@ func (l *lazyStore) open() (*store.Store, error) {
 	return l.st, l.err
 }
 
+// schedules opens the file for the scheduler (bot.WithStore).
+func (l *lazyStore) schedules() (bot.ScheduleStore, error) {
+	st, err := l.open()
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
 // Close closes the file if it was opened.
 func (l *lazyStore) Close() error {
 	l.mu.Lock()
