@@ -1,0 +1,213 @@
+package mattermost
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/mattermost/mattermost/server/public/model"
+)
+
+// commandPath is where Mattermost sends slash command requests.
+const commandPath = "/mattermost/command"
+
+// slashCommand is one of the bot's slash commands as Mattermost shows it in
+// autocomplete.
+type slashCommand struct {
+	Trigger string
+	Hint    string // the arguments, shown after the trigger
+	Desc    string // what it does
+}
+
+// slashCommands are the commands the bot registers in every configured
+// team. Commands the bot core does not know yet answer with the help.
+var slashCommands = []slashCommand{
+	{"waarde", "[waarde of cluster]", "Een waarde van de Waardenkaart met de opvattingen uit het boek, bv. privacy"},
+	{"vragen", "[thema]", "De politieke vragen bij een thema, bv. beveiliging"},
+	{"casus", "[casus]", "Leg het kanaal een casus voor en laat stemmen"},
+	{"stelling", "[stelling]", "Leg het kanaal een stelling voor: eens of oneens"},
+	{"stem", "[peiling] [keuze]", "Stem in een peiling"},
+	{"sluit", "[peiling]", "Sluit een peiling die je zelf startte"},
+	{"uitslag", "[peiling]", "De uitslag van een peiling"},
+	{"peilingen", "", "De peilingen in dit kanaal"},
+	{"reflectie", "[aan|uit]", "Een terugkerende reflectievraag in dit kanaal aan- of uitzetten"},
+	{"debat", "[onderwerp]", "Een debat voorbereiden: waarden en vragen bij een onderwerp"},
+	{"help", "", "Wat waardenbot kan"},
+}
+
+// command is the Mattermost command for c in team, pointing at the bot's
+// listener.
+func (a *Adapter) command(c slashCommand, teamID string) *model.Command {
+	return &model.Command{
+		TeamId:           teamID,
+		Trigger:          c.Trigger,
+		Method:           model.CommandMethodPost,
+		URL:              a.commandURL(),
+		DisplayName:      "waardenbot " + c.Trigger,
+		Description:      c.Desc,
+		AutoComplete:     true,
+		AutoCompleteDesc: c.Desc,
+		AutoCompleteHint: c.Hint,
+	}
+}
+
+func (a *Adapter) commandURL() string { return a.cfg.PublicURL + commandPath }
+
+// errForbidden means the bot token may not manage slash commands.
+var errForbidden = errors.New("the bot may not manage slash commands")
+
+// registerAll creates or updates the slash commands in every configured team
+// and keeps the tokens Mattermost issued for them. When the bot lacks the
+// right to do so, it logs what an admin must do.
+func (a *Adapter) registerAll(ctx context.Context) {
+	if len(a.cfg.Teams) == 0 {
+		a.log.Info("no teams configured (mattermost.teams): slash commands are not registered; mentions and direct messages work")
+		return
+	}
+	forbidden := false
+	for _, name := range a.cfg.Teams {
+		err := a.register(ctx, name)
+		switch {
+		case errors.Is(err, errForbidden):
+			forbidden = true
+		case err != nil:
+			a.log.Error("slash commands not registered", "team", name, "error", err)
+		}
+	}
+	if forbidden {
+		a.logInstructions()
+	}
+}
+
+// register makes the team's custom commands match slashCommands: a command
+// with the same trigger that points at our URL or was created by the bot is
+// updated when it differs; a missing one is created. It never creates a
+// second command with the same trigger.
+func (a *Adapter) register(ctx context.Context, teamName string) error {
+	team, resp, err := a.api.GetTeamByName(ctx, teamName, "")
+	if err != nil {
+		if status(resp) == http.StatusNotFound || status(resp) == http.StatusForbidden {
+			return fmt.Errorf("team %q not found, or the bot is not a member of it: add the bot account to the team", teamName)
+		}
+		return fmt.Errorf("find team %q: %w", teamName, err)
+	}
+	existing, resp, err := a.api.ListCommands(ctx, team.Id, true)
+	if err != nil {
+		if status(resp) == http.StatusForbidden {
+			return errForbidden
+		}
+		return fmt.Errorf("list commands of team %q: %w", teamName, err)
+	}
+	me := a.self()
+	var created, updated int
+	for _, c := range slashCommands {
+		want := a.command(c, team.Id)
+		have := findCommand(existing, c.Trigger, want.URL, me.Id)
+		switch {
+		case have == nil:
+			got, resp, err := a.api.CreateCommand(ctx, want)
+			if err != nil {
+				if status(resp) == http.StatusForbidden {
+					return errForbidden
+				}
+				return fmt.Errorf("create /%s in team %q: %w", c.Trigger, teamName, err)
+			}
+			a.tokens.add(got.Token)
+			created++
+		case differs(have, want):
+			upd := *have
+			upd.Method, upd.URL, upd.DisplayName, upd.Description = want.Method, want.URL, want.DisplayName, want.Description
+			upd.AutoComplete, upd.AutoCompleteDesc, upd.AutoCompleteHint = want.AutoComplete, want.AutoCompleteDesc, want.AutoCompleteHint
+			got, resp, err := a.api.UpdateCommand(ctx, &upd)
+			if err != nil {
+				if status(resp) == http.StatusForbidden {
+					return errForbidden
+				}
+				return fmt.Errorf("update /%s in team %q: %w", c.Trigger, teamName, err)
+			}
+			a.tokens.add(got.Token)
+			updated++
+		default:
+			a.tokens.add(have.Token)
+		}
+	}
+	a.log.Info("slash commands ready", "team", teamName, "created", created, "updated", updated, "url", a.commandURL())
+	return nil
+}
+
+// findCommand is the team's command with trigger that is ours: it points
+// at url or the bot created it. Commands of other integrations with the
+// same trigger are left alone.
+func findCommand(cmds []*model.Command, trigger, url, botID string) *model.Command {
+	for _, c := range cmds {
+		if c.DeleteAt == 0 && strings.EqualFold(c.Trigger, trigger) && (c.URL == url || c.CreatorId == botID) {
+			return c
+		}
+	}
+	return nil
+}
+
+func differs(have, want *model.Command) bool {
+	return have.Method != want.Method || have.URL != want.URL || have.DisplayName != want.DisplayName ||
+		have.Description != want.Description || have.AutoComplete != want.AutoComplete ||
+		have.AutoCompleteDesc != want.AutoCompleteDesc || have.AutoCompleteHint != want.AutoCompleteHint
+}
+
+// logInstructions tells an admin how to make the slash commands work when
+// the bot may not register them, and lists them for creating by hand.
+func (a *Adapter) logInstructions() {
+	var sb strings.Builder
+	for _, c := range slashCommands {
+		fmt.Fprintf(&sb, "\n  /%-10s hint %-20q description %q", c.Trigger, c.Hint, c.Desc)
+	}
+	a.log.Error("the bot account may not manage slash commands (403), so /waarde and the other commands are not registered. "+
+		"An admin can fix this in one of two ways: "+
+		"(1) System Console > User Management > Users > the bot > Manage Roles: tick System Admin, "+
+		"or give the bot's role the permission manage_own_slash_commands, then restart waardenbot; or "+
+		"(2) create each command by hand (Integrations > Slash Commands > Add) with request URL "+a.commandURL()+
+		", method POST, autocomplete on, and pass their tokens to the bot. Mentions and direct messages work meanwhile.",
+		"commands", sb.String())
+}
+
+func status(resp *model.Response) int {
+	if resp == nil {
+		return 0
+	}
+	return resp.StatusCode
+}
+
+// tokenSet holds the tokens Mattermost issued for the bot's commands.
+type tokenSet struct {
+	mu     sync.Mutex
+	tokens [][]byte
+}
+
+func (s *tokenSet) add(t string) {
+	if t == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, have := range s.tokens {
+		if string(have) == t {
+			return
+		}
+	}
+	s.tokens = append(s.tokens, []byte(t))
+}
+
+// valid reports whether t is one of the tokens, comparing with every token
+// in constant time so that timing tells nothing about them.
+func (s *tokenSet) valid(t string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ok := 0
+	for _, have := range s.tokens {
+		ok |= subtle.ConstantTimeCompare(have, []byte(t))
+	}
+	return ok == 1 && t != ""
+}
