@@ -27,7 +27,7 @@ func split(text string, max int) []string {
 		out = append(out, strings.TrimRight(text[:cut], " \n"))
 		text = strings.TrimLeft(text[cut:], " \n")
 	}
-	if strings.TrimSpace(text) != "" || len(out) == 0 {
+	if text = strings.TrimRight(text, " \n"); text != "" || len(out) == 0 {
 		out = append(out, text)
 	}
 	return out

@@ -74,13 +74,11 @@ func (a *Adapter) serveWebSocket(ctx context.Context, ws *model.WebSocketClient)
 			return "no ping from the server"
 		case ev, ok := <-events:
 			if !ok {
-				events = nil
 				return closeReason(ws)
 			}
 			a.onEvent(ctx, ev)
 		case resp, ok := <-responses:
 			if !ok {
-				responses = nil
 				return closeReason(ws)
 			}
 			if resp.Status == model.StatusFail && resp.Error != nil {
@@ -154,13 +152,26 @@ func mentions(ev *model.WebSocketEvent, message string, me *model.User) bool {
 // word or name, any case, optionally followed by a colon or comma. Group 1
 // is the character before it, group 2 the one after it.
 func mentionPattern(name string) *regexp.Regexp {
-	return regexp.MustCompile(`(?i)(^|[^\w.@-])@` + regexp.QuoteMeta(name) + `[:,]?(\s|$|[^\w.-]|\.\s|\.$)`)
+	return regexp.MustCompile(`(?i)(^|[^\w.@-])@` + regexp.QuoteMeta(name) + `[:,.]?(\s|$|[^\w.-])`)
 }
 
-// stripMention removes the bot's @name from a message, keeping the text
-// around it: "@waardenbot waarde privacy" becomes "waarde privacy".
+// stripMention returns the command in a message that mentions the bot:
+// the text after the first @name ("@waardenbot waarde privacy", "hoi
+// @waardenbot, vragen camera"), or the text before it when nothing follows
+// ("waarde privacy @waardenbot"). A message without a mention (a direct
+// message) is returned as it is.
 func stripMention(message, name string) string {
-	return strings.TrimSpace(mentionPattern(name).ReplaceAllString(message, "${1} ${2}"))
+	re := mentionPattern(name)
+	loc := re.FindStringSubmatchIndex(message)
+	if loc == nil {
+		return strings.TrimSpace(message)
+	}
+	before, after := message[:loc[3]], message[loc[4]:] // group 1 ends, group 2 starts
+	text := after
+	if strings.TrimSpace(after) == "" {
+		text = before
+	}
+	return strings.TrimSpace(re.ReplaceAllString(text, "${1} ${2}"))
 }
 
 func userName(ev *model.WebSocketEvent) string {
