@@ -21,22 +21,26 @@ type slashCommand struct {
 	Trigger string
 	Hint    string // the arguments, shown after the trigger
 	Desc    string // what it does
+	Command string // the bot's command when it differs from Trigger
 }
 
 // slashCommands are the commands the bot registers in every configured
 // team. Commands the bot core does not know yet answer with the help.
+// Mattermost has a built-in /help that a custom command cannot replace (the
+// server answers "This trigger word is already in use"), so the bot's help
+// is /waardenbot.
 var slashCommands = []slashCommand{
-	{"waarde", "[waarde of cluster]", "Een waarde van de Waardenkaart met de opvattingen uit het boek, bv. privacy"},
-	{"vragen", "[thema]", "De politieke vragen bij een thema, bv. beveiliging"},
-	{"casus", "[casus]", "Leg het kanaal een casus voor en laat stemmen"},
-	{"stelling", "[stelling]", "Leg het kanaal een stelling voor: eens of oneens"},
-	{"stem", "[peiling] [keuze]", "Stem in een peiling"},
-	{"sluit", "[peiling]", "Sluit een peiling die je zelf startte"},
-	{"uitslag", "[peiling]", "De uitslag van een peiling"},
-	{"peilingen", "", "De peilingen in dit kanaal"},
-	{"reflectie", "[aan|uit]", "Een terugkerende reflectievraag in dit kanaal aan- of uitzetten"},
-	{"debat", "[onderwerp]", "Een debat voorbereiden: waarden en vragen bij een onderwerp"},
-	{"help", "", "Wat waardenbot kan"},
+	{Trigger: "waarde", Hint: "[waarde of cluster]", Desc: "Een waarde van de Waardenkaart met de opvattingen uit het boek, bv. privacy"},
+	{Trigger: "vragen", Hint: "[thema]", Desc: "De politieke vragen bij een thema, bv. beveiliging"},
+	{Trigger: "casus", Hint: "[casus]", Desc: "Leg het kanaal een casus voor en laat stemmen"},
+	{Trigger: "stelling", Hint: "[stelling]", Desc: "Leg het kanaal een stelling voor: eens of oneens"},
+	{Trigger: "stem", Hint: "[peiling] [keuze]", Desc: "Stem in een peiling"},
+	{Trigger: "sluit", Hint: "[peiling]", Desc: "Sluit een peiling die je zelf startte"},
+	{Trigger: "uitslag", Hint: "[peiling]", Desc: "De uitslag van een peiling"},
+	{Trigger: "peilingen", Hint: "", Desc: "De peilingen in dit kanaal"},
+	{Trigger: "reflectie", Hint: "[aan|uit]", Desc: "Een terugkerende reflectievraag in dit kanaal aan- of uitzetten"},
+	{Trigger: "debat", Hint: "[onderwerp]", Desc: "Een debat voorbereiden: waarden en vragen bij een onderwerp"},
+	{Trigger: "waardenbot", Hint: "", Desc: "Wat waardenbot kan: alle commando's met een voorbeeld", Command: "help"},
 }
 
 // command is the Mattermost command for c in team, pointing at the bot's
@@ -56,6 +60,17 @@ func (a *Adapter) command(c slashCommand, teamID string) *model.Command {
 }
 
 func (a *Adapter) commandURL() string { return a.cfg.PublicURL + commandPath }
+
+// botCommand is the bot's command for a slash command trigger.
+func botCommand(trigger string) string {
+	trigger = strings.TrimPrefix(trigger, "/")
+	for _, c := range slashCommands {
+		if c.Command != "" && strings.EqualFold(c.Trigger, trigger) {
+			return c.Command
+		}
+	}
+	return trigger
+}
 
 // errForbidden means the bot token may not manage slash commands.
 var errForbidden = errors.New("the bot may not manage slash commands")
@@ -103,7 +118,7 @@ func (a *Adapter) register(ctx context.Context, teamName string) error {
 		return fmt.Errorf("list commands of team %q: %w", teamName, err)
 	}
 	me := a.self()
-	var created, updated int
+	var created, updated, refused int
 	for _, c := range slashCommands {
 		want := a.command(c, team.Id)
 		have := findCommand(existing, c.Trigger, want.URL, me.Id)
@@ -114,7 +129,11 @@ func (a *Adapter) register(ctx context.Context, teamName string) error {
 				if status(resp) == http.StatusForbidden {
 					return errForbidden
 				}
-				return fmt.Errorf("create /%s in team %q: %w", c.Trigger, teamName, err)
+				// Another integration may own the trigger: the other
+				// commands still work.
+				a.log.Error("slash command not created", "team", teamName, "command", "/"+c.Trigger, "error", err)
+				refused++
+				continue
 			}
 			a.tokens.add(got.Token)
 			created++
@@ -135,7 +154,7 @@ func (a *Adapter) register(ctx context.Context, teamName string) error {
 			a.tokens.add(have.Token)
 		}
 	}
-	a.log.Info("slash commands ready", "team", teamName, "created", created, "updated", updated, "url", a.commandURL())
+	a.log.Info("slash commands ready", "team", teamName, "created", created, "updated", updated, "refused", refused, "url", a.commandURL())
 	return nil
 }
 

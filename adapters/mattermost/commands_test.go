@@ -71,11 +71,23 @@ func TestCommandsAreCreatedOnceAndUpdatedNotDuplicatedOnRestart(t *testing.T) {
 
 func TestCommandsOfOtherIntegrationsAreLeftAlone(t *testing.T) {
 	f := newFake(t)
-	f.commands = []*model.Command{{Id: "other", Token: "othertoken", TeamId: teamID, Trigger: "jira", URL: "https://jira.example/cmd", CreatorId: "someone"}}
-	start(t, newTestAdapter(t, f, Config{Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl"}, nil))
+	f.commands = []*model.Command{
+		{Id: "other", Token: "othertoken", TeamId: teamID, Trigger: "jira", URL: "https://jira.example/cmd", CreatorId: "someone"},
+		{Id: "taken", Token: "takentoken", TeamId: teamID, Trigger: "debat", URL: "https://debat.example/cmd", CreatorId: "someone"},
+	}
+	logs := &logBuffer{}
+	a := newTestAdapter(t, f, Config{Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl"}, logs)
+	start(t, a)
 	cmds := f.commandList()
-	if len(cmds) != len(slashCommands)+1 || cmds[0].URL != "https://jira.example/cmd" {
+	if len(cmds) != len(slashCommands)+1 || cmds[0].URL != "https://jira.example/cmd" || cmds[1].URL != "https://debat.example/cmd" {
 		t.Errorf("commands: %+v", cmds)
+	}
+	// The taken trigger is reported; the other commands work.
+	if !strings.Contains(logs.String(), "command=/debat") || !strings.Contains(logs.String(), "refused=1") {
+		t.Errorf("log:\n%s", logs)
+	}
+	if a.tokens.valid("takentoken") || a.tokens.valid("othertoken") {
+		t.Error("accepts another integration's token")
 	}
 }
 
@@ -203,6 +215,7 @@ func TestSlashCommandAnswersPublicCardsAndPrivateRefusals(t *testing.T) {
 		{"questions", "/vragen", "beveiliging", model.CommandResponseTypeInChannel, "Beveiliging"},
 		{"not found", "/waarde", "xyzzy", model.CommandResponseTypeEphemeral, "xyzzy"},
 		{"help", "/help", "", model.CommandResponseTypeEphemeral, "/waarde"},
+		{"/waardenbot is the help", "/waardenbot", "", model.CommandResponseTypeEphemeral, "**waardenbot** helpt"},
 		{"command not in this core yet", "/debat", "camera", model.CommandResponseTypeEphemeral, "debat"},
 	}
 	for _, tc := range tests {

@@ -158,6 +158,10 @@ func (f *fakeMattermost) createCommand(w http.ResponseWriter, r *http.Request) {
 		appError(w, http.StatusForbidden, "You do not have the appropriate permissions.")
 		return
 	}
+	if c.Trigger == "help" { // built into Mattermost
+		appError(w, http.StatusBadRequest, "This trigger word is already in use. Please choose another word.")
+		return
+	}
 	for _, have := range f.commands {
 		if have.TeamId == c.TeamId && have.Trigger == c.Trigger {
 			appError(w, http.StatusBadRequest, "This trigger word is already in use.")

@@ -50,7 +50,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		Channel:  f.Get("channel_id"),
 		User:     f.Get("user_id"),
 		UserName: f.Get("user_name"),
-		Command:  strings.TrimPrefix(f.Get("command"), "/"),
+		Command:  botCommand(f.Get("command")),
 		Args:     f.Get("text"),
 	}
 	// Mattermost waits 30 seconds for the response.

@@ -1,0 +1,296 @@
+//go:build e2e
+
+// End-to-end tests against a real Mattermost server. Run them with
+//
+//	go test -tags e2e -run E2E -v ./adapters/mattermost
+//
+// They start the server with e2e/mattermost/start-server.sh (which builds it
+// once with build-server.sh) unless WAARDENBOT_E2E_MATTERMOST_URL points at
+// one already running. The server's Go module never enters this module: it
+// is built in a folder of its own.
+
+package mattermost
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/waardenbot/waardenbot/bot"
+)
+
+// e2eServer is a bootstrapped Mattermost: an admin, a team, a channel and a
+// bot account with a token, member of both.
+type e2eServer struct {
+	url       string
+	admin     *model.Client4
+	adminUser *model.User
+	team      *model.Team
+	channel   *model.Channel
+	botUser   *model.User
+	botToken  string
+}
+
+func startServer(t *testing.T, arg string) string {
+	t.Helper()
+	script, err := filepath.Abs("../../e2e/mattermost/start-server.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(script, arg)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %s: %v", script, arg, err)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if u, ok := strings.CutPrefix(line, "MM_URL="); ok {
+			return u
+		}
+	}
+	return ""
+}
+
+func must[T any](t *testing.T, what string) func(T, *model.Response, error) T {
+	return func(v T, _ *model.Response, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return v
+	}
+}
+
+// bootstrap creates (or finds, on a server used before) everything the
+// tests need, through the REST API as an admin would.
+func bootstrap(t *testing.T, ctx context.Context, url string) *e2eServer {
+	t.Helper()
+	s := &e2eServer{url: url, admin: model.NewAPIv4Client(url)}
+	const adminName, adminPass = "e2eadmin", "E2e-Admin-Passw0rd!"
+	// The first user of a new server becomes system admin.
+	s.admin.CreateUser(ctx, &model.User{Email: "e2eadmin@example.com", Username: adminName, Password: adminPass})
+	s.adminUser = must[*model.User](t, "log in as admin")(s.admin.Login(ctx, adminName, adminPass))
+	if !strings.Contains(s.adminUser.Roles, model.SystemAdminRoleId) {
+		t.Fatalf("%s is not system admin (roles %q): reset the server with start-server.sh reset", adminName, s.adminUser.Roles)
+	}
+	if team, _, err := s.admin.GetTeamByName(ctx, "raad", ""); err == nil {
+		s.team = team
+	} else {
+		s.team = must[*model.Team](t, "create team")(s.admin.CreateTeam(ctx, &model.Team{Name: "raad", DisplayName: "Raad", Type: model.TeamOpen}))
+	}
+	if ch, _, err := s.admin.GetChannelByName(ctx, "e2e", s.team.Id, ""); err == nil {
+		s.channel = ch
+	} else {
+		s.channel = must[*model.Channel](t, "create channel")(s.admin.CreateChannel(ctx, &model.Channel{TeamId: s.team.Id, Name: "e2e", DisplayName: "e2e", Type: model.ChannelTypeOpen}))
+	}
+	if u, _, err := s.admin.GetUserByUsername(ctx, "waardenbot", ""); err == nil {
+		s.botUser = u
+	} else {
+		b := must[*model.Bot](t, "create bot")(s.admin.CreateBot(ctx, &model.Bot{Username: "waardenbot", DisplayName: "waardenbot", Description: "e2e"}))
+		s.botUser = must[*model.User](t, "get bot user")(s.admin.GetUser(ctx, b.UserId, ""))
+	}
+	tok := must[*model.UserAccessToken](t, "create bot token")(s.admin.CreateUserAccessToken(ctx, s.botUser.Id, "e2e", 0))
+	s.botToken = tok.Token
+	must[*model.TeamMember](t, "add bot to team")(s.admin.AddTeamMember(ctx, s.team.Id, s.botUser.Id))
+	must[*model.ChannelMember](t, "add bot to channel")(s.admin.AddChannelMember(ctx, s.channel.Id, s.botUser.Id))
+	return s
+}
+
+// grantBotAdmin gives the bot the system admin role, which lets it manage
+// its slash commands and post ephemeral messages.
+func (s *e2eServer) grantBotAdmin(t *testing.T, ctx context.Context, admin bool) {
+	t.Helper()
+	roles := model.SystemUserRoleId
+	if admin {
+		roles += " " + model.SystemAdminRoleId
+	}
+	if _, err := s.admin.UpdateUserRoles(ctx, s.botUser.Id, roles); err != nil {
+		t.Fatalf("set bot roles %q: %v", roles, err)
+	}
+}
+
+// runBot starts the adapter for the server and returns a function that
+// stops it and waits.
+func (s *e2eServer) runBot(t *testing.T, addr string, logs io.Writer) (*Adapter, func()) {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg := Config{URL: s.url, BotToken: s.botToken, Teams: []string{s.team.Name}, Listen: addr, PublicURL: "http://" + addr}
+	a := New(cfg, bot.New(testKB, bot.Config{}, log), log)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	stop := func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("the bot did not stop within 10 s")
+		}
+	}
+	return a, stop
+}
+
+// ourCommands are the team's custom commands, by trigger.
+func (s *e2eServer) ourCommands(t *testing.T, ctx context.Context) map[string]int {
+	t.Helper()
+	cmds := must[[]*model.Command](t, "list commands")(s.admin.ListCommands(ctx, s.team.Id, true))
+	n := map[string]int{}
+	for _, c := range cmds {
+		n[c.Trigger]++
+	}
+	return n
+}
+
+// botPostAfter waits for a post by the bot in channel, created after since,
+// that contains want.
+func (s *e2eServer) botPostAfter(t *testing.T, ctx context.Context, channel string, since int64, want string, within time.Duration) *model.Post {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		list, _, err := s.admin.GetPostsSince(ctx, channel, since, false)
+		if err == nil {
+			for _, p := range list.Posts {
+				if p.UserId == s.botUser.Id && strings.Contains(p.Message, want) {
+					return p
+				}
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("no post by the bot containing %q within %s", want, within)
+	return nil
+}
+
+func TestE2EMattermost(t *testing.T) {
+	url := os.Getenv("WAARDENBOT_E2E_MATTERMOST_URL")
+	managed := url == ""
+	if managed {
+		url = startServer(t, "start")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	s := bootstrap(t, ctx, url)
+	s.grantBotAdmin(t, ctx, true)
+	logs := &logBuffer{}
+	addr := freeAddr(t)
+	_, stop := s.runBot(t, addr, io.MultiWriter(logs, testWriter{t}))
+	defer func() { stop() }()
+	waitLog(t, logs, "slash commands ready", 1)
+	waitLog(t, logs, "WebSocket authenticated", 1)
+	if n := s.ourCommands(t, ctx); len(n) != len(slashCommands) {
+		t.Fatalf("commands registered: %v", n)
+	}
+
+	t.Run("slash commands answer in the channel", func(t *testing.T) {
+		tests := []struct{ command, want string }{
+			{"/waarde privacy", "**Privacy**"},
+			{"/vragen beveiliging", "Beveiliging"},
+		}
+		for _, tc := range tests {
+			since := model.GetMillis() - 1
+			resp := must[*model.CommandResponse](t, tc.command)(s.admin.ExecuteCommand(ctx, s.channel.Id, tc.command))
+			if resp.ResponseType != model.CommandResponseTypeInChannel || !strings.Contains(resp.Text, tc.want) {
+				t.Errorf("%s: %s %q", tc.command, resp.ResponseType, resp.Text)
+			}
+			list := must[*model.PostList](t, "posts")(s.admin.GetPostsSince(ctx, s.channel.Id, since, false))
+			found := false
+			for _, p := range list.Posts {
+				found = found || strings.Contains(p.Message, tc.want)
+			}
+			if !found {
+				t.Errorf("%s: no post in the channel", tc.command)
+			}
+		}
+	})
+
+	t.Run("a refusal is only for the asker", func(t *testing.T) {
+		resp := must[*model.CommandResponse](t, "/waarde xyzzy")(s.admin.ExecuteCommand(ctx, s.channel.Id, "/waarde xyzzy"))
+		if resp.ResponseType != model.CommandResponseTypeEphemeral || !strings.Contains(resp.Text, "xyzzy") {
+			t.Errorf("%s %q", resp.ResponseType, resp.Text)
+		}
+	})
+
+	t.Run("mention in a channel", func(t *testing.T) {
+		since := model.GetMillis() - 1
+		must[*model.Post](t, "post mention")(s.admin.CreatePost(ctx, &model.Post{ChannelId: s.channel.Id, Message: "@waardenbot vragen camera"}))
+		s.botPostAfter(t, ctx, s.channel.Id, since, "Toezicht en handhaving", 15*time.Second)
+	})
+
+	t.Run("direct message", func(t *testing.T) {
+		dm := must[*model.Channel](t, "direct channel")(s.admin.CreateDirectChannel(ctx, s.adminUser.Id, s.botUser.Id))
+		since := model.GetMillis() - 1
+		must[*model.Post](t, "post DM")(s.admin.CreatePost(ctx, &model.Post{ChannelId: dm.Id, Message: "vragen camera"}))
+		s.botPostAfter(t, ctx, dm.Id, since, "Toezicht en handhaving", 15*time.Second)
+	})
+
+	t.Run("restarting the bot does not register its commands twice", func(t *testing.T) {
+		stop()
+		_, stop = s.runBot(t, addr, io.MultiWriter(logs, testWriter{t}))
+		waitLog(t, logs, "created=0 updated=0 refused=0", 1)
+		waitLog(t, logs, "WebSocket authenticated", 2)
+		for trigger, n := range s.ourCommands(t, ctx) {
+			if n != 1 {
+				t.Errorf("/%s registered %d times", trigger, n)
+			}
+		}
+		// The restarted bot still accepts the tokens Mattermost issued.
+		resp := must[*model.CommandResponse](t, "/waarde privacy")(s.admin.ExecuteCommand(ctx, s.channel.Id, "/waarde privacy"))
+		if !strings.Contains(resp.Text, "**Privacy**") {
+			t.Errorf("after restart: %q", resp.Text)
+		}
+	})
+
+	t.Run("the bot reconnects after the server restarts", func(t *testing.T) {
+		if !managed {
+			t.Skip("the server was started outside the test; it is not restarted")
+		}
+		startServer(t, "restart")
+		restarted := time.Now()
+		since := model.GetMillis() - 1
+		// The admin's session survives; the bot must reconnect by itself.
+		for {
+			_, _, err := s.admin.CreatePost(ctx, &model.Post{ChannelId: s.channel.Id, Message: "@waardenbot waarde privacy"})
+			if err == nil {
+				break
+			}
+			if time.Since(restarted) > 30*time.Second {
+				t.Fatalf("cannot post after the restart: %v", err)
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+		s.botPostAfter(t, ctx, s.channel.Id, since, "**Privacy**", 30*time.Second-time.Since(restarted))
+		t.Logf("answered %s after the server came back", time.Since(restarted).Round(time.Millisecond))
+	})
+}
+
+// waitLog waits until the log holds want n times.
+func waitLog(t *testing.T, logs *logBuffer, want string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for strings.Count(logs.String(), want) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the log does not show %q %d times within 30 s", want, n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// testWriter sends log lines to the test log, for -v runs.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
