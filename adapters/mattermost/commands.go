@@ -184,11 +184,12 @@ func (a *Adapter) logInstructions() {
 		fmt.Fprintf(&sb, "\n  /%-10s hint %-20q description %q", c.Trigger, c.Hint, c.Desc)
 	}
 	a.log.Error("the bot account may not manage slash commands (403), so /waarde and the other commands are not registered. "+
-		"An admin can fix this in one of two ways: "+
-		"(1) System Console > User Management > Users > the bot > Manage Roles: tick System Admin, "+
-		"or give the bot's role the permission manage_own_slash_commands, then restart waardenbot; or "+
-		"(2) create each command by hand (Integrations > Slash Commands > Add) with request URL "+a.commandURL()+
-		", method POST, autocomplete on, and pass their tokens to the bot. Mentions and direct messages work meanwhile.",
+		"An admin can fix this in one of three ways, then restart waardenbot: "+
+		"(1) make the bot a Team Admin of each team in mattermost.teams (System Console > User Management > Teams > the team > Manage Members), "+
+		"which carries the permission manage_own_slash_commands (manage_slash_commands on servers before 9.x); "+
+		"(2) give the bot the System Admin role (System Console > User Management > Users > the bot > Manage Roles), which also lets it answer mentions with ephemeral posts; or "+
+		"(3) create each command by hand (Integrations > Slash Commands > Add) with request URL "+a.commandURL()+
+		", request method POST and autocomplete on, and give waardenbot their tokens. Mentions and direct messages work meanwhile.",
 		"commands", sb.String())
 }
 

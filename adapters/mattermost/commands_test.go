@@ -101,7 +101,7 @@ func TestForbiddenRegistrationLogsWhatAnAdminMustDo(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
 	waitFor(t, "the instructions", func() bool { return strings.Contains(logs.String(), "manage_own_slash_commands") })
-	for _, want := range []string{"403", "System Admin", "https://bot.gemeente.nl/mattermost/command", "/waarde", "/vragen", "/debat", "[thema]"} {
+	for _, want := range []string{"403", "Team Admin", "System Admin", "https://bot.gemeente.nl/mattermost/command", "/waarde", "/vragen", "/debat", "[thema]"} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("instructions lack %q:\n%s", want, logs)
 		}

@@ -7,6 +7,7 @@
 #   start-server.sh          start PostgreSQL and Mattermost, wait for the ping
 #   start-server.sh stop     stop Mattermost (PostgreSQL keeps running)
 #   start-server.sh restart  stop, then start Mattermost again (same data)
+#   start-server.sh crash    kill Mattermost (SIGKILL), then start it again
 #   start-server.sh reset    stop Mattermost and drop its database
 #
 # Prints MM_URL=… when the server answers. Nothing here phones home.
@@ -24,7 +25,7 @@ pidfile="$MM_STATE/mattermost.pid"
 stop_server() {
 	if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
 		pid=$(cat "$pidfile")
-		kill "$pid"
+		kill "-${1:-TERM}" "$pid"
 		for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
 		kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
 	fi
@@ -102,6 +103,7 @@ case "${1:-start}" in
 start) start_server ;;
 stop) stop_server ;;
 restart) stop_server; start_server ;;
+crash) stop_server KILL; start_server ;;
 reset)
 	stop_server
 	runuser -u postgres -- psql -h 127.0.0.1 -p "$PG_PORT" -qc 'drop database if exists mattermost' >&2 || true
