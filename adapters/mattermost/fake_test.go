@@ -43,6 +43,7 @@ type fakeMattermost struct {
 	commands        []*model.Command
 	posts           []*model.Post
 	ephemeral       []*model.PostEphemeral
+	ephemeralTries  int
 	nextID          int
 	conn            *websocket.Conn
 	connections     int
@@ -82,6 +83,7 @@ func newFake(t *testing.T) *fakeMattermost {
 		json.NewDecoder(r.Body).Decode(&p)
 		f.mu.Lock()
 		defer f.mu.Unlock()
+		f.ephemeralTries++
 		if !f.allowEphemeral {
 			appError(w, http.StatusForbidden, "You do not have the appropriate permissions.")
 			return

@@ -74,7 +74,8 @@ type Adapter struct {
 	mu sync.Mutex
 	me *model.User // the bot account, learned from GetMe
 
-	ephemeralDenied atomic.Bool // the server refused CreatePostEphemeral once
+	ephemeralDenied atomic.Bool    // the server refused CreatePostEphemeral once
+	inflight        sync.WaitGroup // answers to posts being written
 }
 
 // Option changes an optional part of the adapter.
@@ -137,6 +138,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	err := a.serveHTTP(ctx)
 	cancel()
 	wg.Wait()
+	a.inflight.Wait()
 	return err
 }
 

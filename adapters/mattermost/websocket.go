@@ -108,7 +108,11 @@ func (a *Adapter) onEvent(ctx context.Context, ev *model.WebSocketEvent) {
 			return
 		}
 		team, _ := ev.GetData()["team_id"].(string)
-		go a.handlePost(ctx, p, direct, team, userName(ev))
+		a.inflight.Add(1)
+		go func() {
+			defer a.inflight.Done()
+			a.handlePost(ctx, p, direct, team, userName(ev))
+		}()
 	}
 }
 
@@ -171,7 +175,12 @@ func stripMention(message, name string) string {
 	if strings.TrimSpace(after) == "" {
 		text = before
 	}
-	return strings.TrimSpace(re.ReplaceAllString(text, "${1} ${2}"))
+	// Adjacent mentions share a boundary character, so one pass can miss
+	// one; every pass removes at least one.
+	for re.MatchString(text) {
+		text = re.ReplaceAllString(text, "${1} ${2}")
+	}
+	return strings.TrimSpace(text)
 }
 
 func userName(ev *model.WebSocketEvent) string {
