@@ -5,11 +5,16 @@
 // direct messages that arrive over the WebSocket, and posts the bot's
 // replies as Mattermost posts.
 //
+// Its end-to-end test runs against a real Mattermost server:
+//
+//	go test -tags e2e -run E2E ./adapters/mattermost
+//
 // What needs which right on the Mattermost server:
 //   - A bot account with a personal access token (mattermost.bot_token) that
 //     is a member of the teams and channels it serves.
-//   - Registering slash commands needs manage_own_slash_commands (or the
-//     system admin role). Without it the bot logs what an admin must do and
+//   - Registering slash commands needs manage_own_slash_commands
+//     (manage_slash_commands before Mattermost 9), which team admins and
+//     system admins hold. Without it the bot logs what an admin must do and
 //     the commands to create by hand; mentions and direct messages work.
 //   - Ephemeral posts (replies only the asker sees) need the system admin
 //     role. Without it an ephemeral answer to a mention goes to the asker as
