@@ -189,7 +189,7 @@ func (a *Adapter) logInstructions() {
 		"which carries the permission manage_own_slash_commands (manage_slash_commands on servers before 9.x); "+
 		"(2) give the bot the System Admin role (System Console > User Management > Users > the bot > Manage Roles), which also lets it answer mentions with ephemeral posts; or "+
 		"(3) create each command by hand (Integrations > Slash Commands > Add) with request URL "+a.commandURL()+
-		", request method POST and autocomplete on, and give waardenbot their tokens. Mentions and direct messages work meanwhile.",
+		", request method POST and autocomplete on, and put their tokens in mattermost.command_tokens (WAARDENBOT_MATTERMOST_COMMAND_TOKENS). Mentions and direct messages work meanwhile.",
 		"commands", sb.String())
 }
 

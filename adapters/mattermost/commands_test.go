@@ -101,7 +101,7 @@ func TestForbiddenRegistrationLogsWhatAnAdminMustDo(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
 	waitFor(t, "the instructions", func() bool { return strings.Contains(logs.String(), "manage_own_slash_commands") })
-	for _, want := range []string{"403", "Team Admin", "System Admin", "https://bot.gemeente.nl/mattermost/command", "/waarde", "/vragen", "/debat", "[thema]"} {
+	for _, want := range []string{"403", "Team Admin", "System Admin", "https://bot.gemeente.nl/mattermost/command", "mattermost.command_tokens", "/waarde", "/vragen", "/debat", "[thema]"} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("instructions lack %q:\n%s", want, logs)
 		}
@@ -175,7 +175,7 @@ func postCommand(h http.Handler, form url.Values, auth string) *httptest.Respons
 
 func TestSlashCommandNeedsAnIssuedToken(t *testing.T) {
 	f := newFake(t)
-	a := newTestAdapter(t, f, Config{Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl"}, nil)
+	a := newTestAdapter(t, f, Config{Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl", CommandTokens: []string{" byhand-token"}}, nil)
 	start(t, a)
 	issued := f.commandList()[0].Token
 	tests := []struct {
@@ -192,6 +192,7 @@ func TestSlashCommandNeedsAnIssuedToken(t *testing.T) {
 		{"bot token instead of command token", "Token " + botToken, botToken, http.StatusUnauthorized},
 		{"missing", "", "", http.StatusUnauthorized},
 		{"empty header", "Token ", "", http.StatusUnauthorized},
+		{"token of a command created by hand", "Token byhand-token", "byhand-token", http.StatusOK},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -213,7 +213,7 @@ func TestE2EMattermost(t *testing.T) {
 	})
 
 	s.setBotRoles(t, ctx, model.SystemUserRoleId, model.TeamUserRoleId+" "+model.TeamAdminRoleId)
-	_, stop := s.runBot(t, addr, logTo)
+	a, stop := s.runBot(t, addr, logTo)
 	defer func() { stop() }()
 	waitLog(t, logs, "slash commands ready", 1)
 	waitLog(t, logs, "WebSocket authenticated", 2)
@@ -286,6 +286,29 @@ func TestE2EMattermost(t *testing.T) {
 		since := model.GetMillis() - 1
 		must[*model.Post](t, "post DM")(s.admin.CreatePost(ctx, &model.Post{ChannelId: dm.Id, Message: "vragen camera"}))
 		s.botPostAfter(t, ctx, dm.Id, since, "Toezicht en handhaving", 15*time.Second)
+	})
+
+	t.Run("a message longer than a post is split into posts the server accepts", func(t *testing.T) {
+		para := strings.Repeat("é", 7000) // 7000 runes, 14000 bytes
+		text := "**Reflectie** @channel\n\n" + para + "\n\n" + para + "\n\n" + para
+		since := model.GetMillis() - 1
+		if err := a.Post(ctx, bot.Destination{Platform: Platform, Team: s.team.Id, Channel: s.channel.Id}, bot.Reply{Text: text}); err != nil {
+			t.Fatal(err)
+		}
+		posts := s.botPosts(t, ctx, s.channel.Id, since)
+		if len(posts) != 2 {
+			t.Fatalf("%d posts, want 2", len(posts))
+		}
+		runes := 0
+		for _, p := range posts {
+			runes += len([]rune(p.Message))
+			if p.RootId != "" || strings.Contains(p.Message, "@channel") {
+				t.Errorf("post in thread %q or pinging the channel: %.40q", p.RootId, p.Message)
+			}
+		}
+		if runes < 3*7000 {
+			t.Errorf("%d runes posted, want at least %d", runes, 3*7000)
+		}
 	})
 
 	t.Run("restarting the bot does not register its commands twice", func(t *testing.T) {

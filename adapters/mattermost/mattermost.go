@@ -27,6 +27,11 @@ type Config struct {
 	Teams     []string // team names (URL names) to register the slash commands in
 	Listen    string   // HTTP listener for slash commands, e.g. 127.0.0.1:8081
 	PublicURL string   // how Mattermost reaches Listen, e.g. https://bot.gemeente.nl
+
+	// CommandTokens are the tokens of slash commands an admin created by
+	// hand because the bot may not manage commands. The bot accepts them
+	// besides the tokens of the commands it registered itself.
+	CommandTokens []string
 }
 
 // Validate says which key is missing or wrong. It never prints a secret.
@@ -86,18 +91,6 @@ func WithHTTPClient(c *http.Client) Option {
 	return func(a *Adapter) { a.api.HTTPClient = c }
 }
 
-// WithCommandTokens accepts slash command requests that carry one of these
-// tokens, in addition to the tokens of the commands the bot registered
-// itself. It is for commands an admin created by hand because the bot may
-// not manage slash commands.
-func WithCommandTokens(tokens ...string) Option {
-	return func(a *Adapter) {
-		for _, t := range tokens {
-			a.tokens.add(t)
-		}
-	}
-}
-
 // New returns a Mattermost adapter for b. Nothing connects until Run.
 func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	cfg.URL = strings.TrimRight(cfg.URL, "/")
@@ -108,6 +101,9 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	a := &Adapter{
 		cfg: cfg, bot: b, log: log.With("adapter", Platform), api: api, tokens: &tokenSet{},
 		maxRunes: model.PostMessageMaxRunesV2, minBackoff: time.Second, maxBackoff: 2 * time.Minute,
+	}
+	for _, t := range cfg.CommandTokens {
+		a.tokens.add(strings.TrimSpace(t))
 	}
 	for _, o := range opts {
 		o(a)
