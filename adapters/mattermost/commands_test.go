@@ -300,3 +300,35 @@ func TestValidateNamesTheKeyAndHidesSecrets(t *testing.T) {
 		})
 	}
 }
+
+func TestRunFailsFastOnConfigAndListenerErrors(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	f := newFake(t)
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"no token", Config{URL: f.URL, BotToken: " "}, "mattermost.bot_token"},
+		{"listener address in use", Config{Listen: busy.Addr().String()}, "address already in use"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := newTestAdapter(t, f, tc.cfg, nil)
+			done := make(chan error, 1)
+			go func() { done <- a.Run(context.Background()) }()
+			select {
+			case err := <-done:
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("Run: %v, want an error with %q", err, tc.want)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("Run did not return")
+			}
+		})
+	}
+}
