@@ -5,8 +5,8 @@
 //	go test -tags e2e -run E2E -v ./adapters/mattermost
 //
 // They start the server with e2e/mattermost/start-server.sh (which builds it
-// once with build-server.sh) unless WAARDENBOT_E2E_MATTERMOST_URL points at
-// one already running. The server's Go module never enters this module: it
+// once with build-server.sh) and stop it afterwards, unless
+// WAARDENBOT_E2E_MATTERMOST_URL points at one already running. The server's Go module never enters this module: it
 // is built in a folder of its own.
 
 package mattermost
@@ -189,6 +189,7 @@ func TestE2EMattermost(t *testing.T) {
 	managed := url == ""
 	if managed {
 		url = startServer(t, "start")
+		t.Cleanup(func() { startServer(t, "stop") })
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()

@@ -5,7 +5,7 @@
 # with environment variables only, listening on loopback.
 #
 #   start-server.sh          start PostgreSQL and Mattermost, wait for the ping
-#   start-server.sh stop     stop Mattermost (PostgreSQL keeps running)
+#   start-server.sh stop     stop Mattermost and its PostgreSQL cluster
 #   start-server.sh restart  stop, then start Mattermost again (same data)
 #   start-server.sh crash    kill Mattermost (SIGKILL), then start it again
 #   start-server.sh reset    stop Mattermost and drop its database
@@ -101,7 +101,12 @@ start_server() {
 
 case "${1:-start}" in
 start) start_server ;;
-stop) stop_server ;;
+stop)
+	stop_server
+	if pg_lsclusters -h 2>/dev/null | awk '{print $1"/"$2}' | grep -qx "$PG_VERSION/$PG_CLUSTER"; then
+		pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" status >/dev/null 2>&1 && pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop >&2
+	fi
+	;;
 restart) stop_server; start_server ;;
 crash) stop_server KILL; start_server ;;
 reset)
