@@ -85,7 +85,7 @@ var dutch = catalog{
 	"help.mention": "Je kunt me ook aanspreken zonder schuine streep: `@waardenbot waarde privacy`.",
 	"help.waarde":  "`/waarde [naam]`: een waarde of cluster van de Waardenkaart met de opvattingen uit het boek. Bijvoorbeeld `/waarde privacy`, `/waarde vrijheid`, `/waarde camera`.",
 	"help.vragen":  "`/vragen [thema]`: de politieke vragen van de vragenkaarten. Bijvoorbeeld `/vragen beveiliging`, `/vragen bestuur`, `/vragen 5g`.",
-	"help.help":    "`/help`: deze uitleg.",
+	"help.help":    "`/help` (in Mattermost `/waardenbot`): deze uitleg.",
 
 	// polls
 	"help.casus":     "`/casus [anoniem] [verborgen] [max=N] [duur=90m|tot=2026-12-01 17:00] TEKST | waarde, waarde, …`: een casus als peiling: welke waarden wegen het zwaarst? Zonder `| …` stel ik de waarden voor.",
@@ -341,7 +341,7 @@ var english = catalog{
 	"help.mention": "You can also mention me without a slash: `@waardenbot waarde privacy`.",
 	"help.waarde":  "`/waarde [name]`: a value or cluster of the Waardenkaart with the book's opinions. For example `/waarde privacy`, `/waarde vrijheid`, `/waarde camera`.",
 	"help.vragen":  "`/vragen [theme]`: the political questions of the question cards. For example `/vragen beveiliging`, `/vragen bestuur`, `/vragen 5g`.",
-	"help.help":    "`/help`: this explanation.",
+	"help.help":    "`/help` (in Mattermost `/waardenbot`): this explanation.",
 
 	// polls
 	"help.casus":     "`/casus [anoniem] [verborgen] [max=N] [duur=90m|tot=2026-12-01 17:00] TEXT | value, value, …`: a case as a poll: which values weigh most? Without `| …` I propose the values.",

@@ -40,6 +40,8 @@ func (b *Bot) commandTable() map[string]command {
 	for _, c := range b.commandList() {
 		t[c.name] = c
 	}
+	// Mattermost has a /help of its own; there the bot's help is /waardenbot.
+	t["waardenbot"] = t["help"]
 	return t
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/waardenbot/waardenbot/adapters/console"
+	mattermostadapter "github.com/waardenbot/waardenbot/adapters/mattermost"
 	slackadapter "github.com/waardenbot/waardenbot/adapters/slack"
 	"github.com/waardenbot/waardenbot/bot"
 )
@@ -59,9 +60,6 @@ func (e *cliEnv) run(args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	if cfg.Mattermost.Enabled {
-		return e.fail(&ConfigError{Key: "mattermost.enabled", Problem: "the Mattermost adapter is not in this version yet; set it to false"})
-	}
 	var adapters []runner
 	posters := bot.Posters{}
 	if cfg.Slack.Enabled {
@@ -75,6 +73,18 @@ func (e *cliEnv) run(args []string) int {
 		a := slackadapter.New(sc, b, log)
 		adapters = append(adapters, runner{"slack", a.Run})
 		posters["slack"] = a
+	}
+	if cfg.Mattermost.Enabled {
+		mc := mattermostadapter.Config{
+			URL: cfg.Mattermost.URL, BotToken: cfg.Mattermost.BotToken, Teams: cfg.Mattermost.Teams,
+			Listen: cfg.Mattermost.Listen, PublicURL: cfg.Mattermost.PublicURL, CommandTokens: cfg.Mattermost.CommandTokens,
+		}
+		if err := mc.Validate(); err != nil {
+			return e.fail(&ConfigError{Key: "mattermost", Problem: err.Error()})
+		}
+		a := mattermostadapter.New(mc, b, log)
+		adapters = append(adapters, runner{"mattermost", a.Run})
+		posters[mattermostadapter.Platform] = a
 	}
 	if len(adapters) == 0 {
 		return e.console([]string{"--config", e.configPath(*configFlag)})

@@ -67,6 +67,9 @@ type MattermostConfig struct {
 	Teams     []string `toml:"teams"`
 	Listen    string   `toml:"listen"`
 	PublicURL string   `toml:"public_url"`
+	// CommandTokens are the tokens of slash commands an admin created by
+	// hand, for a bot that may not manage commands itself.
+	CommandTokens []string `toml:"command_tokens" secret:"true"`
 }
 
 func defaultConfig() Config {

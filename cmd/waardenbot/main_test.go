@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -254,4 +255,20 @@ func TestVersionAndHelp(t *testing.T) {
 	if _, _, code := run(t, "", nil, "frobnicate"); code != exitUsage {
 		t.Errorf("unknown subcommand: code %d", code)
 	}
+}
+
+func TestConfigExampleIsValidAndDocumentsEveryKey(t *testing.T) {
+	path := filepath.Join("..", "..", "config.example.toml")
+	cfg, err := loadConfig(path, nil)
+	if err != nil {
+		t.Fatalf("config.example.toml: %v", err)
+	}
+	data, _ := os.ReadFile(path)
+	walkFields(reflect.ValueOf(&cfg).Elem(), "", func(key string, _ reflect.Value) error {
+		name := key[strings.LastIndex(key, ".")+1:]
+		if !strings.Contains(string(data), "\n"+name+" =") {
+			t.Errorf("config.example.toml does not document %s", key)
+		}
+		return nil
+	})
 }

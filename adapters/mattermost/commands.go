@@ -1,0 +1,233 @@
+package mattermost
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/mattermost/mattermost/server/public/model"
+)
+
+// commandPath is where Mattermost sends slash command requests.
+const commandPath = "/mattermost/command"
+
+// slashCommand is one of the bot's slash commands as Mattermost shows it in
+// autocomplete.
+type slashCommand struct {
+	Trigger string
+	Hint    string // the arguments, shown after the trigger
+	Desc    string // what it does
+	Command string // the bot's command when it differs from Trigger
+}
+
+// slashCommands are the commands the bot registers in every configured
+// team. Commands the bot core does not know yet answer with the help.
+// Mattermost has a built-in /help that a custom command cannot replace (the
+// server answers "This trigger word is already in use"), so the bot's help
+// is /waardenbot.
+var slashCommands = []slashCommand{
+	{Trigger: "waarde", Hint: "[waarde of cluster]", Desc: "Een waarde van de Waardenkaart met de opvattingen uit het boek, bv. privacy"},
+	{Trigger: "vragen", Hint: "[thema]", Desc: "De politieke vragen bij een thema, bv. beveiliging"},
+	{Trigger: "casus", Hint: "[casus]", Desc: "Leg het kanaal een casus voor en laat stemmen"},
+	{Trigger: "stelling", Hint: "[stelling]", Desc: "Leg het kanaal een stelling voor: eens of oneens"},
+	{Trigger: "stem", Hint: "[peiling] [keuze]", Desc: "Stem in een peiling"},
+	{Trigger: "sluit", Hint: "[peiling]", Desc: "Sluit een peiling die je zelf startte"},
+	{Trigger: "uitslag", Hint: "[peiling]", Desc: "De uitslag van een peiling"},
+	{Trigger: "peilingen", Hint: "", Desc: "De peilingen in dit kanaal"},
+	{Trigger: "reflectie", Hint: "[aan|uit]", Desc: "Een terugkerende reflectievraag in dit kanaal aan- of uitzetten"},
+	{Trigger: "debat", Hint: "[onderwerp]", Desc: "Een debat voorbereiden: waarden en vragen bij een onderwerp"},
+	{Trigger: "waardenbot", Hint: "", Desc: "Wat waardenbot kan: alle commando's met een voorbeeld", Command: "help"},
+}
+
+// command is the Mattermost command for c in team, pointing at the bot's
+// listener.
+func (a *Adapter) command(c slashCommand, teamID string) *model.Command {
+	return &model.Command{
+		TeamId:           teamID,
+		Trigger:          c.Trigger,
+		Method:           model.CommandMethodPost,
+		URL:              a.commandURL(),
+		DisplayName:      "waardenbot " + c.Trigger,
+		Description:      c.Desc,
+		AutoComplete:     true,
+		AutoCompleteDesc: c.Desc,
+		AutoCompleteHint: c.Hint,
+	}
+}
+
+func (a *Adapter) commandURL() string { return a.cfg.PublicURL + commandPath }
+
+// botCommand is the bot's command for a slash command trigger.
+func botCommand(trigger string) string {
+	trigger = strings.TrimPrefix(trigger, "/")
+	for _, c := range slashCommands {
+		if c.Command != "" && strings.EqualFold(c.Trigger, trigger) {
+			return c.Command
+		}
+	}
+	return trigger
+}
+
+// errForbidden means the bot token may not manage slash commands.
+var errForbidden = errors.New("the bot may not manage slash commands")
+
+// registerAll creates or updates the slash commands in every configured team
+// and keeps the tokens Mattermost issued for them. When the bot lacks the
+// right to do so, it logs what an admin must do.
+func (a *Adapter) registerAll(ctx context.Context) {
+	if len(a.cfg.Teams) == 0 {
+		a.log.Info("no teams configured (mattermost.teams): slash commands are not registered; mentions and direct messages work")
+		return
+	}
+	forbidden := false
+	for _, name := range a.cfg.Teams {
+		err := a.register(ctx, name)
+		switch {
+		case errors.Is(err, errForbidden):
+			forbidden = true
+		case err != nil:
+			a.log.Error("slash commands not registered", "team", name, "error", err)
+		}
+	}
+	if forbidden {
+		a.logInstructions()
+	}
+}
+
+// register makes the team's custom commands match slashCommands: a command
+// with the same trigger that points at our URL or was created by the bot is
+// updated when it differs; a missing one is created. It never creates a
+// second command with the same trigger.
+func (a *Adapter) register(ctx context.Context, teamName string) error {
+	team, resp, err := a.api.GetTeamByName(ctx, teamName, "")
+	if err != nil {
+		if status(resp) == http.StatusNotFound || status(resp) == http.StatusForbidden {
+			return fmt.Errorf("team %q not found, or the bot is not a member of it: add the bot account to the team", teamName)
+		}
+		return fmt.Errorf("find team %q: %w", teamName, err)
+	}
+	existing, resp, err := a.api.ListCommands(ctx, team.Id, true)
+	if err != nil {
+		if status(resp) == http.StatusForbidden {
+			return errForbidden
+		}
+		return fmt.Errorf("list commands of team %q: %w", teamName, err)
+	}
+	me := a.self()
+	var created, updated, refused int
+	for _, c := range slashCommands {
+		want := a.command(c, team.Id)
+		have := findCommand(existing, c.Trigger, want.URL, me.Id)
+		switch {
+		case have == nil:
+			got, resp, err := a.api.CreateCommand(ctx, want)
+			if err != nil {
+				if status(resp) == http.StatusForbidden {
+					return errForbidden
+				}
+				// Another integration may own the trigger: the other
+				// commands still work.
+				a.log.Error("slash command not created", "team", teamName, "command", "/"+c.Trigger, "error", err)
+				refused++
+				continue
+			}
+			a.tokens.add(got.Token)
+			created++
+		case differs(have, want):
+			upd := *have
+			upd.Method, upd.URL, upd.DisplayName, upd.Description = want.Method, want.URL, want.DisplayName, want.Description
+			upd.AutoComplete, upd.AutoCompleteDesc, upd.AutoCompleteHint = want.AutoComplete, want.AutoCompleteDesc, want.AutoCompleteHint
+			got, resp, err := a.api.UpdateCommand(ctx, &upd)
+			if err != nil {
+				if status(resp) == http.StatusForbidden {
+					return errForbidden
+				}
+				return fmt.Errorf("update /%s in team %q: %w", c.Trigger, teamName, err)
+			}
+			a.tokens.add(got.Token)
+			updated++
+		default:
+			a.tokens.add(have.Token)
+		}
+	}
+	a.log.Info("slash commands ready", "team", teamName, "created", created, "updated", updated, "refused", refused, "url", a.commandURL())
+	return nil
+}
+
+// findCommand is the team's command with trigger that is ours: it points
+// at url or the bot created it. Commands of other integrations with the
+// same trigger are left alone.
+func findCommand(cmds []*model.Command, trigger, url, botID string) *model.Command {
+	for _, c := range cmds {
+		if c.DeleteAt == 0 && strings.EqualFold(c.Trigger, trigger) && (c.URL == url || c.CreatorId == botID) {
+			return c
+		}
+	}
+	return nil
+}
+
+func differs(have, want *model.Command) bool {
+	return have.Method != want.Method || have.URL != want.URL || have.DisplayName != want.DisplayName ||
+		have.Description != want.Description || have.AutoComplete != want.AutoComplete ||
+		have.AutoCompleteDesc != want.AutoCompleteDesc || have.AutoCompleteHint != want.AutoCompleteHint
+}
+
+// logInstructions tells an admin how to make the slash commands work when
+// the bot may not register them, and lists them for creating by hand.
+func (a *Adapter) logInstructions() {
+	var sb strings.Builder
+	for _, c := range slashCommands {
+		fmt.Fprintf(&sb, "\n  /%-10s hint %-20q description %q", c.Trigger, c.Hint, c.Desc)
+	}
+	a.log.Error("the bot account may not manage slash commands (403), so /waarde and the other commands are not registered. "+
+		"An admin can fix this in one of three ways, then restart waardenbot: "+
+		"(1) make the bot a Team Admin of each team in mattermost.teams (System Console > User Management > Teams > the team > Manage Members), "+
+		"which carries the permission manage_own_slash_commands (manage_slash_commands on servers before 9.x); "+
+		"(2) give the bot the System Admin role (System Console > User Management > Users > the bot > Manage Roles), which also lets it answer mentions with ephemeral posts; or "+
+		"(3) create each command by hand (Integrations > Slash Commands > Add) with request URL "+a.commandURL()+
+		", request method POST and autocomplete on, and put their tokens in mattermost.command_tokens (WAARDENBOT_MATTERMOST_COMMAND_TOKENS). Mentions and direct messages work meanwhile.",
+		"commands", sb.String())
+}
+
+func status(resp *model.Response) int {
+	if resp == nil {
+		return 0
+	}
+	return resp.StatusCode
+}
+
+// tokenSet holds the tokens Mattermost issued for the bot's commands.
+type tokenSet struct {
+	mu     sync.Mutex
+	tokens [][]byte
+}
+
+func (s *tokenSet) add(t string) {
+	if t == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, have := range s.tokens {
+		if string(have) == t {
+			return
+		}
+	}
+	s.tokens = append(s.tokens, []byte(t))
+}
+
+// valid reports whether t is one of the tokens, comparing with every token
+// in constant time so that timing tells nothing about them.
+func (s *tokenSet) valid(t string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ok := 0
+	for _, have := range s.tokens {
+		ok |= subtle.ConstantTimeCompare(have, []byte(t))
+	}
+	return ok == 1 && t != ""
+}

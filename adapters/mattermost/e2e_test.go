@@ -1,0 +1,402 @@
+//go:build e2e
+
+// End-to-end tests against a real Mattermost server. Run them with
+//
+//	go test -tags e2e -run E2E -v ./adapters/mattermost
+//
+// They start the server with e2e/mattermost/start-server.sh (which builds it
+// once with build-server.sh) and stop it afterwards, unless
+// WAARDENBOT_E2E_MATTERMOST_URL points at one already running. The server's Go module never enters this module: it
+// is built in a folder of its own.
+
+package mattermost
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/waardenbot/waardenbot/bot"
+)
+
+// e2eServer is a bootstrapped Mattermost: an admin, a team, a channel and a
+// bot account with a token, member of both.
+type e2eServer struct {
+	url       string
+	admin     *model.Client4
+	adminUser *model.User
+	team      *model.Team
+	channel   *model.Channel
+	botUser   *model.User
+	botToken  string
+}
+
+func startServer(t *testing.T, arg string) string {
+	t.Helper()
+	script, err := filepath.Abs("../../e2e/mattermost/start-server.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(script, arg)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %s: %v", script, arg, err)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if u, ok := strings.CutPrefix(line, "MM_URL="); ok {
+			return u
+		}
+	}
+	return ""
+}
+
+func must[T any](t *testing.T, what string) func(T, *model.Response, error) T {
+	return func(v T, _ *model.Response, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return v
+	}
+}
+
+// bootstrap creates (or finds, on a server used before) everything the
+// tests need, through the REST API as an admin would.
+func bootstrap(t *testing.T, ctx context.Context, url string) *e2eServer {
+	t.Helper()
+	s := &e2eServer{url: url, admin: model.NewAPIv4Client(url)}
+	const adminName, adminPass = "e2eadmin", "E2e-Admin-Passw0rd!"
+	// The first user of a new server becomes system admin.
+	s.admin.CreateUser(ctx, &model.User{Email: "e2eadmin@example.com", Username: adminName, Password: adminPass})
+	s.adminUser = must[*model.User](t, "log in as admin")(s.admin.Login(ctx, adminName, adminPass))
+	if !strings.Contains(s.adminUser.Roles, model.SystemAdminRoleId) {
+		t.Fatalf("%s is not system admin (roles %q): reset the server with start-server.sh reset", adminName, s.adminUser.Roles)
+	}
+	if team, _, err := s.admin.GetTeamByName(ctx, "raad", ""); err == nil {
+		s.team = team
+	} else {
+		s.team = must[*model.Team](t, "create team")(s.admin.CreateTeam(ctx, &model.Team{Name: "raad", DisplayName: "Raad", Type: model.TeamOpen}))
+	}
+	if ch, _, err := s.admin.GetChannelByName(ctx, "e2e", s.team.Id, ""); err == nil {
+		s.channel = ch
+	} else {
+		s.channel = must[*model.Channel](t, "create channel")(s.admin.CreateChannel(ctx, &model.Channel{TeamId: s.team.Id, Name: "e2e", DisplayName: "e2e", Type: model.ChannelTypeOpen}))
+	}
+	if u, _, err := s.admin.GetUserByUsername(ctx, "waardenbot", ""); err == nil {
+		s.botUser = u
+	} else {
+		b := must[*model.Bot](t, "create bot")(s.admin.CreateBot(ctx, &model.Bot{Username: "waardenbot", DisplayName: "waardenbot", Description: "e2e"}))
+		s.botUser = must[*model.User](t, "get bot user")(s.admin.GetUser(ctx, b.UserId, ""))
+	}
+	tok := must[*model.UserAccessToken](t, "create bot token")(s.admin.CreateUserAccessToken(ctx, s.botUser.Id, "e2e", 0))
+	s.botToken = tok.Token
+	must[*model.TeamMember](t, "add bot to team")(s.admin.AddTeamMember(ctx, s.team.Id, s.botUser.Id))
+	must[*model.ChannelMember](t, "add bot to channel")(s.admin.AddChannelMember(ctx, s.channel.Id, s.botUser.Id))
+	return s
+}
+
+// setBotRoles sets the bot's system roles and its roles in the team.
+func (s *e2eServer) setBotRoles(t *testing.T, ctx context.Context, system, team string) {
+	t.Helper()
+	if _, err := s.admin.UpdateUserRoles(ctx, s.botUser.Id, system); err != nil {
+		t.Fatalf("set bot roles %q: %v", system, err)
+	}
+	if _, err := s.admin.UpdateTeamMemberRoles(ctx, s.team.Id, s.botUser.Id, team); err != nil {
+		t.Fatalf("set bot team roles %q: %v", team, err)
+	}
+}
+
+// runBot starts the adapter for the server and returns a function that
+// stops it and waits.
+func (s *e2eServer) runBot(t *testing.T, addr string, logs io.Writer) (*Adapter, func()) {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg := Config{URL: s.url, BotToken: s.botToken, Teams: []string{s.team.Name}, Listen: addr, PublicURL: "http://" + addr}
+	a := New(cfg, bot.New(testKB, bot.Config{}, log), log)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	stop := func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("the bot did not stop within 10 s")
+		}
+	}
+	return a, stop
+}
+
+// ourCommands are the team's custom commands, by trigger.
+func (s *e2eServer) ourCommands(t *testing.T, ctx context.Context) map[string]int {
+	t.Helper()
+	cmds := must[[]*model.Command](t, "list commands")(s.admin.ListCommands(ctx, s.team.Id, true))
+	n := map[string]int{}
+	for _, c := range cmds {
+		n[c.Trigger]++
+	}
+	return n
+}
+
+// botPostAfter waits for a post by the bot in channel, created after since,
+// that contains want.
+func (s *e2eServer) botPostAfter(t *testing.T, ctx context.Context, channel string, since int64, want string, within time.Duration) *model.Post {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		list, _, err := s.admin.GetPostsSince(ctx, channel, since, false)
+		if err == nil {
+			for _, p := range list.Posts {
+				if p.UserId == s.botUser.Id && strings.Contains(p.Message, want) {
+					return p
+				}
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("no post by the bot containing %q within %s", want, within)
+	return nil
+}
+
+// botPosts are the bot's posts in channel since a time.
+func (s *e2eServer) botPosts(t *testing.T, ctx context.Context, channel string, since int64) []*model.Post {
+	t.Helper()
+	list := must[*model.PostList](t, "posts")(s.admin.GetPostsSince(ctx, channel, since, false))
+	var out []*model.Post
+	for _, p := range list.Posts {
+		if p.UserId == s.botUser.Id {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func TestE2EMattermost(t *testing.T) {
+	url := os.Getenv("WAARDENBOT_E2E_MATTERMOST_URL")
+	managed := url == ""
+	if managed {
+		url = startServer(t, "start")
+		t.Cleanup(func() { startServer(t, "stop") })
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	s := bootstrap(t, ctx, url)
+	logs := &logBuffer{}
+	logTo := io.MultiWriter(logs, testWriter{t})
+	addr := freeAddr(t)
+
+	t.Run("without the right to manage commands the bot says what to do and answers privately by direct message", func(t *testing.T) {
+		s.setBotRoles(t, ctx, model.SystemUserRoleId, model.TeamUserRoleId)
+		_, stop := s.runBot(t, addr, logTo)
+		defer stop()
+		waitLog(t, logs, "manage_own_slash_commands", 1)
+		waitLog(t, logs, "WebSocket authenticated", 1)
+		dm := must[*model.Channel](t, "direct channel")(s.admin.CreateDirectChannel(ctx, s.adminUser.Id, s.botUser.Id))
+		since := model.GetMillis() - 1
+		must[*model.Post](t, "post mention")(s.admin.CreatePost(ctx, &model.Post{ChannelId: s.channel.Id, Message: "@waardenbot waarde xyzzy"}))
+		s.botPostAfter(t, ctx, dm.Id, since, "xyzzy", 15*time.Second)
+		if p := s.botPosts(t, ctx, s.channel.Id, since); len(p) != 0 {
+			t.Errorf("the refusal was posted in the channel: %q", p[0].Message)
+		}
+	})
+
+	s.setBotRoles(t, ctx, model.SystemUserRoleId, model.TeamUserRoleId+" "+model.TeamAdminRoleId)
+	a, stop := s.runBot(t, addr, logTo)
+	defer func() { stop() }()
+	waitLog(t, logs, "slash commands ready", 1)
+	waitLog(t, logs, "WebSocket authenticated", 2)
+	if n := s.ourCommands(t, ctx); len(n) != len(slashCommands) {
+		t.Fatalf("as team admin the bot registered %v", n)
+	}
+
+	t.Run("slash commands answer in the channel", func(t *testing.T) {
+		tests := []struct{ command, want string }{
+			{"/waarde privacy", "**Privacy**"},
+			{"/vragen beveiliging", "Beveiliging"},
+			{"/waardenbot", "/vragen"},
+		}
+		for _, tc := range tests {
+			since := model.GetMillis() - 1
+			resp := must[*model.CommandResponse](t, tc.command)(s.admin.ExecuteCommand(ctx, s.channel.Id, tc.command))
+			if !strings.Contains(resp.Text, tc.want) {
+				t.Errorf("%s: %s %q", tc.command, resp.ResponseType, resp.Text)
+			}
+			if resp.ResponseType == model.CommandResponseTypeEphemeral {
+				continue
+			}
+			list := must[*model.PostList](t, "posts")(s.admin.GetPostsSince(ctx, s.channel.Id, since, false))
+			found := false
+			for _, p := range list.Posts {
+				found = found || strings.Contains(p.Message, tc.want)
+			}
+			if !found {
+				t.Errorf("%s: no post in the channel", tc.command)
+			}
+		}
+	})
+
+	t.Run("a refusal to a slash command is only for the asker", func(t *testing.T) {
+		resp := must[*model.CommandResponse](t, "/waarde xyzzy")(s.admin.ExecuteCommand(ctx, s.channel.Id, "/waarde xyzzy"))
+		if resp.ResponseType != model.CommandResponseTypeEphemeral || !strings.Contains(resp.Text, "xyzzy") {
+			t.Errorf("%s %q", resp.ResponseType, resp.Text)
+		}
+	})
+
+	t.Run("a request with a forged token is refused", func(t *testing.T) {
+		form := commandForm("forged", "/waarde", "privacy")
+		resp, err := http.PostForm("http://"+addr+"/mattermost/command", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("status %d, want 401", resp.StatusCode)
+		}
+	})
+
+	t.Run("mention in a channel", func(t *testing.T) {
+		since := model.GetMillis() - 1
+		must[*model.Post](t, "post mention")(s.admin.CreatePost(ctx, &model.Post{ChannelId: s.channel.Id, Message: "@waardenbot vragen camera"}))
+		s.botPostAfter(t, ctx, s.channel.Id, since, "Toezicht en handhaving", 15*time.Second)
+	})
+
+	t.Run("mention in a thread is answered in the thread", func(t *testing.T) {
+		root := must[*model.Post](t, "root post")(s.admin.CreatePost(ctx, &model.Post{ChannelId: s.channel.Id, Message: "Wat vinden we van camera's?"}))
+		since := model.GetMillis() - 1
+		must[*model.Post](t, "reply")(s.admin.CreatePost(ctx, &model.Post{ChannelId: s.channel.Id, RootId: root.Id, Message: "@waardenbot waarde privacy"}))
+		if p := s.botPostAfter(t, ctx, s.channel.Id, since, "**Privacy**", 15*time.Second); p.RootId != root.Id {
+			t.Errorf("answer not in the thread: root %q", p.RootId)
+		}
+	})
+
+	t.Run("direct message", func(t *testing.T) {
+		dm := must[*model.Channel](t, "direct channel")(s.admin.CreateDirectChannel(ctx, s.adminUser.Id, s.botUser.Id))
+		since := model.GetMillis() - 1
+		must[*model.Post](t, "post DM")(s.admin.CreatePost(ctx, &model.Post{ChannelId: dm.Id, Message: "vragen camera"}))
+		s.botPostAfter(t, ctx, dm.Id, since, "Toezicht en handhaving", 15*time.Second)
+	})
+
+	t.Run("a message longer than a post is split into posts the server accepts", func(t *testing.T) {
+		para := strings.Repeat("é", 7000) // 7000 runes, 14000 bytes
+		text := "**Reflectie** @channel\n\n" + para + "\n\n" + para + "\n\n" + para
+		since := model.GetMillis() - 1
+		if err := a.Post(ctx, bot.Destination{Platform: Platform, Team: s.team.Id, Channel: s.channel.Id}, bot.Reply{Text: text}); err != nil {
+			t.Fatal(err)
+		}
+		posts := s.botPosts(t, ctx, s.channel.Id, since)
+		if len(posts) != 2 {
+			t.Fatalf("%d posts, want 2", len(posts))
+		}
+		runes := 0
+		for _, p := range posts {
+			runes += len([]rune(p.Message))
+			if p.RootId != "" || strings.Contains(p.Message, "@channel") {
+				t.Errorf("post in thread %q or pinging the channel: %.40q", p.RootId, p.Message)
+			}
+		}
+		if runes < 3*7000 {
+			t.Errorf("%d runes posted, want at least %d", runes, 3*7000)
+		}
+	})
+
+	t.Run("restarting the bot does not register its commands twice", func(t *testing.T) {
+		stop()
+		s.setBotRoles(t, ctx, model.SystemUserRoleId+" "+model.SystemAdminRoleId, model.TeamUserRoleId+" "+model.TeamAdminRoleId)
+		_, stop = s.runBot(t, addr, logTo)
+		waitLog(t, logs, "created=0 updated=0 refused=0", 1)
+		waitLog(t, logs, "WebSocket authenticated", 3)
+		for trigger, n := range s.ourCommands(t, ctx) {
+			if n != 1 {
+				t.Errorf("/%s registered %d times", trigger, n)
+			}
+		}
+		// The restarted bot accepts the tokens Mattermost issued before.
+		resp := must[*model.CommandResponse](t, "/waarde privacy")(s.admin.ExecuteCommand(ctx, s.channel.Id, "/waarde privacy"))
+		if !strings.Contains(resp.Text, "**Privacy**") {
+			t.Errorf("after restart: %q", resp.Text)
+		}
+	})
+
+	t.Run("as system admin the bot answers a mention privately with an ephemeral post", func(t *testing.T) {
+		ws, err := model.NewWebSocketClient4("ws"+strings.TrimPrefix(url, "http"), s.admin.AuthToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws.Listen()
+		defer ws.Close()
+		since := model.GetMillis() - 1
+		must[*model.Post](t, "post mention")(s.admin.CreatePost(ctx, &model.Post{ChannelId: s.channel.Id, Message: "@waardenbot waarde xyzzy"}))
+		timeout := time.After(15 * time.Second)
+	wait:
+		for {
+			select {
+			case ev := <-ws.EventChannel:
+				if ev.EventType() == model.WebsocketEventEphemeralMessage && strings.Contains(ev.GetData()["post"].(string), "xyzzy") {
+					break wait
+				}
+			case <-ws.ResponseChannel:
+			case <-ws.PingTimeoutChannel:
+			case <-timeout:
+				t.Fatal("no ephemeral post within 15 s")
+			}
+		}
+		if p := s.botPosts(t, ctx, s.channel.Id, since); len(p) != 0 {
+			t.Errorf("the refusal was posted in the channel: %q", p[0].Message)
+		}
+	})
+
+	t.Run("the bot reconnects within 30 s after the server is killed and restarted", func(t *testing.T) {
+		if !managed {
+			t.Skip("the server was started outside the test; it is not restarted")
+		}
+		killed := time.Now()
+		startServer(t, "crash")
+		t.Logf("server back after %s", time.Since(killed).Round(time.Millisecond))
+		// Posts made while the bot is disconnected are not replayed by
+		// the server after a restart: wait until the bot is back.
+		waitLog(t, logs, "WebSocket authenticated", 4)
+		t.Logf("bot reconnected %s after the kill", time.Since(killed).Round(time.Millisecond))
+		since := model.GetMillis() - 1
+		must[*model.Post](t, "post mention")(s.admin.CreatePost(ctx, &model.Post{ChannelId: s.channel.Id, Message: "@waardenbot waarde privacy"}))
+		s.botPostAfter(t, ctx, s.channel.Id, since, "**Privacy**", 30*time.Second-time.Since(killed))
+		t.Logf("answered %s after the kill", time.Since(killed).Round(time.Millisecond))
+	})
+
+	if strings.Contains(logs.String(), s.botToken) {
+		t.Error("the log shows the bot token")
+	}
+}
+
+// waitLog waits until the log holds want n times.
+func waitLog(t *testing.T, logs *logBuffer, want string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for strings.Count(logs.String(), want) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the log does not show %q %d times within 30 s", want, n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// testWriter sends log lines to the test log, for -v runs.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}

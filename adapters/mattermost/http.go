@@ -1,0 +1,115 @@
+package mattermost
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/waardenbot/waardenbot/bot"
+)
+
+// maxBody is the largest request body the listener reads; a slash command
+// request is a small form.
+const maxBody = 64 << 10
+
+// Handler serves POST /mattermost/command (slash commands) and GET /healthz.
+// A slash command request must carry a token Mattermost issued for one of
+// the bot's commands; anything else gets 401.
+func (a *Adapter) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("POST "+commandPath, a.serveCommand)
+	return mux
+}
+
+// serveCommand answers a slash command in the response, which Mattermost
+// posts in the channel (in_channel) or shows only to the user (ephemeral).
+func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	if !a.tokens.valid(commandToken(r)) {
+		a.log.Warn("refused a slash command request without a valid token", "remote", r.RemoteAddr, "command", r.PostForm.Get("command"))
+		http.Error(w, "invalid token", http.StatusUnauthorized)
+		return
+	}
+	f := r.PostForm
+	req := bot.Request{
+		Platform: Platform,
+		Team:     f.Get("team_id"),
+		Channel:  f.Get("channel_id"),
+		User:     f.Get("user_id"),
+		UserName: f.Get("user_name"),
+		Command:  botCommand(f.Get("command")),
+		Args:     f.Get("text"),
+	}
+	// Mattermost waits 30 seconds for the response.
+	ctx, cancel := context.WithTimeout(r.Context(), 25*time.Second)
+	defer cancel()
+	writeJSON(w, a.commandResponse(a.bot.Handle(ctx, req)))
+}
+
+// commandToken is the token of a slash command request: Mattermost sends it
+// as "Authorization: Token …" and as the token form field.
+func commandToken(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if scheme, t, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Token") {
+			return strings.TrimSpace(t)
+		}
+	}
+	return r.PostForm.Get("token")
+}
+
+// commandResponse is a reply as a slash command response. A reply longer
+// than one post continues in extra responses of the same type.
+func (a *Adapter) commandResponse(r bot.Reply) *model.CommandResponse {
+	typ := model.CommandResponseTypeInChannel
+	if r.Ephemeral {
+		typ = model.CommandResponseTypeEphemeral
+	}
+	parts := split(render(r.Text), a.maxRunes)
+	resp := &model.CommandResponse{ResponseType: typ, Text: parts[0], SkipSlackParsing: true}
+	for _, p := range parts[1:] {
+		resp.ExtraResponses = append(resp.ExtraResponses, &model.CommandResponse{ResponseType: typ, Text: p, SkipSlackParsing: true})
+	}
+	return resp
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+// serveHTTP runs the listener until ctx is cancelled, then shuts it down
+// gracefully.
+func (a *Adapter) serveHTTP(ctx context.Context) error {
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	a.log.Info("Mattermost slash command listener", "addr", ln.Addr().String(), "url", a.commandURL())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	}
+}

@@ -1,0 +1,182 @@
+package mattermost
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/waardenbot/waardenbot/bot"
+)
+
+// Platform is the name of this platform in bot requests and destinations.
+const Platform = "mattermost"
+
+// Config is the [mattermost] section of the configuration.
+type Config struct {
+	URL       string   // the server, e.g. https://chat.gemeente.nl
+	BotToken  string   // the bot account's personal access token
+	Teams     []string // team names (URL names) to register the slash commands in
+	Listen    string   // HTTP listener for slash commands, e.g. 127.0.0.1:8081
+	PublicURL string   // how Mattermost reaches Listen, e.g. https://bot.gemeente.nl
+
+	// CommandTokens are the tokens of slash commands an admin created by
+	// hand because the bot may not manage commands. The bot accepts them
+	// besides the tokens of the commands it registered itself.
+	CommandTokens []string
+}
+
+// Validate says which key is missing or wrong. It never prints a secret.
+func (c Config) Validate() error {
+	if err := checkURL(c.URL); err != nil {
+		return fmt.Errorf("mattermost.url: %w", err)
+	}
+	if strings.TrimSpace(c.BotToken) == "" {
+		return errors.New("mattermost.bot_token (or WAARDENBOT_MATTERMOST_BOT_TOKEN) is empty: create a bot account in Mattermost (System Console > Integrations > Bot Accounts) and give it a token")
+	}
+	if c.Listen == "" {
+		return errors.New("mattermost.listen is empty: the slash commands need a listener, e.g. 127.0.0.1:8081")
+	}
+	if len(c.Teams) > 0 {
+		if err := checkURL(c.PublicURL); err != nil {
+			return fmt.Errorf("mattermost.public_url (the address at which Mattermost reaches mattermost.listen): %w", err)
+		}
+	}
+	return nil
+}
+
+func checkURL(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("is empty")
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http:// or https:// URL", s)
+	}
+	return nil
+}
+
+// Adapter connects the bot to a Mattermost server.
+type Adapter struct {
+	cfg    Config
+	bot    *bot.Bot
+	log    *slog.Logger
+	api    *model.Client4
+	tokens *tokenSet
+
+	maxRunes   int           // longest post message; longer replies are split
+	minBackoff time.Duration // first wait before reconnecting the WebSocket
+	maxBackoff time.Duration // longest wait between reconnects
+
+	mu sync.Mutex
+	me *model.User // the bot account, learned from GetMe
+
+	ephemeralDenied atomic.Bool    // the server refused CreatePostEphemeral once
+	inflight        sync.WaitGroup // answers to posts being written
+}
+
+// Option changes an optional part of the adapter.
+type Option func(*Adapter)
+
+// WithHTTPClient sets the HTTP client for the REST API.
+func WithHTTPClient(c *http.Client) Option {
+	return func(a *Adapter) { a.api.HTTPClient = c }
+}
+
+// New returns a Mattermost adapter for b. Nothing connects until Run.
+func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
+	cfg.URL = strings.TrimRight(cfg.URL, "/")
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	api := model.NewAPIv4Client(cfg.URL)
+	api.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	api.SetToken(cfg.BotToken)
+	a := &Adapter{
+		cfg: cfg, bot: b, log: log.With("adapter", Platform), api: api, tokens: &tokenSet{},
+		maxRunes: model.PostMessageMaxRunesV2, minBackoff: time.Second, maxBackoff: 2 * time.Minute,
+	}
+	for _, t := range cfg.CommandTokens {
+		a.tokens.add(strings.TrimSpace(t))
+	}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
+}
+
+// Run serves slash commands on the listener, registers the commands, and
+// answers mentions and direct messages over the WebSocket, until ctx is
+// cancelled. It returns an error only when the configuration is wrong or
+// the listener cannot start; an unreachable server is retried with backoff.
+func (a *Adapter) Run(ctx context.Context) error {
+	if err := a.cfg.Validate(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if !a.identify(ctx) {
+			return
+		}
+		a.registerAll(ctx)
+		a.listenWebSocket(ctx)
+	}()
+	err := a.serveHTTP(ctx)
+	cancel()
+	wg.Wait()
+	a.inflight.Wait()
+	return err
+}
+
+// identify asks the server who the bot is, retrying with backoff while the
+// server cannot be reached. It reports false when ctx ends first.
+func (a *Adapter) identify(ctx context.Context) bool {
+	b := a.newBackoff()
+	for {
+		me, resp, err := a.api.GetMe(ctx, "")
+		if err == nil {
+			a.mu.Lock()
+			a.me = me
+			a.mu.Unlock()
+			a.log.Info("connected to the Mattermost API", "bot_user", me.Username, "bot_user_id", me.Id)
+			return true
+		}
+		if resp != nil && resp.StatusCode == http.StatusUnauthorized {
+			a.log.Error("Mattermost refused the bot token (401): check mattermost.bot_token, and that the bot account is active and personal access tokens are enabled (System Console > Integrations); retrying")
+		} else {
+			a.log.Warn("Mattermost API not reachable; retrying", "error", err)
+		}
+		if !sleep(ctx, b.next()) {
+			return false
+		}
+	}
+}
+
+// self is the bot account once it is known, else nil.
+func (a *Adapter) self() *model.User {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.me
+}
+
+// sleep waits d or until ctx ends, and reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

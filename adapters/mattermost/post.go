@@ -1,0 +1,75 @@
+package mattermost
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/waardenbot/waardenbot/bot"
+)
+
+// Post sends r to a channel as one or more normal posts, so that people can
+// reply in its thread. It implements bot.Poster; a message nobody asked for
+// is for the whole channel, so Ephemeral is ignored.
+func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) error {
+	if to.Platform != "" && to.Platform != Platform {
+		return fmt.Errorf("mattermost: cannot post to a %s channel", to.Platform)
+	}
+	return a.createPosts(ctx, to.Channel, "", r.Text)
+}
+
+// createPosts posts text in channel, split at Mattermost's size limit; with
+// a rootID the posts are replies in that thread.
+func (a *Adapter) createPosts(ctx context.Context, channel, rootID, text string) error {
+	for _, part := range split(render(text), a.maxRunes) {
+		if _, _, err := a.api.CreatePost(ctx, &model.Post{ChannelId: channel, RootId: rootID, Message: part}); err != nil {
+			return fmt.Errorf("create post in channel %s: %w", channel, err)
+		}
+	}
+	return nil
+}
+
+// answer replies to a post that mentioned the bot or was sent to it
+// directly. A public reply goes to the same channel, in the post's thread if
+// it was in one. An ephemeral reply (help, a refusal, suggestions) is for
+// the asker only: in a direct channel it is simply posted there; elsewhere
+// it becomes an ephemeral post, which needs the system admin role, and
+// otherwise a direct message to the asker. It is never posted publicly in
+// the channel, because a refusal there would embarrass the asker and
+// clutter the channel.
+func (a *Adapter) answer(ctx context.Context, p *model.Post, direct bool, r bot.Reply) error {
+	if !r.Ephemeral || direct {
+		return a.createPosts(ctx, p.ChannelId, p.RootId, r.Text)
+	}
+	if !a.ephemeralDenied.Load() {
+		err := a.postEphemeral(ctx, p, r.Text)
+		if err == nil {
+			return nil
+		}
+		a.log.Info("ephemeral posts are not allowed for the bot (needs the system admin role); sending ephemeral answers as direct messages", "error", err)
+	}
+	me := a.self()
+	dm, _, err := a.api.CreateDirectChannel(ctx, me.Id, p.UserId)
+	if err != nil {
+		return fmt.Errorf("open a direct channel with user %s: %w", p.UserId, err)
+	}
+	return a.createPosts(ctx, dm.Id, "", r.Text)
+}
+
+// postEphemeral shows text to the author of p only. It remembers a refusal
+// by the server so that it is asked only once.
+func (a *Adapter) postEphemeral(ctx context.Context, p *model.Post, text string) error {
+	for _, part := range split(render(text), a.maxRunes) {
+		eph := &model.PostEphemeral{UserID: p.UserId, Post: &model.Post{ChannelId: p.ChannelId, RootId: p.RootId, Message: part}}
+		_, resp, err := a.api.CreatePostEphemeral(ctx, eph)
+		if err != nil {
+			if s := status(resp); s == http.StatusForbidden || s == http.StatusUnauthorized {
+				a.ephemeralDenied.Store(true)
+			}
+			return err
+		}
+	}
+	return nil
+}
