@@ -34,7 +34,8 @@ stop_server() {
 
 start_postgres() {
 	if ! command -v pg_ctlcluster >/dev/null; then
-		apt-get install -y postgresql >&2
+		apt-get update -qq >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
 	fi
 	if ! pg_lsclusters -h | awk '{print $1"/"$2}' | grep -qx "$PG_VERSION/$PG_CLUSTER"; then
 		# A cluster of our own on its own port, trusting local connections:
