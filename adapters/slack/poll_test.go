@@ -214,3 +214,22 @@ func goldenPoll(t *testing.T, name, id string, m message) {
 	json.Unmarshal([]byte(strings.ReplaceAll(string(data), id, "POLL")), &v)
 	golden(t, name, v)
 }
+
+func TestGoldenReflectionPrompt(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "sched.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	b := bot.New(testKB, bot.Config{}, discardLog(), bot.WithClock(func() time.Time { return now }),
+		bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
+	r := b.HandleText(context.Background(), bot.Request{Platform: "slack", Channel: "C1", User: "U1"}, "/reflectie nu")
+	if r.Status != bot.Answered || !r.Thread {
+		t.Fatalf("reflectie nu: %+v", r)
+	}
+	a := newTestAdapter(t, nil, now)
+	m := a.withPoll(r)
+	checkLimits(t, "reflection prompt", m)
+	golden(t, "reflection_prompt.json", map[string]any{"text": m.Text, "blocks": m.Blocks})
+}
