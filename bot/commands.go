@@ -13,6 +13,7 @@ type command struct {
 	name    string
 	maxArgs int
 	run     func(context.Context, Request) Reply
+	instant bool // answered from memory, without I/O: see Bot.Instant
 }
 
 // lookupMax is the longest query a lookup takes; a search box needs no more.
@@ -21,8 +22,8 @@ const lookupMax = 200
 // commandList is the bot's commands in the order help shows them.
 func (b *Bot) commandList() []command {
 	return []command{
-		{name: "waarde", maxArgs: lookupMax, run: b.waarde},
-		{name: "vragen", maxArgs: lookupMax, run: b.vragen},
+		{name: "waarde", maxArgs: lookupMax, run: b.waarde, instant: true},
+		{name: "vragen", maxArgs: lookupMax, run: b.vragen, instant: true},
 		{name: "casus", maxArgs: casusArgsMax, run: b.casus},
 		{name: "stelling", maxArgs: casusArgsMax, run: b.stelling},
 		{name: "stem", maxArgs: lookupMax * 2, run: b.stem},
@@ -31,7 +32,7 @@ func (b *Bot) commandList() []command {
 		{name: "peilingen", maxArgs: lookupMax, run: b.peilingen},
 		{name: "reflectie", maxArgs: lookupMax, run: b.reflectie},
 		{name: "debat", maxArgs: debatMax, run: b.debat},
-		{name: "help", maxArgs: lookupMax, run: func(context.Context, Request) Reply { return b.help() }},
+		{name: "help", maxArgs: lookupMax, run: func(context.Context, Request) Reply { return b.help() }, instant: true},
 	}
 }
 
@@ -43,6 +44,16 @@ func (b *Bot) commandTable() map[string]command {
 	// Mattermost has a /help of its own; there the bot's help is /waardenbot.
 	t["waardenbot"] = t["help"]
 	return t
+}
+
+// Instant reports whether a command is answered from memory alone, in
+// microseconds and without touching the data file: the lookups and the
+// help. Adapters answer those inline; other commands may wait for a disk
+// commit, and an adapter with a deadline (Slack's 3 seconds) runs them
+// with a fallback. Unknown commands are instant: they get the help.
+func (b *Bot) Instant(command string) bool {
+	c, ok := b.commands[normalizeCommand(command)]
+	return !ok || c.instant
 }
 
 // help lists the commands with an example each. It is only for the asker.

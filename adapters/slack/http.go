@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -50,6 +51,17 @@ func (a *Adapter) signed(next func(http.ResponseWriter, *http.Request, []byte)) 
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		// Parse a form body once, from the verified bytes: slack-go's
+		// parsers then find the form filled in and do not read the body
+		// again (and never take values from the query string).
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+			form, err := url.ParseQuery(string(body))
+			if err != nil {
+				http.Error(w, "bad form", http.StatusBadRequest)
+				return
+			}
+			r.PostForm, r.Form = form, form
+		}
 		next(w, r, body)
 	})
 }
@@ -61,6 +73,10 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 	cmd, err := slack.SlashCommandParse(r)
 	if err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	if a.bot.Instant(strings.TrimPrefix(cmd.Command, "/")) {
+		writeJSON(w, a.commandResponse(a.handleCommand(r.Context(), cmd)))
 		return
 	}
 	// The answer may outlive the request: it gets its own context.
@@ -131,13 +147,8 @@ func (a *Adapter) postPoll(ctx context.Context, cmd slack.SlashCommand, r bot.Re
 // serveInteraction acknowledges a button click at once and handles it
 // after the response. The payload is read from the signed body only.
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, body []byte) {
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
-		return
-	}
 	var cb slack.InteractionCallback
-	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+	if err := json.Unmarshal([]byte(r.PostForm.Get("payload")), &cb); err != nil {
 		http.Error(w, "bad payload", http.StatusBadRequest)
 		return
 	}

@@ -292,8 +292,8 @@ func TestSlowCommandFollowsUpThroughResponseURL(t *testing.T) {
 	defer hook.Close()
 	now := time.Now()
 	a := newTestAdapter(t, nil, now)
-	a.inlineWait = 0 // every answer counts as slow
-	body := commandBody("/vragen", "beveiliging", hook.URL)
+	a.inlineWait = 0 // every answer that may wait for the disk counts as slow
+	body := commandBody("/peilingen", "", hook.URL)
 	rec := post(t, a.Handler(), "/slack/commands", body, sign(testSecret, now, body), form)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d", rec.Code)
@@ -301,7 +301,7 @@ func TestSlowCommandFollowsUpThroughResponseURL(t *testing.T) {
 	waitFor(t, "the follow-up", func() bool { mu.Lock(); defer mu.Unlock(); return got != nil })
 	mu.Lock()
 	defer mu.Unlock()
-	if got["response_type"] != "in_channel" || !strings.Contains(fmt.Sprint(got["text"]), "Beveiliging") {
+	if got["response_type"] != "ephemeral" || !strings.Contains(fmt.Sprint(got["text"]), "Peilingen zijn niet beschikbaar") {
 		t.Errorf("follow-up: %v", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -93,13 +94,18 @@ func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, 
 // quick and small enough, and otherwise acknowledges at once and answers
 // through response_url.
 func (a *Adapter) onSocketCommand(ctx context.Context, client *socketmode.Client, req socketmode.Request, cmd slack.SlashCommand) {
-	done := make(chan bot.Reply, 1)
-	go func() { done <- a.handleCommand(ctx, cmd) }()
-	reply, ok := a.waitInline(done)
-	if !ok {
-		client.Ack(req)
-		go func() { a.deliverLate(ctx, cmd, <-done) }()
-		return
+	var reply bot.Reply
+	if a.bot.Instant(strings.TrimPrefix(cmd.Command, "/")) {
+		reply = a.handleCommand(ctx, cmd)
+	} else {
+		done := make(chan bot.Reply, 1)
+		go func() { done <- a.handleCommand(ctx, cmd) }()
+		var ok bool
+		if reply, ok = a.waitInline(done); !ok {
+			client.Ack(req)
+			go func() { a.deliverLate(ctx, cmd, <-done) }()
+			return
+		}
 	}
 	if isNewPoll(reply) && a.postPoll(ctx, cmd, reply) {
 		client.Ack(req)
