@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -116,6 +117,9 @@ type runner struct {
 func runAll(ctx context.Context, log *slog.Logger, rs []runner) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Loading the knowledge base and opening the file left garbage behind;
+	// give it back now, so that an idle bot holds only what it uses.
+	debug.FreeOSMemory()
 	errc := make(chan error, len(rs))
 	for _, r := range rs {
 		go func() {
