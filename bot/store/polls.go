@@ -23,7 +23,7 @@ var (
 	bucketMeta      = []byte("meta")      // "secret" → 32 random bytes
 )
 
-var allBuckets = [][]byte{bucketPolls, bucketTallies, bucketVotes, bucketDeadlines, bucketChannels, bucketMeta}
+var allBuckets = [][]byte{bucketPolls, bucketTallies, bucketVotes, bucketDeadlines, bucketChannels, bucketMeta, schedulesBucket, runsBucket}
 
 var keySecret = []byte("secret")
 

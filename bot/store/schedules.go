@@ -116,10 +116,7 @@ func putSchedule(b *bolt.Bucket, sc bot.Schedule) error {
 func (s *Store) UpdateSchedule(id string, fn func(*bot.Schedule) error) (bot.Schedule, error) {
 	var out bot.Schedule
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		b, err := tx.CreateBucketIfNotExists(schedulesBucket)
-		if err != nil {
-			return err
-		}
+		b := tx.Bucket(schedulesBucket)
 		sc, err := getSchedule(b, id)
 		if err != nil {
 			return err
@@ -141,11 +138,8 @@ func (s *Store) UpdateSchedule(id string, fn func(*bot.Schedule) error) (bot.Sch
 func (s *Store) NextNumber() (uint64, error) {
 	var n uint64
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		b, err := tx.CreateBucketIfNotExists(schedulesBucket)
-		if err != nil {
-			return err
-		}
-		n, err = b.NextSequence()
+		var err error
+		n, err = tx.Bucket(schedulesBucket).NextSequence()
 		return err
 	})
 	if err != nil {
@@ -163,17 +157,11 @@ func (s *Store) ClaimRun(id string, at time.Time, fn func(*bot.Schedule) error) 
 	var out bot.Schedule
 	key := runKey(id, at)
 	err := s.db.Batch(func(tx *bolt.Tx) error {
-		runs, err := tx.CreateBucketIfNotExists(runsBucket)
-		if err != nil {
-			return err
-		}
+		runs := tx.Bucket(runsBucket)
 		if runs.Get(key) != nil {
 			return bot.ErrRunClaimed
 		}
-		b, err := tx.CreateBucketIfNotExists(schedulesBucket)
-		if err != nil {
-			return err
-		}
+		b := tx.Bucket(schedulesBucket)
 		sc, err := getSchedule(b, id)
 		if err != nil {
 			return err
@@ -205,10 +193,7 @@ func (s *Store) FinishRun(id string, at time.Time, state bot.RunState) error {
 		return err
 	}
 	err = s.db.Batch(func(tx *bolt.Tx) error {
-		runs, err := tx.CreateBucketIfNotExists(runsBucket)
-		if err != nil {
-			return err
-		}
+		runs := tx.Bucket(runsBucket)
 		return runs.Put(runKey(id, at), v)
 	})
 	if err != nil {
