@@ -22,16 +22,22 @@ import (
 // bbolt file.
 func newPollAdapter(t *testing.T, api *fakeSlack) (*Adapter, *bot.Bot) {
 	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	b := bot.New(testKB, bot.Config{}, log, bot.WithPolls(openStore(t)))
+	a := New(Config{Mode: "http", BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: api.URL + "/api/"}, b, log)
+	a.updates.delay = 10 * time.Millisecond
+	return a, b
+}
+
+// openStore opens a real bbolt file for the test.
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "polls.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b := bot.New(testKB, bot.Config{}, log, bot.WithPolls(st))
-	a := New(Config{Mode: "http", BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: api.URL + "/api/"}, b, log)
-	a.updates.delay = 10 * time.Millisecond
-	return a, b
+	return st
 }
 
 // slashCommand sends a signed slash command as user.

@@ -116,7 +116,8 @@ func TestSocketModeEndToEndWithReconnect(t *testing.T) {
 	srv := newSocketServer(t)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a := New(Config{Mode: "socket", BotToken: "xoxb-test", AppToken: "xapp-test", APIURL: srv.URL + "/api/"},
-		bot.New(testKB, bot.Config{}, log), log)
+		bot.New(testKB, bot.Config{}, log, bot.WithPolls(openStore(t))), log)
+	a.updates.delay = 10 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	client := socketmode.New(a.api, socketmode.OptionPingInterval(time.Hour))
@@ -155,6 +156,29 @@ func TestSocketModeEndToEndWithReconnect(t *testing.T) {
 	if !strings.Contains(ack.Text, "antennes") {
 		t.Errorf("answer after reconnect: %+v", ack)
 	}
+
+	// A poll over Socket Mode: the casus becomes the bot's own message, and
+	// a click arrives as an interactive envelope, is acknowledged, and
+	// redraws the message with chat.update.
+	srv.send(t, slashEnvelope("env-4", "/casus", "Camera's in de binnenstad? | privacy, orde"))
+	srv.waitAck(t, "env-4")
+	waitFor(t, "the poll message", func() bool { return len(srv.sent("chat.postMessage")) == 2 })
+	id := pollIDFrom(t, lastBlocks(t, srv.sent("chat.postMessage")))
+	srv.send(t, map[string]any{
+		"envelope_id": "env-5", "type": "interactive",
+		"payload": map[string]any{
+			"type": "block_actions", "team": map[string]string{"id": "T1"},
+			"user":      map[string]string{"id": "U7", "name": "kees"},
+			"channel":   map[string]string{"id": "C1"},
+			"container": map[string]string{"type": "message", "channel_id": "C1", "message_ts": "1700000000.000100"},
+			"actions":   []map[string]string{{"action_id": "vote-orde", "block_id": "b", "value": id + " orde", "type": "button"}},
+		},
+	})
+	srv.waitAck(t, "env-5")
+	waitFor(t, "chat.update after the click", func() bool {
+		ups := srv.sent("chat.update")
+		return len(ups) > 0 && strings.Join(buttons(lastBlocks(t, ups)), "|") == "Privacy · 0|Orde · 1|Sluit de peiling"
+	})
 
 	cancel()
 	select {
