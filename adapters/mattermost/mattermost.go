@@ -80,6 +80,7 @@ type Adapter struct {
 	me *model.User // the bot account, learned from GetMe
 
 	ephemeralDenied atomic.Bool    // the server refused CreatePostEphemeral once
+	pollPosts       pollPosts      // where each poll's post is, as far as known
 	inflight        sync.WaitGroup // answers to posts being written
 }
 
