@@ -120,6 +120,12 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 		a.log.Warn("refused a button click whose context does not verify", "user", req.UserId, "channel", req.ChannelId, "post", req.PostId)
 		return ephemeral(a.bot.T("button.invalid"))
 	}
+	a.clicks.begin(c.Poll)
+	defer func() {
+		if a.clicks.end(c.Poll) {
+			a.settle(c.Poll)
+		}
+	}()
 	breq := bot.Request{Platform: Platform, Team: c.Team, Channel: req.ChannelId, User: req.UserId, UserName: req.UserName}
 	var reply bot.Reply
 	if c.Op == opClose {

@@ -387,3 +387,49 @@ func TestPollPostNeverPingsTheChannel(t *testing.T) {
 		}
 	}
 }
+
+func TestMentionStartsAPollPostInTheThread(t *testing.T) {
+	fx := newPollFixture(t)
+	runWebSocket(t, fx.f, fx.a)
+	m := mention("p1", "chan1", "@waardenbot stelling Camera's maken de stad veiliger")
+	m.RootId = "root1"
+	fx.f.send(m, model.ChannelTypeOpen, botID)
+	waitFor(t, "the poll post", func() bool { return len(fx.f.postsIn("chan1")) == 1 })
+	p := fx.f.postsIn("chan1")[0]
+	if p.RootId != "root1" || len(buttons(p)) != 4 || !strings.Contains(p.Message, "**Stelling**") {
+		t.Errorf("poll post in thread %q with buttons %q: %q", p.RootId, buttons(p), p.Message)
+	}
+	if c := action(t, p, "v0").Integration.Context; c["team"] != teamID || c["channel"] != "chan1" {
+		t.Errorf("button context %v", c)
+	}
+}
+
+func TestClickInAHiddenPollSaysTheVoteCountedWithoutShowingCounts(t *testing.T) {
+	fx := newPollFixture(t)
+	fx.command("anna", "/casus verborgen Zetten we camera's in? | privacy, veiligheid")
+	p := fx.f.postsIn("chan1")[0]
+	if got := buttons(p); got[0] != "Privacy" {
+		t.Fatalf("a hidden poll shows counts: %q", got)
+	}
+	resp := fx.click(p, "v0", "bob", "chan1", nil)
+	if resp.Update == nil || buttons(resp.Update)[0] != "Privacy" || resp.EphemeralText == "" {
+		t.Errorf("update %v buttons, ephemeral %q", resp.Update != nil, resp.EphemeralText)
+	}
+}
+
+func FuzzVerifyRefusesContextsTheBotDidNotSign(f *testing.F) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	good := click{Op: opVote, Poll: "abcd", Option: "privacy", Team: teamID, Channel: "chan1"}.context(key)
+	f.Add("vote", "abcd", "privacy", teamID, "chan1", good["mac"].(string))
+	f.Add("close", "abcd", "", teamID, "chan1", good["mac"].(string))
+	f.Fuzz(func(t *testing.T, op, poll, option, team, channel, mac string) {
+		req := &model.PostActionIntegrationRequest{ChannelId: channel, Context: map[string]any{
+			"op": op, "poll": poll, "option": option, "team": team, "channel": channel, "mac": mac,
+		}}
+		c, ok := verify(key, req)
+		signed := c == click{Op: opVote, Poll: "abcd", Option: "privacy", Team: teamID, Channel: "chan1"} && strings.EqualFold(mac, good["mac"].(string)) // hex in either case
+		if ok != signed {
+			t.Errorf("verify %v for %+v mac %q", ok, c, mac)
+		}
+	})
+}
