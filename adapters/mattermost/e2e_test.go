@@ -408,9 +408,28 @@ func TestE2EMattermost(t *testing.T) {
 			t.Errorf("the message changed:\n%q\n%q", now.Message, poll.Message)
 		}
 
+		// A vote typed with /stem redraws the post too: the bot patches
+		// its own post, keeping the message.
+		pollID := strings.Trim(strings.Fields(strings.SplitN(poll.Message, "\n", 2)[0])[3], "`")
+		must[*model.CommandResponse](t, "/stem")(bob.ExecuteCommand(ctx, s.channel.Id, "/stem "+pollID+" gelijkheid"))
+		want = []string{"Privacy · 1", "Veiligheid · 0", "Gelijkheid · 2", "Sluit de peiling"}
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			now = must[*model.Post](t, "get poll post")(s.admin.GetPost(ctx, poll.Id, ""))
+			if strings.Join(buttonNames(now), "|") == strings.Join(want, "|") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("after /stem the post shows %q, want %q", buttonNames(now), want)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if now.Message != poll.Message {
+			t.Errorf("the redraw after /stem changed the message")
+		}
+
 		// A forged click, straight at the bot, with a context the bot did
 		// not sign: refused, and nothing changes.
-		pollID := strings.Trim(strings.Fields(strings.SplitN(poll.Message, "\n", 2)[0])[3], "`")
 		forged := model.PostActionIntegrationRequest{
 			UserId: annaUser.Id, UserName: "anna", ChannelId: s.channel.Id, TeamId: s.team.Id, PostId: poll.Id, Type: "button",
 			Context: map[string]any{"op": "vote", "poll": pollID, "option": "veiligheid", "team": s.team.Id, "channel": s.channel.Id, "mac": strings.Repeat("00", 32)},
@@ -445,7 +464,7 @@ func TestE2EMattermost(t *testing.T) {
 			t.Fatalf("anna clicks close: %v", err)
 		}
 		result := s.botPostAfter(t, ctx, s.channel.Id, closedAt, "Uitslag van peiling", 10*time.Second)
-		if !strings.Contains(result.Message, "**Privacy** (Vrijheid): 2 stem(men)") {
+		if !strings.Contains(result.Message, "**Privacy** (Vrijheid): 1 stem(men)") {
 			t.Errorf("result post:\n%s", result.Message)
 		}
 		now = must[*model.Post](t, "get poll post")(s.admin.GetPost(ctx, poll.Id, ""))
@@ -455,7 +474,7 @@ func TestE2EMattermost(t *testing.T) {
 		if atts := now.Attachments(); len(atts) != 1 || !strings.Contains(atts[0].Text, "Per cluster") {
 			t.Errorf("the closed poll's attachment does not show the result: %+v", atts)
 		}
-		t.Logf("poll %s: 5 clicks, a forged click and a refused close; closed by its creator", pollID)
+		t.Logf("poll %s: 5 clicks, a typed vote, a forged click and a refused close; closed by its creator", pollID)
 	})
 
 	t.Run("a reflection prompt scheduled a few seconds ahead appears once", func(t *testing.T) {
@@ -463,7 +482,7 @@ func TestE2EMattermost(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		at := time.Now().In(loc).Add(6 * time.Second)
+		at := time.Now().In(loc).Add(6 * time.Second).Truncate(time.Second)
 		spec := fmt.Sprintf("%d %d %d * * *", at.Second(), at.Minute(), at.Hour())
 		since := model.GetMillis() - 1
 		resp := must[*model.CommandResponse](t, "/reflectie aan")(s.admin.ExecuteCommand(ctx, s.channel.Id, "/reflectie aan "+spec))
