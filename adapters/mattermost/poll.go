@@ -194,10 +194,11 @@ func (a *Adapter) redraw(ctx context.Context, pollID string) error {
 }
 
 // redrawLater updates the poll's post after a typed /stem, /sluit or
-// /uitslag, without holding up the answer.
+// /uitslag, without holding up the answer. A refusal changed nothing,
+// unless it shows that the poll has closed.
 func (a *Adapter) redrawLater(r bot.Reply) {
-	if r.Poll == nil || isNewPoll(r) {
-		return
+	if r.Poll == nil || isNewPoll(r) || (r.Status != bot.Answered && !r.Poll.Closed) {
+		return // nothing changed, or the post is new
 	}
 	if _, ok := a.pollPosts.lookup(r.Poll.ID); !ok {
 		return

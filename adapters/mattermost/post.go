@@ -47,7 +47,8 @@ func (a *Adapter) createPosts(ctx context.Context, channel, rootID, text string)
 }
 
 // answer replies to a post that mentioned the bot or was sent to it
-// directly. A public reply goes to the same channel, in the post's thread if
+// directly, in team. A new poll becomes a poll post with buttons. A public
+// reply goes to the same channel, in the post's thread if
 // it was in one. An ephemeral reply (help, a refusal, suggestions) is for
 // the asker only: in a direct channel it is simply posted there; elsewhere
 // it becomes an ephemeral post, which needs the system admin role, and
