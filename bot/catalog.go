@@ -135,6 +135,7 @@ var dutch = catalog{
 	"button.close.text":      "Na het sluiten kan niemand meer stemmen en verschijnt de uitslag.",
 	"button.close.confirm":   "Sluiten",
 	"button.cancel":          "Annuleren",
+	"button.invalid":         "Deze knop is niet (meer) geldig: de bot kan niet nagaan dat hij van hem komt, dus er is niets veranderd. Stem met `/stem`.",
 
 	"vote.usage":     "Typ na `/stem` de peiling en je keuze, bijvoorbeeld `/stem ab3k privacy, gelijkheid`.",
 	"vote.unknown":   "‘%s’ staat niet in peiling `%s`. Typ een optie zoals ze in de peiling staat, of haar nummer.",
@@ -391,6 +392,7 @@ var english = catalog{
 	"button.close.text":      "After closing nobody can vote any more and the result appears.",
 	"button.close.confirm":   "Close",
 	"button.cancel":          "Cancel",
+	"button.invalid":         "This button is not (or no longer) valid: the bot cannot check that it made it, so nothing changed. Vote with `/stem`.",
 
 	"vote.usage":     "Type the poll and your choice after `/stem`, for example `/stem ab3k privacy, gelijkheid`.",
 	"vote.unknown":   "‘%s’ is not in poll `%s`. Type an option as the poll shows it, or its number.",

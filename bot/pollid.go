@@ -88,3 +88,22 @@ func (b *Bot) secret(ctx context.Context) ([]byte, error) {
 	b.hmacKey = s
 	return s, nil
 }
+
+// Key returns a 32-byte key for purpose, derived from the installation's
+// secret (HMAC-SHA256 of the purpose). Adapters use it to sign what they
+// hand to a platform and get back later, such as the context of a poll
+// button, without a secret of their own; different purposes get unrelated
+// keys. Without a poll store there is no secret, and Key returns
+// ErrNoPolls.
+func (b *Bot) Key(ctx context.Context, purpose string) ([]byte, error) {
+	if b.polls == nil {
+		return nil, ErrNoPolls
+	}
+	secret, err := b.secret(ctx)
+	if err != nil {
+		return nil, err
+	}
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte("waardenbot key\x00" + purpose))
+	return mac.Sum(nil), nil
+}

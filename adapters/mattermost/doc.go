@@ -3,7 +3,10 @@
 // WebSocket client). It registers the bot's slash commands in the configured
 // teams and answers them on its own HTTP listener, answers mentions and
 // direct messages that arrive over the WebSocket, and posts the bot's
-// replies as Mattermost posts.
+// replies as Mattermost posts. Polls are posts with a message attachment
+// that has a button per option; clicks arrive at POST /mattermost/action
+// with a context the bot signed (HMAC-SHA256 with a key derived from the
+// installation's secret, see bot.Key) and update the post in place.
 //
 // Its end-to-end test runs against a real Mattermost server:
 //

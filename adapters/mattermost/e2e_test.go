@@ -12,7 +12,10 @@
 package mattermost
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,12 +23,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/store"
 )
 
 // e2eServer is a bootstrapped Mattermost: an admin, a team, a channel and a
@@ -38,6 +43,7 @@ type e2eServer struct {
 	channel   *model.Channel
 	botUser   *model.User
 	botToken  string
+	db        string // the bot's data file, kept across restarts of the bot
 }
 
 func startServer(t *testing.T, arg string) string {
@@ -74,7 +80,7 @@ func must[T any](t *testing.T, what string) func(T, *model.Response, error) T {
 // tests need, through the REST API as an admin would.
 func bootstrap(t *testing.T, ctx context.Context, url string) *e2eServer {
 	t.Helper()
-	s := &e2eServer{url: url, admin: model.NewAPIv4Client(url)}
+	s := &e2eServer{url: url, admin: model.NewAPIv4Client(url), db: filepath.Join(t.TempDir(), "waardenbot.db")}
 	const adminName, adminPass = "e2eadmin", "E2e-Admin-Passw0rd!"
 	// The first user of a new server becomes system admin.
 	s.admin.CreateUser(ctx, &model.User{Email: "e2eadmin@example.com", Username: adminName, Password: adminPass})
@@ -116,16 +122,30 @@ func (s *e2eServer) setBotRoles(t *testing.T, ctx context.Context, system, team 
 	}
 }
 
-// runBot starts the adapter for the server and returns a function that
-// stops it and waits.
+// runBot starts the adapter for the server, with polls and schedules in a
+// real bbolt file, and the scheduler and the poll deadlines wired as the
+// run command wires them. It returns a function that stops it all and
+// waits.
 func (s *e2eServer) runBot(t *testing.T, addr string, logs io.Writer) (*Adapter, func()) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	st, err := store.Open(s.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := bot.New(testKB, bot.Config{}, log, bot.WithPolls(st), bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
 	cfg := Config{URL: s.url, BotToken: s.botToken, Teams: []string{s.team.Name}, Listen: addr, PublicURL: "http://" + addr}
-	a := New(cfg, bot.New(testKB, bot.Config{}, log), log)
+	a := New(cfg, b, log)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
+	var wg sync.WaitGroup
+	wg.Go(func() { b.RunDeadlines(ctx, a, time.Second) })
+	wg.Go(func() {
+		if err := b.Scheduler().Run(ctx, a); err != nil {
+			t.Errorf("scheduler: %v", err)
+		}
+	})
 	stop := func() {
 		cancel()
 		select {
@@ -136,8 +156,39 @@ func (s *e2eServer) runBot(t *testing.T, addr string, logs io.Writer) (*Adapter,
 		case <-time.After(10 * time.Second):
 			t.Error("the bot did not stop within 10 s")
 		}
+		wg.Wait()
+		if err := st.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
 	}
 	return a, stop
+}
+
+// user finds or creates a user, puts it in the team and the channel, and
+// returns a client logged in as that user.
+func (s *e2eServer) user(t *testing.T, ctx context.Context, name string) (*model.Client4, *model.User) {
+	t.Helper()
+	const pass = "E2e-User-Passw0rd!"
+	u, _, err := s.admin.GetUserByUsername(ctx, name, "")
+	if err != nil {
+		u = must[*model.User](t, "create user "+name)(s.admin.CreateUser(ctx, &model.User{Email: name + "@example.com", Username: name, Password: pass}))
+	}
+	must[*model.TeamMember](t, "add "+name+" to team")(s.admin.AddTeamMember(ctx, s.team.Id, u.Id))
+	must[*model.ChannelMember](t, "add "+name+" to channel")(s.admin.AddChannelMember(ctx, s.channel.Id, u.Id))
+	c := model.NewAPIv4Client(s.url)
+	must[*model.User](t, "log in as "+name)(c.Login(ctx, name, pass))
+	return c, u
+}
+
+// buttonNames are the names of a post's buttons.
+func buttonNames(p *model.Post) []string {
+	var out []string
+	for _, att := range p.Attachments() {
+		for _, act := range att.Actions {
+			out = append(out, act.Name)
+		}
+	}
+	return out
 }
 
 // ourCommands are the team's custom commands, by trigger.
@@ -309,6 +360,147 @@ func TestE2EMattermost(t *testing.T) {
 		}
 		if runes < 3*7000 {
 			t.Errorf("%d runes posted, want at least %d", runes, 3*7000)
+		}
+	})
+
+	t.Run("a casus poll: three users click, one changes their vote, the creator closes it", func(t *testing.T) {
+		// Under a post edit time limit Mattermost refuses updates that
+		// change a post's message once the limit has passed: the bot
+		// keeps the message and changes only the attachment.
+		limit := must[*model.Config](t, "set a post edit time limit")(s.admin.PatchConfig(ctx, &model.Config{ServiceSettings: model.ServiceSettings{PostEditTimeLimit: model.NewPointer(1)}}))
+		if got := *limit.ServiceSettings.PostEditTimeLimit; got != 1 {
+			t.Fatalf("post edit time limit %d, want 1", got)
+		}
+		defer s.admin.PatchConfig(ctx, &model.Config{ServiceSettings: model.ServiceSettings{PostEditTimeLimit: model.NewPointer(-1)}})
+
+		anna, annaUser := s.user(t, ctx, "anna")
+		bob, _ := s.user(t, ctx, "bob")
+		carla, _ := s.user(t, ctx, "carla")
+		since := model.GetMillis() - 1
+		resp := must[*model.CommandResponse](t, "/casus")(anna.ExecuteCommand(ctx, s.channel.Id, "/casus Zetten we camera's met gezichtsherkenning in op het stationsplein? | privacy, veiligheid, gelijkheid"))
+		if resp.Text != "" {
+			t.Fatalf("the command answered %q; want the poll as the bot's post", resp.Text)
+		}
+		poll := s.botPostAfter(t, ctx, s.channel.Id, since, "gezichtsherkenning", 10*time.Second)
+		if got := buttonNames(poll); len(got) != 4 || got[0] != "Privacy · 0" {
+			t.Fatalf("buttons %q", got)
+		}
+		time.Sleep(1500 * time.Millisecond) // past the edit time limit
+
+		clicks := []struct {
+			who    *model.Client4
+			action string
+		}{
+			{anna, "v0"}, {bob, "v0"}, {carla, "v1"},
+			{carla, "v1"}, {carla, "v2"}, // carla changes her vote from Veiligheid to Gelijkheid
+		}
+		for _, c := range clicks {
+			if _, err := c.who.DoPostAction(ctx, poll.Id, c.action); err != nil {
+				t.Fatalf("click %s: %v", c.action, err)
+			}
+		}
+		want := []string{"Privacy · 2", "Veiligheid · 0", "Gelijkheid · 1", "Sluit de peiling"}
+		now := must[*model.Post](t, "get poll post")(s.admin.GetPost(ctx, poll.Id, ""))
+		if got := buttonNames(now); strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("after the clicks the post shows %q, want %q", got, want)
+		}
+		if now.Message != poll.Message {
+			t.Errorf("the message changed:\n%q\n%q", now.Message, poll.Message)
+		}
+
+		// A vote typed with /stem redraws the post too: the bot patches
+		// its own post, keeping the message.
+		pollID := strings.Trim(strings.Fields(strings.SplitN(poll.Message, "\n", 2)[0])[3], "`")
+		must[*model.CommandResponse](t, "/stem")(bob.ExecuteCommand(ctx, s.channel.Id, "/stem "+pollID+" gelijkheid"))
+		want = []string{"Privacy · 1", "Veiligheid · 0", "Gelijkheid · 2", "Sluit de peiling"}
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			now = must[*model.Post](t, "get poll post")(s.admin.GetPost(ctx, poll.Id, ""))
+			if strings.Join(buttonNames(now), "|") == strings.Join(want, "|") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("after /stem the post shows %q, want %q", buttonNames(now), want)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if now.Message != poll.Message {
+			t.Errorf("the redraw after /stem changed the message")
+		}
+
+		// A forged click, straight at the bot, with a context the bot did
+		// not sign: refused, and nothing changes.
+		forged := model.PostActionIntegrationRequest{
+			UserId: annaUser.Id, UserName: "anna", ChannelId: s.channel.Id, TeamId: s.team.Id, PostId: poll.Id, Type: "button",
+			Context: map[string]any{"op": "vote", "poll": pollID, "option": "veiligheid", "team": s.team.Id, "channel": s.channel.Id, "mac": strings.Repeat("00", 32)},
+		}
+		body, _ := json.Marshal(forged)
+		hr, err := http.Post("http://"+addr+"/mattermost/action", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fr model.PostActionIntegrationResponse
+		json.NewDecoder(hr.Body).Decode(&fr)
+		hr.Body.Close()
+		if fr.Update != nil || !strings.Contains(fr.EphemeralText, "niet (meer) geldig") {
+			t.Errorf("forged click: status %d, update %v, ephemeral %q", hr.StatusCode, fr.Update != nil, fr.EphemeralText)
+		}
+		now = must[*model.Post](t, "get poll post")(s.admin.GetPost(ctx, poll.Id, ""))
+		if got := buttonNames(now); strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("after the forged click the post shows %q, want %q", got, want)
+		}
+
+		// bob did not start the poll: his close is refused.
+		if _, err := bob.DoPostAction(ctx, poll.Id, "close"); err != nil {
+			t.Fatalf("bob clicks close: %v", err)
+		}
+		now = must[*model.Post](t, "get poll post")(s.admin.GetPost(ctx, poll.Id, ""))
+		if got := buttonNames(now); len(got) != 4 {
+			t.Errorf("bob closed anna's poll: buttons %q", got)
+		}
+
+		closedAt := model.GetMillis() - 1
+		if _, err := anna.DoPostAction(ctx, poll.Id, "close"); err != nil {
+			t.Fatalf("anna clicks close: %v", err)
+		}
+		result := s.botPostAfter(t, ctx, s.channel.Id, closedAt, "Uitslag van peiling", 10*time.Second)
+		if !strings.Contains(result.Message, "**Privacy** (Vrijheid): 1 stem(men)") {
+			t.Errorf("result post:\n%s", result.Message)
+		}
+		now = must[*model.Post](t, "get poll post")(s.admin.GetPost(ctx, poll.Id, ""))
+		if got := buttonNames(now); len(got) != 0 {
+			t.Errorf("the closed poll still has buttons %q", got)
+		}
+		if atts := now.Attachments(); len(atts) != 1 || !strings.Contains(atts[0].Text, "Per cluster") {
+			t.Errorf("the closed poll's attachment does not show the result: %+v", atts)
+		}
+		t.Logf("poll %s: 5 clicks, a typed vote, a forged click and a refused close; closed by its creator", pollID)
+	})
+
+	t.Run("a reflection prompt scheduled a few seconds ahead appears once", func(t *testing.T) {
+		loc, err := time.LoadLocation("Europe/Amsterdam")
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := time.Now().In(loc).Add(6 * time.Second).Truncate(time.Second)
+		spec := fmt.Sprintf("%d %d %d * * *", at.Second(), at.Minute(), at.Hour())
+		since := model.GetMillis() - 1
+		resp := must[*model.CommandResponse](t, "/reflectie aan")(s.admin.ExecuteCommand(ctx, s.channel.Id, "/reflectie aan "+spec))
+		if !strings.Contains(resp.Text, "staat aan") {
+			t.Fatalf("/reflectie aan %s: %q", spec, resp.Text)
+		}
+		defer s.admin.ExecuteCommand(ctx, s.channel.Id, "/reflectie uit")
+		p := s.botPostAfter(t, ctx, s.channel.Id, since, "**Reflectie**", 20*time.Second)
+		t.Logf("prompt posted %s after its time", time.Since(at).Round(time.Millisecond))
+		time.Sleep(3 * time.Second)
+		n := 0
+		for _, q := range s.botPosts(t, ctx, s.channel.Id, since) {
+			if strings.Contains(q.Message, "**Reflectie**") && q.RootId == "" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d reflection prompts posted, want 1 (first: %.60q)", n, p.Message)
 		}
 	})
 

@@ -44,6 +44,7 @@ type fakeMattermost struct {
 	posts           []*model.Post
 	ephemeral       []*model.PostEphemeral
 	ephemeralTries  int
+	patches         int // PatchPost calls
 	nextID          int
 	conn            *websocket.Conn
 	connections     int
@@ -77,6 +78,26 @@ func newFake(t *testing.T) *fakeMattermost {
 		f.mu.Unlock()
 		w.WriteHeader(http.StatusCreated)
 		writeJSON(w, &p)
+	}))
+	mux.HandleFunc("PUT /api/v4/posts/{id}/patch", f.authed(func(w http.ResponseWriter, r *http.Request) {
+		var patch model.PostPatch
+		json.NewDecoder(r.Body).Decode(&patch)
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.patches++
+		for _, p := range f.posts {
+			if p.Id == r.PathValue("id") {
+				if patch.Message != nil {
+					p.Message = *patch.Message
+				}
+				if patch.Props != nil { // a patch replaces the whole props map
+					p.SetProps(*patch.Props)
+				}
+				writeJSON(w, p)
+				return
+			}
+		}
+		appError(w, http.StatusNotFound, "no such post")
 	}))
 	mux.HandleFunc("POST /api/v4/posts/ephemeral", f.authed(func(w http.ResponseWriter, r *http.Request) {
 		var p model.PostEphemeral

@@ -18,15 +18,18 @@ import (
 // request is a small form.
 const maxBody = 64 << 10
 
-// Handler serves POST /mattermost/command (slash commands) and GET /healthz.
-// A slash command request must carry a token Mattermost issued for one of
-// the bot's commands; anything else gets 401.
+// Handler serves POST /mattermost/command (slash commands), POST
+// /mattermost/action (poll buttons) and GET /healthz. A slash command
+// request must carry a token Mattermost issued for one of the bot's
+// commands; anything else gets 401. A button click must carry a context the
+// bot signed (see serveAction).
 func (a *Adapter) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("POST "+commandPath, a.serveCommand)
+	mux.HandleFunc("POST "+actionPath, a.serveAction)
 	return mux
 }
 
@@ -56,7 +59,15 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 	// Mattermost waits 30 seconds for the response.
 	ctx, cancel := context.WithTimeout(r.Context(), 25*time.Second)
 	defer cancel()
-	writeJSON(w, a.commandResponse(a.bot.Handle(ctx, req)))
+	reply := a.bot.Handle(ctx, req)
+	if isNewPoll(reply) && a.postPoll(ctx, req.Team, req.Channel, "", reply) {
+		// The poll is the bot's own post; the command itself shows
+		// nothing more (an empty ephemeral response posts nothing).
+		writeJSON(w, &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral})
+		return
+	}
+	a.redrawLater(reply)
+	writeJSON(w, a.commandResponse(reply))
 }
 
 // commandToken is the token of a slash command request: Mattermost sends it

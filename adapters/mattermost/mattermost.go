@@ -79,8 +79,13 @@ type Adapter struct {
 	mu sync.Mutex
 	me *model.User // the bot account, learned from GetMe
 
-	ephemeralDenied atomic.Bool    // the server refused CreatePostEphemeral once
-	inflight        sync.WaitGroup // answers to posts being written
+	ephemeralDenied atomic.Bool   // the server refused CreatePostEphemeral once
+	pollPosts       pollPosts     // where each poll's post is, as far as known
+	clicks          clicks        // clicks being handled, per poll
+	settleDelay     time.Duration // see settle
+	settleMu        sync.Mutex
+	settling        map[string]bool // polls with a redraw pending
+	inflight        sync.WaitGroup  // answers to posts being written
 }
 
 // Option changes an optional part of the adapter.
@@ -101,6 +106,7 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	a := &Adapter{
 		cfg: cfg, bot: b, log: log.With("adapter", Platform), api: api, tokens: &tokenSet{},
 		maxRunes: model.PostMessageMaxRunesV2, minBackoff: time.Second, maxBackoff: 2 * time.Minute,
+		settleDelay: settleDelay,
 	}
 	for _, t := range cfg.CommandTokens {
 		a.tokens.add(strings.TrimSpace(t))

@@ -12,12 +12,27 @@ import (
 
 // Post sends r to a channel as one or more normal posts, so that people can
 // reply in its thread. It implements bot.Poster; a message nobody asked for
-// is for the whole channel, so Ephemeral is ignored.
+// is for the whole channel, so Ephemeral is ignored. A new poll becomes a
+// poll post with buttons. A poll's result (at its deadline) is posted as
+// text, and the poll's own post, when the bot knows it, is redrawn without
+// buttons.
 func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) error {
 	if to.Platform != "" && to.Platform != Platform {
 		return fmt.Errorf("mattermost: cannot post to a %s channel", to.Platform)
 	}
-	return a.createPosts(ctx, to.Channel, "", r.Text)
+	r.Ephemeral = false
+	if isNewPoll(r) && a.postPoll(ctx, to.Team, to.Channel, "", r) {
+		return nil
+	}
+	if err := a.createPosts(ctx, to.Channel, "", r.Text); err != nil {
+		return err
+	}
+	if r.Poll != nil {
+		if err := a.redraw(ctx, r.Poll.ID); err != nil {
+			a.log.Warn("poll post not updated", "poll", r.Poll.ID, "error", err)
+		}
+	}
+	return nil
 }
 
 // createPosts posts text in channel, split at Mattermost's size limit; with
@@ -32,14 +47,18 @@ func (a *Adapter) createPosts(ctx context.Context, channel, rootID, text string)
 }
 
 // answer replies to a post that mentioned the bot or was sent to it
-// directly. A public reply goes to the same channel, in the post's thread if
+// directly, in team. A new poll becomes a poll post with buttons. A public
+// reply goes to the same channel, in the post's thread if
 // it was in one. An ephemeral reply (help, a refusal, suggestions) is for
 // the asker only: in a direct channel it is simply posted there; elsewhere
 // it becomes an ephemeral post, which needs the system admin role, and
 // otherwise a direct message to the asker. It is never posted publicly in
 // the channel, because a refusal there would embarrass the asker and
 // clutter the channel.
-func (a *Adapter) answer(ctx context.Context, p *model.Post, direct bool, r bot.Reply) error {
+func (a *Adapter) answer(ctx context.Context, p *model.Post, direct bool, team string, r bot.Reply) error {
+	if isNewPoll(r) && a.postPoll(ctx, team, p.ChannelId, p.RootId, r) {
+		return nil
+	}
 	if !r.Ephemeral || direct {
 		return a.createPosts(ctx, p.ChannelId, p.RootId, r.Text)
 	}

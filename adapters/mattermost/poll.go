@@ -1,0 +1,258 @@
+package mattermost
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/waardenbot/waardenbot/bot"
+)
+
+// A poll post has a message that never changes (the title and the casus or
+// statement) and one message attachment that shows the poll as it is now:
+// the options, and a button per option with its count, or once closed the
+// result without buttons. Mattermost refuses to edit a post whose message
+// changes once an admin's post edit time limit has passed, but not one
+// whose attachments change; so the live counts live in the attachment.
+
+// Action IDs. Mattermost before 7.x returns 404 for a click on an action
+// whose ID has other characters than letters and digits.
+const (
+	actionClose      = "close"
+	actionVotePrefix = "v" // "v0", "v1", … by option position
+)
+
+// maxButtonName is how many runes of an option's label a button shows;
+// Mattermost cuts long button text off without an ellipsis.
+const maxButtonName = 60
+
+// pollColor is the bar beside an open poll's attachment; a closed poll has
+// the neutral grey.
+const (
+	pollColor   = "#1c58d9"
+	closedColor = "#8a8d91"
+)
+
+// isNewPoll reports whether a reply starts a poll that should become its
+// own post with buttons: a public answer with an open poll and no result
+// yet. /uitslag of an open poll carries the result, so it stays text.
+func isNewPoll(r bot.Reply) bool {
+	return r.Poll != nil && !r.Ephemeral && !r.Poll.Closed && r.Poll.Result == nil && r.Status == bot.Answered
+}
+
+// pollMessage is the fixed message of a poll post: the title and the casus
+// or statement, as the poll text starts.
+func (a *Adapter) pollMessage(v *bot.PollView) string {
+	title := "poll.title." + string(v.Kind)
+	var head string
+	if v.Creator == "" {
+		head = a.bot.T(title, v.ID)
+	} else {
+		head = a.bot.T(title+".by", v.ID, bot.Quote(v.Creator, 60))
+	}
+	return bot.Truncate(render(head+"\n> "+bot.Escape(v.Question)), a.maxRunes)
+}
+
+// pollPost is the poll post for r, a reply whose Poll is set and whose Text
+// is the poll message as PollMessage returns it. team and channel are where
+// the poll lives; they and key go into each button's signed context.
+func (a *Adapter) pollPost(r bot.Reply, team, channel string, key []byte) *model.Post {
+	v := r.Poll
+	att := &model.MessageAttachment{Fallback: bot.Truncate(render(v.Prompt), 200), Color: pollColor}
+	if v.Closed {
+		att.Color = closedColor
+		att.Text = bot.Truncate(render(a.resultText(r)), a.maxRunes)
+	} else {
+		att.Text = bot.Truncate(render(a.openText(v)), a.maxRunes)
+		att.Actions = a.buttons(v, team, channel, key)
+	}
+	props := model.StringInterface{
+		model.PostPropsAttachments: []*model.MessageAttachment{att},
+		model.PostPropsFromBot:     "true",
+	}
+	return &model.Post{ChannelId: channel, Message: a.pollMessage(v), Props: props}
+}
+
+// resultText is the result part of a closed poll's message: the message
+// itself already shows the casus, and the poll part above the result
+// repeats the counts. Should the text not have the expected shape, all of
+// it is shown.
+func (a *Adapter) resultText(r bot.Reply) string {
+	title := a.bot.T("result.title", r.Poll.ID, a.bot.T("result.final"))
+	if i := strings.Index(r.Text, title); i >= 0 {
+		return r.Text[i:]
+	}
+	return r.Text
+}
+
+// openText is the attachment text of an open poll: the question to the
+// voters, the options with their clusters, how many voted, and how to vote
+// by typing.
+func (a *Adapter) openText(v *bot.PollView) string {
+	var sb strings.Builder
+	sb.WriteString("**" + v.Prompt + "**")
+	if v.Kind == bot.ValuePoll {
+		sb.WriteString(" " + a.bot.T("poll.max", v.Max))
+		sb.WriteString("\n")
+		for _, o := range v.Options {
+			cluster := bot.Escape(o.Cluster)
+			if !o.OnMap {
+				cluster = "_" + a.bot.T("poll.offmap") + "_"
+			}
+			fmt.Fprintf(&sb, "\n- **%s** · %s", bot.Escape(o.Label), cluster)
+		}
+	}
+	if v.Proposed {
+		sb.WriteString("\n_" + a.bot.T("poll.proposed") + "_")
+	}
+	sb.WriteString("\n\n" + a.bot.T("poll.voters", v.Voters))
+	if v.Hidden {
+		sb.WriteString(" " + a.bot.T("poll.hidden"))
+	}
+	sb.WriteString("\n" + a.bot.T("poll.howto", v.ID, v.Options[0].Key))
+	if v.Anonymous {
+		sb.WriteString("\n" + a.bot.T("poll.anon"))
+	}
+	if !v.ClosesAt.IsZero() {
+		sb.WriteString("\n" + a.bot.T("poll.closes", v.ClosesAt.Format("2006-01-02 15:04")))
+	}
+	return sb.String()
+}
+
+// buttons are one button per option, with its count unless the poll hides
+// the counts, and a close button. Each carries a signed context.
+func (a *Adapter) buttons(v *bot.PollView, team, channel string, key []byte) []*model.PostAction {
+	url := a.actionURL()
+	var out []*model.PostAction
+	for i, o := range v.Options {
+		name := bot.Truncate(o.Label, maxButtonName)
+		if !v.Hidden {
+			name = fmt.Sprintf("%s · %d", name, o.Votes)
+		}
+		c := click{Op: opVote, Poll: v.ID, Option: o.Key, Team: team, Channel: channel}
+		out = append(out, &model.PostAction{
+			Id: fmt.Sprintf("%s%d", actionVotePrefix, i), Type: model.PostActionTypeButton, Name: bot.Neutralize(name),
+			Integration: &model.PostActionIntegration{URL: url, Context: c.context(key)},
+		})
+	}
+	c := click{Op: opClose, Poll: v.ID, Team: team, Channel: channel}
+	out = append(out, &model.PostAction{
+		Id: actionClose, Type: model.PostActionTypeButton, Name: a.bot.T("button.close"), Style: "danger",
+		Integration: &model.PostActionIntegration{URL: url, Context: c.context(key)},
+	})
+	return out
+}
+
+// postPoll posts a new poll as the bot's own post, so that the bot can
+// update it later (a slash command's in_channel response would be the
+// user's post, which the bot may not edit), and remembers the post. It
+// reports false when the poll could not be posted so; the caller then
+// shows it as text, and people vote with /stem.
+func (a *Adapter) postPoll(ctx context.Context, team, channel, rootID string, r bot.Reply) bool {
+	key, err := a.actionKey(ctx)
+	if err != nil {
+		a.log.Error("poll posted without buttons: no key to sign them", "poll", r.Poll.ID, "error", err)
+		return false
+	}
+	p := a.pollPost(r, team, channel, key)
+	p.RootId = rootID
+	got, _, err := a.api.CreatePost(ctx, p)
+	if err != nil {
+		a.log.Warn("poll not posted as the bot (is the bot a member of the channel?); answering with text, vote with /stem", "poll", r.Poll.ID, "channel", channel, "error", err)
+		return false
+	}
+	a.pollPosts.remember(r.Poll.ID, postRef{post: got.Id, team: team, channel: channel})
+	return true
+}
+
+// redraw updates a poll's post, if the bot knows it, to the poll as it is
+// now. The message stays the same; only the attachment changes.
+func (a *Adapter) redraw(ctx context.Context, pollID string) error {
+	where, ok := a.pollPosts.lookup(pollID)
+	if !ok {
+		return nil
+	}
+	m := a.bot.PollMessage(ctx, pollID)
+	if m.Status != bot.Answered || m.Poll == nil {
+		return fmt.Errorf("poll %s: %s", pollID, m.Text)
+	}
+	key, err := a.actionKey(ctx)
+	if err != nil {
+		return err
+	}
+	p := a.pollPost(m, where.team, where.channel, key)
+	// PatchPost replaces the whole props map: p carries all of it.
+	props := p.GetProps()
+	if _, _, err := a.api.PatchPost(ctx, where.post, &model.PostPatch{Message: &p.Message, Props: &props}); err != nil {
+		return fmt.Errorf("update poll post %s: %w", where.post, err)
+	}
+	return nil
+}
+
+// redrawLater updates the poll's post after a typed /stem, /sluit or
+// /uitslag, without holding up the answer. A refusal changed nothing,
+// unless it shows that the poll has closed.
+func (a *Adapter) redrawLater(r bot.Reply) {
+	if r.Poll == nil || isNewPoll(r) || (r.Status != bot.Answered && !r.Poll.Closed) {
+		return // nothing changed, or the post is new
+	}
+	if _, ok := a.pollPosts.lookup(r.Poll.ID); !ok {
+		return
+	}
+	a.inflight.Add(1)
+	go func() {
+		defer a.inflight.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := a.redraw(ctx, r.Poll.ID); err != nil {
+			a.log.Warn("poll post not updated", "poll", r.Poll.ID, "error", err)
+		}
+	}()
+}
+
+// maxKnownPolls bounds the map of poll posts; the oldest knowledge is
+// dropped first.
+const maxKnownPolls = 10000
+
+// postRef is where a poll's post is.
+type postRef struct{ post, team, channel string }
+
+// pollPosts maps poll IDs to their posts, learned when the bot posts a poll
+// or someone clicks one of its buttons. It lives in memory: after a restart
+// a closed poll's post keeps its buttons until the next click, which the
+// bot refuses as closed and uses to redraw the post.
+type pollPosts struct {
+	mu    sync.Mutex
+	posts map[string]postRef
+	order []string // poll IDs, oldest first
+}
+
+func (m *pollPosts) remember(pollID string, p postRef) {
+	if pollID == "" || p.post == "" {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.posts == nil {
+		m.posts = map[string]postRef{}
+	}
+	if _, ok := m.posts[pollID]; !ok {
+		m.order = append(m.order, pollID)
+	}
+	m.posts[pollID] = p
+	for len(m.order) > maxKnownPolls {
+		delete(m.posts, m.order[0])
+		m.order = m.order[1:]
+	}
+}
+
+func (m *pollPosts) lookup(pollID string) (postRef, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p, ok := m.posts[pollID]
+	return p, ok
+}

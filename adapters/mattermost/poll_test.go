@@ -1,0 +1,435 @@
+package mattermost
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+const testCasus = "/casus Zetten we camera's met gezichtsherkenning in op het stationsplein? | privacy, veiligheid, gelijkheid"
+
+// pollFixture is an adapter whose bot keeps polls in a real bbolt file, on
+// a fake Mattermost, with a clock that tests move.
+type pollFixture struct {
+	t   *testing.T
+	f   *fakeMattermost
+	a   *Adapter
+	h   http.Handler
+	now time.Time
+}
+
+func newPollFixture(t *testing.T) *pollFixture {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "waardenbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	loc, _ := time.LoadLocation("Europe/Amsterdam")
+	fx := &pollFixture{t: t, f: newFake(t), now: time.Date(2026, 11, 23, 12, 0, 0, 0, loc)}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	b := bot.New(testKB, bot.Config{}, log, bot.WithPolls(st), bot.WithClock(func() time.Time { return fx.now }))
+	fx.a = New(Config{URL: fx.f.URL, BotToken: botToken, Listen: "127.0.0.1:0", PublicURL: "https://bot.example"}, b, log)
+	fx.a.tokens.add("cmdtoken")
+	fx.h = fx.a.Handler()
+	t.Cleanup(fx.a.inflight.Wait)
+	return fx
+}
+
+// command runs a slash command as user in chan1.
+func (fx *pollFixture) command(user, line string) model.CommandResponse {
+	fx.t.Helper()
+	cmd, text, _ := strings.Cut(line, " ")
+	form := commandForm("cmdtoken", cmd, text)
+	form.Set("user_id", user)
+	form.Set("user_name", user)
+	rec := postCommand(fx.h, form, "Token cmdtoken")
+	var resp model.CommandResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		fx.t.Fatalf("%s: %v: %s", line, err, rec.Body)
+	}
+	return resp
+}
+
+// startPoll runs /casus as anna and returns the poll post the bot made.
+func (fx *pollFixture) startPoll() *model.Post {
+	fx.t.Helper()
+	resp := fx.command("anna", testCasus)
+	if resp.ResponseType != model.CommandResponseTypeEphemeral || resp.Text != "" {
+		fx.t.Fatalf("the command answered %s %q; want an empty ephemeral ack", resp.ResponseType, resp.Text)
+	}
+	posts := fx.f.postsIn("chan1")
+	if len(posts) != 1 || len(posts[0].Attachments()) != 1 {
+		fx.t.Fatalf("want one poll post with an attachment, got %d posts", len(posts))
+	}
+	return posts[0]
+}
+
+// click sends a click on action id of post as user, from channel, with the
+// context the button carries after change.
+func (fx *pollFixture) click(p *model.Post, id, user, channel string, change func(map[string]any)) model.PostActionIntegrationResponse {
+	fx.t.Helper()
+	act := action(fx.t, p, id)
+	ctx := map[string]any{}
+	for k, v := range act.Integration.Context {
+		ctx[k] = v
+	}
+	if change != nil {
+		change(ctx)
+	}
+	if act.Integration.URL != "https://bot.example"+actionPath {
+		fx.t.Errorf("integration URL %q", act.Integration.URL)
+	}
+	req := model.PostActionIntegrationRequest{UserId: user, UserName: user, ChannelId: channel, TeamId: teamID, PostId: p.Id, Type: "button", Context: ctx}
+	body, _ := json.Marshal(req)
+	rec := httptest.NewRecorder()
+	fx.h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, actionPath, bytes.NewReader(body)))
+	if rec.Code != http.StatusOK {
+		fx.t.Fatalf("click: status %d", rec.Code)
+	}
+	var resp model.PostActionIntegrationResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		fx.t.Fatal(err)
+	}
+	return resp
+}
+
+func action(t *testing.T, p *model.Post, id string) *model.PostAction {
+	t.Helper()
+	for _, att := range p.Attachments() {
+		for _, act := range att.Actions {
+			if act.Id == id {
+				return act
+			}
+		}
+	}
+	t.Fatalf("post has no action %q", id)
+	return nil
+}
+
+// buttons are the names of a post's buttons.
+func buttons(p *model.Post) []string {
+	var out []string
+	for _, att := range p.Attachments() {
+		for _, act := range att.Actions {
+			out = append(out, act.Name)
+		}
+	}
+	return out
+}
+
+func TestSlashCasusPostsThePollAsTheBotWithOneButtonPerOptionAndClose(t *testing.T) {
+	fx := newPollFixture(t)
+	p := fx.startPoll()
+	if p.UserId != botID {
+		t.Errorf("the poll post is by %q, want the bot", p.UserId)
+	}
+	want := []string{"Privacy · 0", "Veiligheid · 0", "Gelijkheid · 0", "Sluit de peiling"}
+	if got := buttons(p); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("buttons %q, want %q", got, want)
+	}
+	idOK := regexp.MustCompile(`^[A-Za-z0-9]+$`)
+	for _, att := range p.Attachments() {
+		for _, act := range att.Actions {
+			if !idOK.MatchString(act.Id) {
+				t.Errorf("action ID %q has other characters than letters and digits", act.Id)
+			}
+		}
+	}
+	if !strings.Contains(p.Message, "gezichtsherkenning") || strings.Contains(p.Message, "stem(men)") {
+		t.Errorf("the message should hold the casus and no counts: %q", p.Message)
+	}
+}
+
+func TestClicksToggleVotesAndUpdateThePostInPlaceWithTheSameMessage(t *testing.T) {
+	fx := newPollFixture(t)
+	p := fx.startPoll()
+	steps := []struct {
+		user, action string
+		want         []string
+	}{
+		{"bob", "v0", []string{"Privacy · 1", "Veiligheid · 0", "Gelijkheid · 0"}},
+		{"carla", "v0", []string{"Privacy · 2", "Veiligheid · 0", "Gelijkheid · 0"}},
+		{"bob", "v1", []string{"Privacy · 2", "Veiligheid · 1", "Gelijkheid · 0"}},
+		{"bob", "v0", []string{"Privacy · 1", "Veiligheid · 1", "Gelijkheid · 0"}}, // a second click takes it out
+	}
+	for _, s := range steps {
+		resp := fx.click(p, s.action, s.user, "chan1", nil)
+		if resp.Update == nil {
+			t.Fatalf("%s %s: no update (ephemeral %q)", s.user, s.action, resp.EphemeralText)
+		}
+		if resp.EphemeralText != "" {
+			t.Errorf("%s %s: ephemeral %q for an accepted click", s.user, s.action, resp.EphemeralText)
+		}
+		if resp.Update.Message != p.Message {
+			t.Errorf("the update changes the message (fails under a post edit time limit):\n%q\n%q", resp.Update.Message, p.Message)
+		}
+		if got := buttons(resp.Update)[:3]; strings.Join(got, "|") != strings.Join(s.want, "|") {
+			t.Errorf("%s %s: buttons %q, want %q", s.user, s.action, got, s.want)
+		}
+		p.SetProps(resp.Update.GetProps()) // as the server applies it
+	}
+}
+
+func TestRefusedClicksChangeNothing(t *testing.T) {
+	tests := []struct {
+		name    string
+		channel string
+		change  func(map[string]any)
+		want    string
+	}{
+		{"forged MAC", "chan1", func(c map[string]any) { c["mac"] = strings.Repeat("ab", 32) }, "niet (meer) geldig"},
+		{"missing MAC", "chan1", func(c map[string]any) { delete(c, "mac") }, "niet (meer) geldig"},
+		{"option changed after signing", "chan1", func(c map[string]any) { c["option"] = "gelijkheid" }, "niet (meer) geldig"},
+		{"click from another channel", "chan2", nil, "niet (meer) geldig"},
+		{"context signed for another channel", "chan2", func(c map[string]any) { c["channel"] = "chan2" }, "niet (meer) geldig"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newPollFixture(t)
+			p := fx.startPoll()
+			resp := fx.click(p, "v0", "bob", tc.channel, tc.change)
+			if resp.Update != nil || !strings.Contains(resp.EphemeralText, tc.want) {
+				t.Errorf("update %v, ephemeral %q; want only a refusal with %q", resp.Update != nil, resp.EphemeralText, tc.want)
+			}
+			id := action(t, p, "v0").Integration.Context["poll"].(string)
+			m := fx.a.bot.PollMessage(context.Background(), id)
+			if m.Poll.Voters != 0 {
+				t.Errorf("the refused click counted: %d voters", m.Poll.Voters)
+			}
+		})
+	}
+}
+
+func TestClickOnAnUnknownPollIsRefusedWithoutUpdate(t *testing.T) {
+	fx := newPollFixture(t)
+	key, err := fx.a.actionKey(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A correctly signed button for a poll the store does not have (a
+	// data file that was replaced, say).
+	p := &model.Post{Id: "post1", ChannelId: "chan1"}
+	p.AddProp(model.PostPropsAttachments, []*model.MessageAttachment{{Actions: []*model.PostAction{{
+		Id: "v0", Integration: &model.PostActionIntegration{URL: "https://bot.example" + actionPath,
+			Context: click{Op: opVote, Poll: "zzzz", Option: "privacy", Team: teamID, Channel: "chan1"}.context(key)},
+	}}}})
+	resp := fx.click(p, "v0", "bob", "chan1", nil)
+	if resp.Update != nil || !strings.Contains(resp.EphemeralText, "zzzz") {
+		t.Errorf("update %v, ephemeral %q", resp.Update != nil, resp.EphemeralText)
+	}
+}
+
+func TestCloseButtonClosesForTheCreatorOnly(t *testing.T) {
+	fx := newPollFixture(t)
+	p := fx.startPoll()
+	fx.click(p, "v0", "bob", "chan1", nil)
+
+	resp := fx.click(p, actionClose, "bob", "chan1", nil)
+	if resp.Update != nil || resp.EphemeralText == "" {
+		t.Fatalf("bob, not the creator, closed the poll: update %v, ephemeral %q", resp.Update != nil, resp.EphemeralText)
+	}
+	if n := len(fx.f.postsIn("chan1")); n != 1 {
+		t.Errorf("%d posts after a refused close, want the poll only", n)
+	}
+
+	resp = fx.click(p, actionClose, "anna", "chan1", nil)
+	if resp.Update == nil || resp.EphemeralText != "" {
+		t.Fatalf("anna could not close her poll: ephemeral %q", resp.EphemeralText)
+	}
+	if b := buttons(resp.Update); len(b) != 0 {
+		t.Errorf("the closed poll still has buttons %q", b)
+	}
+	if resp.Update.Message != p.Message {
+		t.Errorf("closing changed the message")
+	}
+	text := resp.Update.Attachments()[0].Text
+	for _, want := range []string{"**Uitslag van peiling", "Privacy** (Vrijheid): 1 stem(men)", "Per cluster", "Vervolgvragen"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the closed attachment lacks %q:\n%s", want, text)
+		}
+	}
+	posts := fx.f.postsIn("chan1")
+	if len(posts) != 2 || !strings.Contains(posts[1].Message, "Uitslag van peiling") {
+		t.Fatalf("want the result posted in the channel; posts: %d", len(posts))
+	}
+
+	// A button left over on the post is refused and redraws it closed.
+	resp = fx.click(p, "v1", "carla", "chan1", nil)
+	if resp.Update == nil || len(buttons(resp.Update)) != 0 || !strings.Contains(resp.EphemeralText, "gesloten") {
+		t.Errorf("a click on a closed poll: update %v, ephemeral %q", resp.Update != nil, resp.EphemeralText)
+	}
+}
+
+func TestTypedVoteAndDeadlineRedrawTheKnownPollPost(t *testing.T) {
+	fx := newPollFixture(t)
+	resp := fx.command("anna", "/casus duur=1u Zetten we camera's in? | privacy, veiligheid")
+	if resp.Text != "" {
+		t.Fatalf("the poll was not posted as the bot: %q", resp.Text)
+	}
+	p := fx.f.postsIn("chan1")[0]
+	id := action(t, p, "v0").Integration.Context["poll"].(string)
+
+	fx.command("bob", "/stem "+id+" veiligheid")
+	waitFor(t, "the post to show the typed vote", func() bool {
+		got := fx.f.postsIn("chan1")[0]
+		return strings.Contains(strings.Join(buttons(got), "|"), "Veiligheid · 1") && got.Message == p.Message
+	})
+
+	fx.now = fx.now.Add(2 * time.Hour)
+	n, err := fx.a.bot.CloseDue(context.Background(), fx.a)
+	if err != nil || n != 1 {
+		t.Fatalf("CloseDue: %d, %v", n, err)
+	}
+	posts := fx.f.postsIn("chan1")
+	if len(posts) != 2 || !strings.Contains(posts[1].Message, "Uitslag van peiling") {
+		t.Fatalf("the result was not posted: %d posts", len(posts))
+	}
+	if b := buttons(posts[0]); len(b) != 0 {
+		t.Errorf("the poll post keeps its buttons after the deadline: %q", b)
+	}
+	if !strings.Contains(posts[0].Attachments()[0].Text, "Veiligheid") || posts[0].Message != p.Message {
+		t.Errorf("the closed poll post: %q / %q", posts[0].Message, posts[0].Attachments()[0].Text)
+	}
+}
+
+func TestPollAttachmentGolden(t *testing.T) {
+	fx := newPollFixture(t)
+	p := fx.startPoll()
+	id := action(t, p, "v0").Integration.Context["poll"].(string)
+	fx.click(p, "v0", "bob", "chan1", nil)
+	fx.click(p, "v1", "bob", "chan1", nil)
+	fx.click(p, "v0", "carla", "chan1", nil)
+	key, _ := fx.a.actionKey(context.Background())
+	open := fx.a.pollPost(fx.a.bot.PollMessage(context.Background(), id), teamID, "chan1", key)
+	golden(t, "poll_open.json", open, id)
+
+	fx.click(p, actionClose, "anna", "chan1", nil)
+	closed := fx.a.pollPost(fx.a.bot.PollMessage(context.Background(), id), teamID, "chan1", key)
+	golden(t, "poll_closed.json", closed, id)
+
+	for _, post := range []*model.Post{open, closed} {
+		if n := len([]rune(post.Message)); n > model.PostMessageMaxRunesV2 {
+			t.Errorf("message of %d runes", n)
+		}
+		if n := len([]rune(model.StringInterfaceToJSON(post.GetProps()))); n > model.PostPropsMaxRunes {
+			t.Errorf("props of %d runes", n)
+		}
+	}
+}
+
+var macPattern = regexp.MustCompile(`"mac": "[0-9a-f]{64}"`)
+
+// golden compares the post's message and props as JSON with a file in
+// testdata, with the poll ID and the MACs (random per data file) replaced.
+func golden(t *testing.T, name string, p *model.Post, pollID string) {
+	t.Helper()
+	var raw bytes.Buffer
+	enc := json.NewEncoder(&raw)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(map[string]any{"message": p.Message, "props": p.GetProps()}); err != nil {
+		t.Fatal(err)
+	}
+	got := macPattern.ReplaceAllString(raw.String(), `"mac": "MAC"`)
+	for _, s := range []string{"`%s`", "/stem %s", "/uitslag %s", "/sluit %s", `"poll": "%s"`} {
+		got = strings.ReplaceAll(got, strings.ReplaceAll(s, "%s", pollID), strings.ReplaceAll(s, "%s", "POLLID"))
+	}
+	if regexp.MustCompile(`\b` + pollID + `\b`).MatchString(got) {
+		t.Logf("poll ID %s is left in %s", pollID, name)
+	}
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file (run with -update if the change is intended):\n%s", name, got)
+	}
+}
+
+// Attachment text must never ping a channel: Mattermost reads mentions in
+// attachments too.
+func TestPollPostNeverPingsTheChannel(t *testing.T) {
+	fx := newPollFixture(t)
+	fx.command("anna", "/casus Moet @channel dit weten? | privacy, @all")
+	p := fx.f.postsIn("chan1")[0]
+	all := p.Message + model.StringInterfaceToJSON(p.GetProps())
+	for _, m := range []string{"@channel", "@all"} {
+		if i := strings.Index(all, m); i >= 0 {
+			t.Errorf("the poll post contains %q: …%s…", m, all[max(0, i-20):min(len(all), i+20)])
+		}
+	}
+}
+
+func TestMentionStartsAPollPostInTheThread(t *testing.T) {
+	fx := newPollFixture(t)
+	runWebSocket(t, fx.f, fx.a)
+	m := mention("p1", "chan1", "@waardenbot stelling Camera's maken de stad veiliger")
+	m.RootId = "root1"
+	fx.f.send(m, model.ChannelTypeOpen, botID)
+	waitFor(t, "the poll post", func() bool { return len(fx.f.postsIn("chan1")) == 1 })
+	p := fx.f.postsIn("chan1")[0]
+	if p.RootId != "root1" || len(buttons(p)) != 4 || !strings.Contains(p.Message, "**Stelling**") {
+		t.Errorf("poll post in thread %q with buttons %q: %q", p.RootId, buttons(p), p.Message)
+	}
+	if c := action(t, p, "v0").Integration.Context; c["team"] != teamID || c["channel"] != "chan1" {
+		t.Errorf("button context %v", c)
+	}
+}
+
+func TestClickInAHiddenPollSaysTheVoteCountedWithoutShowingCounts(t *testing.T) {
+	fx := newPollFixture(t)
+	fx.command("anna", "/casus verborgen Zetten we camera's in? | privacy, veiligheid")
+	p := fx.f.postsIn("chan1")[0]
+	if got := buttons(p); got[0] != "Privacy" {
+		t.Fatalf("a hidden poll shows counts: %q", got)
+	}
+	resp := fx.click(p, "v0", "bob", "chan1", nil)
+	if resp.Update == nil || buttons(resp.Update)[0] != "Privacy" || resp.EphemeralText == "" {
+		t.Errorf("update %v buttons, ephemeral %q", resp.Update != nil, resp.EphemeralText)
+	}
+}
+
+func FuzzVerifyRefusesContextsTheBotDidNotSign(f *testing.F) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	good := click{Op: opVote, Poll: "abcd", Option: "privacy", Team: teamID, Channel: "chan1"}.context(key)
+	f.Add("vote", "abcd", "privacy", teamID, "chan1", good["mac"].(string))
+	f.Add("close", "abcd", "", teamID, "chan1", good["mac"].(string))
+	f.Fuzz(func(t *testing.T, op, poll, option, team, channel, mac string) {
+		req := &model.PostActionIntegrationRequest{ChannelId: channel, Context: map[string]any{
+			"op": op, "poll": poll, "option": option, "team": team, "channel": channel, "mac": mac,
+		}}
+		c, ok := verify(key, req)
+		signed := c == click{Op: opVote, Poll: "abcd", Option: "privacy", Team: teamID, Channel: "chan1"} && strings.EqualFold(mac, good["mac"].(string)) // hex in either case
+		if ok != signed {
+			t.Errorf("verify %v for %+v mac %q", ok, c, mac)
+		}
+	})
+}
