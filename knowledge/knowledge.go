@@ -108,6 +108,7 @@ type Base struct {
 	Cards    []*Card
 	Related  []*Related
 	index    *index
+	byFold   map[string]any // exact folded names: "v:privacy" → *Value, also c:, k:, t:
 }
 
 // Load builds the base from the embedded book and additions, plus the

@@ -199,7 +199,7 @@ func parseBase(file string, data []byte, origin Origin, needSource bool) (*Base,
 	if needSource && raw.Source.Title == "" {
 		return nil, &FileError{File: file, Problem: "source.title is missing"}
 	}
-	b := &Base{Source: Source(raw.Source)}
+	b := &Base{Source: Source(raw.Source), byFold: map[string]any{}}
 	if err := b.add(file, &raw, origin); err != nil {
 		return nil, err
 	}
@@ -242,6 +242,7 @@ func (b *Base) add(file string, raw *rawFile, origin Origin) error {
 			}
 			c = &Cluster{Name: rc.Name, Description: rc.Description, Kind: rc.Kind, Origin: origin}
 			b.Clusters = append(b.Clusters, c)
+			b.byFold["c:"+Fold(c.Name)] = c
 		}
 		for _, rv := range rc.Values {
 			if strings.TrimSpace(rv.Name) == "" {
@@ -258,7 +259,9 @@ func (b *Base) add(file string, raw *rawFile, origin Origin) error {
 					return bad(rv.line, "value %q has an empty opinion", rv.Name)
 				}
 			}
-			c.Values = append(c.Values, &Value{Name: rv.Name, Cluster: c, Opinions: rv.Opinions, Origin: origin})
+			v := &Value{Name: rv.Name, Cluster: c, Opinions: rv.Opinions, Origin: origin}
+			c.Values = append(c.Values, v)
+			b.byFold["v:"+Fold(v.Name)] = v
 		}
 	}
 	for _, rc := range raw.Cards {
@@ -269,6 +272,7 @@ func (b *Base) add(file string, raw *rawFile, origin Origin) error {
 		if card == nil {
 			card = &Card{Name: rc.Name, Origin: origin}
 			b.Cards = append(b.Cards, card)
+			b.byFold["k:"+Fold(card.Name)] = card
 		}
 		for _, rg := range rc.Groups {
 			if strings.TrimSpace(rg.Name) == "" {
@@ -294,7 +298,9 @@ func (b *Base) add(file string, raw *rawFile, origin Origin) error {
 				if len(rt.Questions) == 0 {
 					return bad(rt.line, "theme %q has no questions", rt.Name)
 				}
-				g.Themes = append(g.Themes, &Theme{Name: rt.Name, Group: g, Questions: rt.Questions})
+				t := &Theme{Name: rt.Name, Group: g, Questions: rt.Questions}
+				g.Themes = append(g.Themes, t)
+				b.byFold["t:"+Fold(t.Name)] = t
 			}
 		}
 	}
@@ -365,33 +371,17 @@ func (b *Base) applyAdditions(file string, data []byte) error {
 	return nil
 }
 
-// The lookups below are by folded name and used only while loading; the
+// The lookups below are by exact folded name, for loading and tests; the
 // search index serves the queries.
 
-// byName returns the item whose name folds to the same as name.
-func byName[T any](items []T, nameOf func(T) string, name string) T {
-	f := Fold(name)
-	for _, it := range items {
-		if Fold(nameOf(it)) == f {
-			return it
-		}
-	}
-	var zero T
-	return zero
+// named returns what was added under kind ("c", "v", "k", "t") and the
+// folded form of name, or nil.
+func named[T any](b *Base, kind, name string) *T {
+	t, _ := b.byFold[kind+":"+Fold(name)].(*T)
+	return t
 }
 
-func (b *Base) cluster(name string) *Cluster {
-	return byName(b.Clusters, func(c *Cluster) string { return c.Name }, name)
-}
-
-func (b *Base) value(name string) *Value {
-	return byName(b.Values(), func(v *Value) string { return v.Name }, name)
-}
-
-func (b *Base) card(name string) *Card {
-	return byName(b.Cards, func(c *Card) string { return c.Name }, name)
-}
-
-func (b *Base) theme(name string) *Theme {
-	return byName(b.Themes(), func(t *Theme) string { return t.Name }, name)
-}
+func (b *Base) cluster(name string) *Cluster { return named[Cluster](b, "c", name) }
+func (b *Base) value(name string) *Value     { return named[Value](b, "v", name) }
+func (b *Base) card(name string) *Card       { return named[Card](b, "k", name) }
+func (b *Base) theme(name string) *Theme     { return named[Theme](b, "t", name) }

@@ -117,9 +117,6 @@ type runner struct {
 func runAll(ctx context.Context, log *slog.Logger, rs []runner) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// Loading the knowledge base and opening the file left garbage behind;
-	// give it back now, so that an idle bot holds only what it uses.
-	debug.FreeOSMemory()
 	errc := make(chan error, len(rs))
 	for _, r := range rs {
 		go func() {
@@ -132,6 +129,10 @@ func runAll(ctx context.Context, log *slog.Logger, rs []runner) error {
 			cancel()
 		}()
 	}
+	// Loading the knowledge base and opening the file left garbage behind;
+	// give it back once the adapters are starting, so that an idle bot
+	// holds only what it uses.
+	debug.FreeOSMemory()
 	var first error
 	for range rs {
 		if err := <-errc; err != nil && first == nil {
