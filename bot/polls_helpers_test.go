@@ -18,27 +18,9 @@ import (
 
 var kb = knowledge.MustLoad()
 
-// clock is a fake clock that tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock {
+func newClock() *fakeClock {
 	loc, _ := time.LoadLocation("Europe/Amsterdam")
-	return &clock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, loc)}
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+	return &fakeClock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, loc)}
 }
 
 // poster records what the bot posts without a request; it fails while
@@ -76,7 +58,7 @@ type fixture struct {
 	path  string
 	st    *store.Store
 	bot   *bot.Bot
-	clock *clock
+	clock *fakeClock
 	cfg   bot.Config
 }
 

@@ -46,6 +46,12 @@ func (c *fakeClock) Set(t time.Time) {
 	c.t = t
 }
 
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
 // fakePoster records what the bot posts; with fail set it refuses.
 type fakePoster struct {
 	mu    sync.Mutex
