@@ -17,6 +17,7 @@ import (
 	mattermostadapter "github.com/waardenbot/waardenbot/adapters/mattermost"
 	slackadapter "github.com/waardenbot/waardenbot/adapters/slack"
 	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/store"
 )
 
 // flags returns a flag set that prints its usage on e.stderr and never
@@ -224,6 +225,10 @@ func (e *cliEnv) ask(args []string) int {
 	u := firstNonEmpty(*user, cfg.Console.User)
 	req := bot.Request{Platform: "console", Channel: firstNonEmpty(*channel, cfg.Console.Channel), User: u, UserName: u}
 	reply := b.HandleText(e.ctx, req, fs.Arg(0))
+	if _, err := db.opened(); errors.Is(err, store.ErrInUse) {
+		// The reply only says that something went wrong; say what.
+		fmt.Fprintf(e.stderr, "waardenbot ask: %v\nA running waardenbot holds the data file: ask it in the chat or the console, or give ask another file with --db.\n", err)
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)

@@ -31,6 +31,14 @@ func (l *lazyStore) open() (*store.Store, error) {
 	return l.st, l.err
 }
 
+// opened reports the file and the error of opening it, if a command
+// needed it; it never opens the file itself.
+func (l *lazyStore) opened() (*store.Store, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.st, l.err
+}
+
 // schedules opens the file for the scheduler (bot.WithStore).
 func (l *lazyStore) schedules() (bot.ScheduleStore, error) {
 	st, err := l.open()

@@ -156,3 +156,21 @@ func TestConsoleRunsPollsAndPostsResultsMissedWhileDown(t *testing.T) {
 		t.Errorf("missed result posted again after a restart:\n%s", out)
 	}
 }
+
+func TestAskSaysWhenARunningBotHoldsTheFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "held.db")
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	out, errOut, code := run(t, "", nil, "ask", "--db", path, "/peilingen")
+	if code != exitRefused || !strings.Contains(errOut, "database in use") || !strings.Contains(errOut, "--db") {
+		t.Errorf("code %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	// A lookup never needs the file and works all the same.
+	if _, errOut, code := run(t, "", nil, "ask", "--db", path, "/waarde privacy"); code != exitOK || errOut != "" {
+		t.Errorf("lookup: code %d stderr %q", code, errOut)
+	}
+}
