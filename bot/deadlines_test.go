@@ -3,6 +3,7 @@ package bot_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func TestRestartKeepsOpenPollsAndVotes(t *testing.T) {
 		t.Errorf("vote again after restart: %v voters %d", got, r.Poll.Voters)
 	}
 	// Nothing is due before the deadline.
-	p := &poster{}
+	p := &fakePoster{}
 	if n, err := f.bot.CloseDue(context.Background(), p); n != 0 || err != nil {
 		t.Errorf("closed %d before the deadline (%v)", n, err)
 	}
@@ -53,7 +54,7 @@ func TestDeadlinePassedWhileDownClosesAtStartAndPostsOnce(t *testing.T) {
 	f.clock.Add(2 * time.Hour) // down for two hours
 	f.open()
 
-	p := &poster{}
+	p := &fakePoster{}
 	if n, err := f.bot.CloseDue(context.Background(), p); n != 2 || err != nil {
 		t.Fatalf("posted %d results (%v), want 2", n, err)
 	}
@@ -93,7 +94,7 @@ func TestClosedByHandIsNotPostedAgainAtTheDeadline(t *testing.T) {
 	id := f.mustPoll("anna", "c1", "/stelling duur=1u Tekst").ID
 	f.do("anna", "c1", "/sluit "+id)
 	f.clock.Add(2 * time.Hour)
-	p := &poster{}
+	p := &fakePoster{}
 	if n, _ := f.bot.CloseDue(context.Background(), p); n != 0 {
 		t.Errorf("posted %d results of a poll closed by hand", n)
 	}
@@ -103,11 +104,11 @@ func TestResultThatCouldNotBePostedIsTriedAgain(t *testing.T) {
 	f := newFixture(t, bot.Config{})
 	f.mustPoll("anna", "c1", "/stelling duur=1u Tekst")
 	f.clock.Add(time.Hour)
-	p := &poster{fail: true}
+	p := &fakePoster{fail: errors.New("channel unreachable")}
 	if n, err := f.bot.CloseDue(context.Background(), p); n != 0 || err == nil {
 		t.Fatalf("posted %d, err %v; want 0 and an error", n, err)
 	}
-	p.fail = false
+	p.fail = nil
 	if n, _ := f.bot.CloseDue(context.Background(), p); n != 0 {
 		t.Errorf("retried before the retry delay")
 	}
@@ -126,7 +127,7 @@ func TestRunDeadlinesPostsAtStartAndStopsWhenCancelled(t *testing.T) {
 	f := newFixture(t, bot.Config{})
 	f.mustPoll("anna", "c1", "/stelling duur=1u Tekst")
 	f.clock.Add(time.Hour)
-	p := &poster{}
+	p := &fakePoster{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- f.bot.RunDeadlines(ctx, p, time.Hour) }()

@@ -2,12 +2,10 @@ package bot_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,34 +22,6 @@ func newClock() *fakeClock {
 }
 
 // poster records what the bot posts without a request; it fails while
-// fail is set.
-type poster struct {
-	mu    sync.Mutex
-	posts []post
-	fail  bool
-}
-
-type post struct {
-	to bot.Destination
-	r  bot.Reply
-}
-
-func (p *poster) Post(_ context.Context, to bot.Destination, r bot.Reply) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.fail {
-		return errors.New("channel unreachable")
-	}
-	p.posts = append(p.posts, post{to, r})
-	return nil
-}
-
-func (p *poster) count() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.posts)
-}
-
 // fixture is a bot with polls in a real bbolt file.
 type fixture struct {
 	t     testing.TB
