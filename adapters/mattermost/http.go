@@ -101,13 +101,9 @@ func writeJSON(w http.ResponseWriter, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-// serveHTTP runs the listener until ctx is cancelled, then shuts it down
+// serveHTTP serves on ln until ctx is cancelled, then shuts down
 // gracefully.
-func (a *Adapter) serveHTTP(ctx context.Context) error {
-	ln, err := net.Listen("tcp", a.cfg.Listen)
-	if err != nil {
-		return err
-	}
+func (a *Adapter) serveHTTP(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 5 * time.Second}
 	a.log.Info("Mattermost slash command listener", "addr", ln.Addr().String(), "url", a.commandURL())
 	errc := make(chan error, 1)

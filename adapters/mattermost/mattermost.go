@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -125,6 +126,12 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if err := a.cfg.Validate(); err != nil {
 		return err
 	}
+	// Bind first: a busy address fails Run at once, and the listener is up
+	// before the bot registers commands that point at it.
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -137,7 +144,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 		a.registerAll(ctx)
 		a.listenWebSocket(ctx)
 	}()
-	err := a.serveHTTP(ctx)
+	err = a.serveHTTP(ctx, ln)
 	cancel()
 	wg.Wait()
 	a.inflight.Wait()
