@@ -21,7 +21,8 @@ func newTestBot(t testing.TB, lang string) *Bot {
 func ask(t testing.TB, b *Bot, text string) Reply {
 	t.Helper()
 	r := b.HandleText(context.Background(), Request{Platform: "test", Channel: "C1", User: "U1"}, text)
-	if strings.Contains(r.Text, "%!") {
+	// fmt marks a bad verb with "%!"; input that contains it may be quoted.
+	if strings.Contains(r.Text, "%!") && !strings.Contains(text, "%!") {
 		t.Errorf("reply to %q has a formatting error:\n%s", text, r.Text)
 	}
 	return r
