@@ -17,7 +17,8 @@ const (
 
 // Poll is a question put to a channel: a casus with values to choose from,
 // or a statement. Only Closed, ClosedAt and ResultPosted change after it is
-// created; votes live apart from it.
+// created, and Message once the poll's own message is posted; votes live
+// apart from it.
 type Poll struct {
 	ID       string       `json:"id"`
 	Kind     PollKind     `json:"kind"`
@@ -35,6 +36,7 @@ type Poll struct {
 	Closed   bool         `json:"closed,omitempty"`
 	ClosedAt time.Time    `json:"closed_at,omitzero"`
 	Posted   bool         `json:"result_posted,omitempty"` // the result went to the channel
+	Message  string       `json:"message,omitempty"`       // the poll's own message on its platform (Slack ts, Mattermost post ID)
 }
 
 // PollOption is one choice in a poll: a value (on the Waardenkaart or not) or
@@ -120,6 +122,9 @@ type PollStore interface {
 	// OpenPolls lists the polls of a channel that are not closed, oldest
 	// first.
 	OpenPolls(ctx context.Context, where Destination) ([]Poll, error)
+	// SetPollMessage records the platform's ID of the message that shows
+	// poll id, so that the poll can be redrawn there after a restart.
+	SetPollMessage(ctx context.Context, id, message string) error
 	// Secret is the installation's random key for anonymous voters.
 	Secret(ctx context.Context) ([]byte, error)
 }

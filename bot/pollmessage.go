@@ -28,6 +28,17 @@ func (b *Bot) PollMessage(ctx context.Context, pollID string) Reply {
 	return Reply{Text: text, Poll: b.view(p, t, true)}
 }
 
+// PollPosted records that the poll is shown in message, the platform's ID
+// of the bot's own message (a Slack ts, a Mattermost post ID). The poll's
+// views carry it from then on, also after a restart, so that an adapter
+// can redraw the message when someone votes or the poll closes.
+func (b *Bot) PollPosted(ctx context.Context, pollID, message string) error {
+	if b.polls == nil {
+		return ErrNoPolls
+	}
+	return b.polls.SetPollMessage(ctx, normalizeID(pollID), message)
+}
+
 // T returns the catalog sentence for key in the bot's language, for the
 // few words an adapter shows on its own controls (button labels, dialog
 // titles), so that they too come from the one catalog.

@@ -26,6 +26,11 @@ type PollView struct {
 	Creator   string       `json:"creator,omitempty"`  // readable name; empty in an anonymous poll
 	ClosesAt  time.Time    `json:"closes_at,omitzero"`
 	Result    *ResultView  `json:"result,omitempty"`
+
+	// Where the poll is, and its own message there once an adapter
+	// posted it (PollPosted): what an adapter needs to redraw it.
+	Where   Destination `json:"-"`
+	Message string      `json:"-"`
 }
 
 // OptionView is one option of a PollView.
@@ -64,7 +69,7 @@ func (b *Bot) view(p Poll, t Tally, withResult bool) *PollView {
 	v := &PollView{
 		ID: p.ID, Kind: p.Kind, Question: Neutralize(p.Question), Prompt: b.prompt(p),
 		Voters: t.Voters, Closed: p.isClosed(now), Anonymous: p.Anon, Hidden: p.Hidden,
-		Max: p.Max, Proposed: p.Proposed,
+		Max: p.Max, Proposed: p.Proposed, Where: p.Where, Message: p.Message,
 	}
 	if !p.ClosesAt.IsZero() {
 		v.ClosesAt = p.ClosesAt.In(b.cfg.Location)

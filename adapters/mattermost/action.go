@@ -134,7 +134,12 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 	} else {
 		reply = a.bot.Toggle(ctx, breq, c.Poll, c.Option)
 	}
-	a.pollPosts.remember(c.Poll, postRef{post: req.PostId, team: c.Team, channel: req.ChannelId})
+	if v := reply.Poll; v != nil && v.Message == "" && v.Where.Channel == req.ChannelId {
+		// Posted before the bot recorded its posts.
+		if err := a.bot.PollPosted(ctx, c.Poll, req.PostId); err != nil {
+			a.log.Warn("poll post not recorded", "poll", c.Poll, "error", err)
+		}
+	}
 	resp := &model.PostActionIntegrationResponse{SkipSlackParsing: true}
 	switch {
 	case reply.Status != bot.Answered:

@@ -81,7 +81,6 @@ type Adapter struct {
 	me *model.User // the bot account, learned from GetMe
 
 	ephemeralDenied atomic.Bool   // the server refused CreatePostEphemeral once
-	pollPosts       pollPosts     // where each poll's post is, as far as known
 	clicks          clicks        // clicks being handled, per poll
 	settleDelay     time.Duration // see settle
 	settleMu        sync.Mutex

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -165,30 +164,32 @@ func (a *Adapter) postPoll(ctx context.Context, team, channel, rootID string, r 
 		a.log.Warn("poll not posted as the bot (is the bot a member of the channel?); answering with text, vote with /stem", "poll", r.Poll.ID, "channel", channel, "error", err)
 		return false
 	}
-	a.pollPosts.remember(r.Poll.ID, postRef{post: got.Id, team: team, channel: channel})
+	if err := a.bot.PollPosted(ctx, r.Poll.ID, got.Id); err != nil {
+		a.log.Warn("poll post not recorded; it is redrawn only on clicks", "poll", r.Poll.ID, "error", err)
+	}
 	return true
 }
 
-// redraw updates a poll's post, if the bot knows it, to the poll as it is
-// now. The message stays the same; only the attachment changes.
+// redraw updates a poll's post, if the bot recorded one, to the poll as it
+// is now. The message stays the same; only the attachment changes.
 func (a *Adapter) redraw(ctx context.Context, pollID string) error {
-	where, ok := a.pollPosts.lookup(pollID)
-	if !ok {
-		return nil
-	}
 	m := a.bot.PollMessage(ctx, pollID)
 	if m.Status != bot.Answered || m.Poll == nil {
 		return fmt.Errorf("poll %s: %s", pollID, m.Text)
+	}
+	v := m.Poll
+	if v.Message == "" {
+		return nil
 	}
 	key, err := a.actionKey(ctx)
 	if err != nil {
 		return err
 	}
-	p := a.pollPost(m, where.team, where.channel, key)
+	p := a.pollPost(m, v.Where.Team, v.Where.Channel, key)
 	// PatchPost replaces the whole props map: p carries all of it.
 	props := p.GetProps()
-	if _, _, err := a.api.PatchPost(ctx, where.post, &model.PostPatch{Message: &p.Message, Props: &props}); err != nil {
-		return fmt.Errorf("update poll post %s: %w", where.post, err)
+	if _, _, err := a.api.PatchPost(ctx, v.Message, &model.PostPatch{Message: &p.Message, Props: &props}); err != nil {
+		return fmt.Errorf("update poll post %s: %w", v.Message, err)
 	}
 	return nil
 }
@@ -200,7 +201,7 @@ func (a *Adapter) redrawLater(r bot.Reply) {
 	if r.Poll == nil || isNewPoll(r) || (r.Status != bot.Answered && !r.Poll.Closed) {
 		return // nothing changed, or the post is new
 	}
-	if _, ok := a.pollPosts.lookup(r.Poll.ID); !ok {
+	if r.Poll.Message == "" {
 		return
 	}
 	a.inflight.Add(1)
@@ -212,47 +213,4 @@ func (a *Adapter) redrawLater(r bot.Reply) {
 			a.log.Warn("poll post not updated", "poll", r.Poll.ID, "error", err)
 		}
 	}()
-}
-
-// maxKnownPolls bounds the map of poll posts; the oldest knowledge is
-// dropped first.
-const maxKnownPolls = 10000
-
-// postRef is where a poll's post is.
-type postRef struct{ post, team, channel string }
-
-// pollPosts maps poll IDs to their posts, learned when the bot posts a poll
-// or someone clicks one of its buttons. It lives in memory: after a restart
-// a closed poll's post keeps its buttons until the next click, which the
-// bot refuses as closed and uses to redraw the post.
-type pollPosts struct {
-	mu    sync.Mutex
-	posts map[string]postRef
-	order []string // poll IDs, oldest first
-}
-
-func (m *pollPosts) remember(pollID string, p postRef) {
-	if pollID == "" || p.post == "" {
-		return
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.posts == nil {
-		m.posts = map[string]postRef{}
-	}
-	if _, ok := m.posts[pollID]; !ok {
-		m.order = append(m.order, pollID)
-	}
-	m.posts[pollID] = p
-	for len(m.order) > maxKnownPolls {
-		delete(m.posts, m.order[0])
-		m.order = m.order[1:]
-	}
-}
-
-func (m *pollPosts) lookup(pollID string) (postRef, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p, ok := m.posts[pollID]
-	return p, ok
 }

@@ -29,29 +29,51 @@ const testCasus = "/casus Zetten we camera's met gezichtsherkenning in op het st
 // pollFixture is an adapter whose bot keeps polls in a real bbolt file, on
 // a fake Mattermost, with a clock that tests move.
 type pollFixture struct {
-	t   *testing.T
-	f   *fakeMattermost
-	a   *Adapter
-	h   http.Handler
-	now time.Time
+	t    *testing.T
+	f    *fakeMattermost
+	a    *Adapter
+	h    http.Handler
+	now  time.Time
+	path string
+	st   *store.Store
 }
 
 func newPollFixture(t *testing.T) *pollFixture {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "waardenbot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	loc, _ := time.LoadLocation("Europe/Amsterdam")
-	fx := &pollFixture{t: t, f: newFake(t), now: time.Date(2026, 11, 23, 12, 0, 0, 0, loc)}
+	fx := &pollFixture{t: t, f: newFake(t), now: time.Date(2026, 11, 23, 12, 0, 0, 0, loc), path: filepath.Join(t.TempDir(), "waardenbot.db")}
+	fx.start()
+	t.Cleanup(func() {
+		fx.a.inflight.Wait()
+		fx.st.Close()
+	})
+	return fx
+}
+
+// start opens the data file and starts a bot and an adapter on it.
+func (fx *pollFixture) start() {
+	fx.t.Helper()
+	st, err := store.Open(fx.path)
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	fx.st = st
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	b := bot.New(testKB, bot.Config{}, log, bot.WithPolls(st), bot.WithClock(func() time.Time { return fx.now }))
 	fx.a = New(Config{URL: fx.f.URL, BotToken: botToken, Listen: "127.0.0.1:0", PublicURL: "https://bot.example"}, b, log)
 	fx.a.tokens.add("cmdtoken")
 	fx.h = fx.a.Handler()
-	t.Cleanup(fx.a.inflight.Wait)
-	return fx
+}
+
+// restart stops the bot and starts a new one on the same data file, as a
+// restart of the process does.
+func (fx *pollFixture) restart() {
+	fx.t.Helper()
+	fx.a.inflight.Wait()
+	if err := fx.st.Close(); err != nil {
+		fx.t.Fatal(err)
+	}
+	fx.start()
 }
 
 // command runs a slash command as user in chan1.
@@ -279,7 +301,7 @@ func TestCloseButtonClosesForTheCreatorOnly(t *testing.T) {
 	}
 }
 
-func TestTypedVoteAndDeadlineRedrawTheKnownPollPost(t *testing.T) {
+func TestTypedVoteAndDeadlineRedrawThePollPostAlsoAfterARestart(t *testing.T) {
 	fx := newPollFixture(t)
 	resp := fx.command("anna", "/casus duur=1u Zetten we camera's in? | privacy, veiligheid")
 	if resp.Text != "" {
@@ -288,12 +310,14 @@ func TestTypedVoteAndDeadlineRedrawTheKnownPollPost(t *testing.T) {
 	p := fx.f.postsIn("chan1")[0]
 	id := action(t, p, "v0").Integration.Context["poll"].(string)
 
+	fx.restart()
 	fx.command("bob", "/stem "+id+" veiligheid")
 	waitFor(t, "the post to show the typed vote", func() bool {
 		got := fx.f.postsIn("chan1")[0]
 		return strings.Contains(strings.Join(buttons(got), "|"), "Veiligheid · 1") && got.Message == p.Message
 	})
 
+	fx.restart()
 	fx.now = fx.now.Add(2 * time.Hour)
 	n, err := fx.a.bot.CloseDue(context.Background(), fx.a)
 	if err != nil || n != 1 {

@@ -14,7 +14,7 @@ import (
 // reply in its thread. It implements bot.Poster; a message nobody asked for
 // is for the whole channel, so Ephemeral is ignored. A new poll becomes a
 // poll post with buttons. A poll's result (at its deadline) is posted as
-// text, and the poll's own post, when the bot knows it, is redrawn without
+// text, and the poll's own post, when the bot recorded it, is redrawn without
 // buttons.
 func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) error {
 	if to.Platform != "" && to.Platform != Platform {

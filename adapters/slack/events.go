@@ -16,7 +16,9 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) bot
 	req := request(cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName)
 	req.Command = strings.TrimPrefix(cmd.Command, "/")
 	req.Args = cmd.Text
-	return a.bot.Handle(ctx, req)
+	r := a.bot.Handle(ctx, req)
+	a.changed(r)
+	return r
 }
 
 // handleEvent answers an Events API event: a mention of the bot in a
@@ -45,6 +47,7 @@ func (a *Adapter) handleEvent(ctx context.Context, eventID string, ev slackevent
 		return
 	}
 	reply := a.bot.HandleText(ctx, request(ev.TeamID, channel, user, ""), stripMention(text))
+	a.changed(reply)
 	if err := a.send(ctx, channel, user, thread, reply); err != nil {
 		a.log.Error("answer to a mention not delivered", "channel", channel, "error", err)
 	}
@@ -73,8 +76,33 @@ func (a *Adapter) send(ctx context.Context, channel, user, thread string, r bot.
 		_, err := a.api.PostEphemeralContext(ctx, channel, user, opts...)
 		return err
 	}
-	_, _, err := a.api.PostMessageContext(ctx, channel, opts...)
-	return err
+	_, ts, err := a.api.PostMessageContext(ctx, channel, opts...)
+	if err != nil {
+		return err
+	}
+	if isNewPoll(r) {
+		a.posted(ctx, r.Poll.ID, ts)
+	}
+	return nil
+}
+
+// posted records ts as the poll's own message, so that votes and the close
+// redraw it, also after a restart.
+func (a *Adapter) posted(ctx context.Context, pollID, ts string) {
+	if err := a.bot.PollPosted(ctx, pollID, ts); err != nil {
+		a.log.Warn("poll message not recorded; it is redrawn only on clicks", "poll", pollID, "error", err)
+	}
+}
+
+// changed redraws a poll's own message after a reply that may have changed
+// the poll: a typed vote, a close, a result at the deadline. A refusal
+// changed nothing, unless it shows that the poll has closed.
+func (a *Adapter) changed(r bot.Reply) {
+	v := r.Poll
+	if v == nil || v.Message == "" || isNewPoll(r) || (r.Status != bot.Answered && !v.Closed) {
+		return
+	}
+	a.updates.schedule(v.ID, v.Where.Channel, v.Message)
 }
 
 // parseEvent parses an Events API body; the signature or the socket has
@@ -96,5 +124,9 @@ func parseEvent(body []byte) (slackevents.EventsAPIEvent, string, error) {
 // normal channel message, so the team replies in its thread.
 func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) error {
 	r.Ephemeral = false // there is nobody to show a private message to
-	return a.send(ctx, to.Channel, "", "", r)
+	if err := a.send(ctx, to.Channel, "", "", r); err != nil {
+		return err
+	}
+	a.changed(r)
+	return nil
 }

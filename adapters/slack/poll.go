@@ -98,9 +98,13 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallbac
 				a.log.Error("refusal of a click not delivered", "error", err)
 			}
 		}
-		if ts != "" {
-			a.updates.schedule(pollID, channel, ts)
+		if ts == "" {
+			continue
 		}
+		if v := reply.Poll; v != nil && v.Message == "" && v.Where.Channel == channel {
+			a.posted(ctx, pollID, ts) // posted before the bot recorded its messages
+		}
+		a.updates.schedule(pollID, channel, ts)
 	}
 }
 

@@ -239,3 +239,53 @@ func TestGoldenReflectionPrompt(t *testing.T) {
 	checkLimits(t, "reflection prompt", m)
 	golden(t, "reflection_prompt.json", map[string]any{"text": m.Text, "blocks": m.Blocks})
 }
+
+// TestPollMessageIsRedrawnAfterARestartByTypedVotesAndTheDeadline checks
+// that the bot remembers a poll's message in the data file: after a
+// restart a typed /stem and the close at the deadline still redraw it.
+func TestPollMessageIsRedrawnAfterARestartByTypedVotesAndTheDeadline(t *testing.T) {
+	api := newFakeSlack(t)
+	path := filepath.Join(t.TempDir(), "polls.db")
+	start := func(now time.Time) (*Adapter, *bot.Bot, *store.Store) {
+		st, err := store.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		b := bot.New(testKB, bot.Config{}, log, bot.WithPolls(st), bot.WithClock(func() time.Time { return now }))
+		a := New(Config{Mode: "http", BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: api.URL + "/api/"}, b, log)
+		a.updates.delay = 10 * time.Millisecond
+		return a, b, st
+	}
+	t0 := time.Now()
+	a, _, st := start(t0)
+	slashCommand(t, a, "U1", "/casus", "duur=1h Mag de gemeente camera's ophangen? | privacy, orde")
+	id := pollIDFrom(t, lastBlocks(t, api.sent("chat.postMessage")))
+	st.Close()
+
+	a, b, st := start(t0.Add(time.Minute))
+	if r := slashCommand(t, a, "U2", "/stem", id+" orde"); r.code != http.StatusOK {
+		t.Fatalf("stem: %d %s", r.code, r.body)
+	}
+	waitFor(t, "chat.update after a typed vote", func() bool {
+		ups := api.sent("chat.update")
+		return len(ups) == 1 && strings.Join(buttons(lastBlocks(t, ups)), "|") == "Privacy · 0|Orde · 1|Sluit de peiling"
+	})
+	if f := api.sent("chat.update")[0].Form; f.Get("ts") != "1700000000.000100" || f.Get("channel") != "C1" {
+		t.Errorf("update of the wrong message: %v", f)
+	}
+	st.Close()
+
+	a, b, st = start(t0.Add(2 * time.Hour))
+	defer st.Close()
+	if n, err := b.CloseDue(context.Background(), a); n != 1 || err != nil {
+		t.Fatalf("CloseDue: %d %v", n, err)
+	}
+	waitFor(t, "the closed poll's message without buttons", func() bool {
+		ups := api.sent("chat.update")
+		return len(ups) == 2 && len(buttons(lastBlocks(t, ups))) == 0
+	})
+	if posts := api.sent("chat.postMessage"); len(posts) != 2 || !strings.Contains(posts[1].Form.Get("text"), "Orde") {
+		t.Errorf("result posts: %v", posts)
+	}
+}

@@ -244,6 +244,21 @@ func (s *Store) Unposted(ctx context.Context, id string, retryAt time.Time) erro
 	})
 }
 
+// SetPollMessage records where poll id is shown.
+func (s *Store) SetPollMessage(ctx context.Context, id, message string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		p, _, err := load(tx, id)
+		if err != nil {
+			return err
+		}
+		p.Message = message
+		return putJSON(tx.Bucket(bucketPolls), []byte(id), p)
+	})
+}
+
 // OpenPolls lists the open polls of a channel, oldest first.
 func (s *Store) OpenPolls(ctx context.Context, where bot.Destination) ([]bot.Poll, error) {
 	if err := ctx.Err(); err != nil {

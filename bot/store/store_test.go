@@ -183,3 +183,28 @@ func TestCloseDueTakesOnlyPollsWhoseDeadlineCame(t *testing.T) {
 		t.Errorf("closed again: %v", again)
 	}
 }
+
+func TestPollMessageIsKeptAcrossRestartsAndVotes(t *testing.T) {
+	s, path := openTemp(t)
+	ctx := context.Background()
+	if err := s.SetPollMessage(ctx, "nope", "1700000000.000100"); !errors.Is(err, bot.ErrPollNotFound) {
+		t.Errorf("message for an unknown poll: %v", err)
+	}
+	s.CreatePoll(ctx, testPoll("aaaa", "c1"))
+	if err := s.SetPollMessage(ctx, "aaaa", "1700000000.000100"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := s.Vote(ctx, "aaaa", as("bob"), choose("eens")); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	p, tally, err := s2.Poll(ctx, "aaaa")
+	if err != nil || p.Message != "1700000000.000100" || tally.Votes["eens"] != 1 {
+		t.Errorf("after a restart: %+v %+v (%v)", p, tally, err)
+	}
+}

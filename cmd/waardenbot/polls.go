@@ -116,6 +116,14 @@ func (l *lazyStore) OpenPolls(ctx context.Context, where bot.Destination) ([]bot
 	return st.OpenPolls(ctx, where)
 }
 
+func (l *lazyStore) SetPollMessage(ctx context.Context, id, message string) error {
+	st, err := l.open()
+	if err != nil {
+		return err
+	}
+	return st.SetPollMessage(ctx, id, message)
+}
+
 func (l *lazyStore) Secret(ctx context.Context) ([]byte, error) {
 	st, err := l.open()
 	if err != nil {
