@@ -35,7 +35,7 @@ var (
 
 // debat answers /debat DATUM [TIJD] ONDERWERP [voorbereiding=5d], /debat
 // lijst and /debat annuleer ID.
-func (b *Bot) debat(_ context.Context, req Request) Reply {
+func (b *Bot) debat(ctx context.Context, req Request) Reply {
 	first, rest, _ := strings.Cut(req.Args, " ")
 	switch strings.ToLower(first) {
 	case "":
@@ -43,12 +43,12 @@ func (b *Bot) debat(_ context.Context, req Request) Reply {
 	case "lijst", "list":
 		return b.debatList(req)
 	case "annuleer", "cancel":
-		if !b.mayChange(req) {
+		if !b.mayChange(ctx, req) {
 			return b.refuse("sched.admins")
 		}
 		return b.debatCancel(req, rest)
 	}
-	if !b.mayChange(req) {
+	if !b.mayChange(ctx, req) {
 		return b.refuse("sched.admins")
 	}
 	return b.debatPlan(req)

@@ -3,30 +3,29 @@ package bot
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 )
 
 // reflectie answers /reflectie aan|status|uit|nu: the channel's recurring
 // reflection prompt.
-func (b *Bot) reflectie(_ context.Context, req Request) Reply {
+func (b *Bot) reflectie(ctx context.Context, req Request) Reply {
 	sub, rest, _ := strings.Cut(req.Args, " ")
 	switch strings.ToLower(sub) {
 	case "", "status":
 		return b.reflectieStatus(req)
 	case "aan", "on":
-		if !b.mayChange(req) {
+		if !b.mayChange(ctx, req) {
 			return b.refuse("sched.admins")
 		}
 		return b.reflectieOn(req, rest)
 	case "uit", "off":
-		if !b.mayChange(req) {
+		if !b.mayChange(ctx, req) {
 			return b.refuse("sched.admins")
 		}
 		return b.reflectieOff(req)
 	case "nu", "now":
-		if !b.mayChange(req) {
+		if !b.mayChange(ctx, req) {
 			return b.refuse("sched.admins")
 		}
 		return b.reflectieNow(req)
@@ -37,13 +36,8 @@ func (b *Bot) reflectie(_ context.Context, req Request) Reply {
 // mayChange reports whether the user may change schedules: anyone when no
 // admins are configured, else configured admins and users the platform
 // calls channel or team admins.
-func (b *Bot) mayChange(req Request) bool {
-	if len(b.cfg.Admins) == 0 || req.Admin {
-		return true
-	}
-	return slices.ContainsFunc(b.cfg.Admins, func(a string) bool {
-		return a == req.User || (req.UserName != "" && strings.EqualFold(a, req.UserName))
-	})
+func (b *Bot) mayChange(ctx context.Context, req Request) bool {
+	return len(b.cfg.Admins) == 0 || b.isAdmin(ctx, req)
 }
 
 func who(req Request) string {

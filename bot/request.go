@@ -1,5 +1,7 @@
 package bot
 
+import "context"
+
 // Request is a command someone typed, as an adapter received it.
 type Request struct {
 	Platform string // "console", "slack", "mattermost"
@@ -7,9 +9,14 @@ type Request struct {
 	Channel  string // channel ID; polls and schedules belong to a channel
 	User     string // the platform's user ID
 	UserName string // a readable name, for messages
-	Admin    bool   // the platform says the user is a channel or team admin
 	Command  string // without the slash: "waarde"
 	Args     string // everything after the command word
+
+	// Admin asks the platform whether the user is an admin of the channel,
+	// team or workspace. The bot asks only when a command's answer depends
+	// on it (closing someone else's poll, changing schedules when admins
+	// are configured). Nil: the platform does not say.
+	Admin func(context.Context) bool
 }
 
 // Status tells how a request went, for exit codes and for adapters that

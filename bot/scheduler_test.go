@@ -572,7 +572,9 @@ func TestOnlyAdminsChangeSchedulesWhenAdminsAreSet(t *testing.T) {
 		func(c *bot.Config) { c.Admins = []string{"U-admin", "griffier"} })
 	member := bot.Request{Platform: "console", Channel: "fractie", User: "U2", UserName: "raadslid"}
 	channelAdmin := member
-	channelAdmin.Admin = true
+	channelAdmin.Admin = func(context.Context) bool { return true }
+	notAdmin := member
+	notAdmin.Admin = func(context.Context) bool { return false }
 	tests := []struct {
 		req  bot.Request
 		text string
@@ -586,6 +588,7 @@ func TestOnlyAdminsChangeSchedulesWhenAdminsAreSet(t *testing.T) {
 		{fractie, "/reflectie aan", bot.Answered}, // griffier by name
 		{member, "/reflectie uit", bot.Refused},
 		{channelAdmin, "/debat 2026-12-10 Camera's", bot.Answered},
+		{notAdmin, "/debat 2026-12-11 Camera's", bot.Refused},
 		{member, "/debat annuleer 1", bot.Refused},
 		{bot.Request{Platform: "console", Channel: "fractie", User: "U-admin"}, "/debat annuleer 1", bot.Answered},
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 )
 
 // sluit answers /sluit ID: the creator or an admin closes the poll, and the
@@ -24,18 +25,25 @@ func (b *Bot) sluit(ctx context.Context, req Request) Reply {
 	if err != nil {
 		return b.internal("close", err)
 	}
-	p, t, err := b.polls.ClosePoll(ctx, id, b.now(), func(p Poll) error {
-		switch {
-		case p.Where != destination(req):
-			return &refusal{err: ErrOtherChannel, key: "poll.other_channel", args: []any{p.ID}}
-		case b.isAdmin(req):
-		case p.Anon && p.Creator == creator:
-		case !p.Anon && p.Creator == plain:
-		default:
-			return &refusal{err: ErrNotAllowed, key: "close.not_allowed", args: []any{p.ID}}
-		}
-		return nil
-	})
+	closeAs := func(admin bool) (Poll, Tally, error) {
+		return b.polls.ClosePoll(ctx, id, b.now(), func(p Poll) error {
+			switch {
+			case p.Where != destination(req):
+				return &refusal{err: ErrOtherChannel, key: "poll.other_channel", args: []any{p.ID}}
+			case admin:
+			case p.Anon && p.Creator == creator:
+			case !p.Anon && p.Creator == plain:
+			default:
+				return &refusal{err: ErrNotAllowed, key: "close.not_allowed", args: []any{p.ID}}
+			}
+			return nil
+		})
+	}
+	p, t, err := closeAs(b.configuredAdmin(req))
+	// Ask the platform only when it matters, and outside the transaction.
+	if errors.Is(err, ErrNotAllowed) && req.Admin != nil && req.Admin(ctx) {
+		p, t, err = closeAs(true)
+	}
 	switch {
 	case errors.Is(err, ErrPollNotFound):
 		return b.refuse("poll.not_found", Quote(id, 10))
@@ -54,12 +62,16 @@ func (b *Bot) sluit(ctx context.Context, req Request) Reply {
 	return Reply{Text: b.msg.T("close.done", p.ID) + "\n\n" + b.resultText(p, t), Poll: b.view(p, t, true)}
 }
 
-// isAdmin reports whether the platform or the configuration makes the user
-// an admin.
-func (b *Bot) isAdmin(req Request) bool {
-	if req.Admin {
-		return true
-	}
-	return (req.User != "" && slices.Contains(b.cfg.Admins, req.User)) ||
-		(req.UserName != "" && slices.Contains(b.cfg.Admins, req.UserName))
+// configuredAdmin reports whether the configuration lists the user, by ID
+// or by name, as an admin.
+func (b *Bot) configuredAdmin(req Request) bool {
+	return slices.ContainsFunc(b.cfg.Admins, func(a string) bool {
+		return (req.User != "" && a == req.User) || (req.UserName != "" && strings.EqualFold(a, req.UserName))
+	})
+}
+
+// isAdmin reports whether the configuration or the platform makes the user
+// an admin. The configuration is checked first: it costs nothing.
+func (b *Bot) isAdmin(ctx context.Context, req Request) bool {
+	return b.configuredAdmin(req) || (req.Admin != nil && req.Admin(ctx))
 }

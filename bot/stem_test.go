@@ -111,7 +111,8 @@ func TestOnlyCreatorOrAdminClosesAPoll(t *testing.T) {
 		{"someone else", bot.Config{}, req("bob", "c1"), false},
 		{"admin by user ID in config", bot.Config{Admins: []string{"bob"}}, req("bob", "c1"), true},
 		{"admin by name in config", bot.Config{Admins: []string{"Naam bob"}}, req("bob", "c1"), true},
-		{"admin according to the platform", bot.Config{}, bot.Request{Platform: "console", Team: "T1", Channel: "c1", User: "bob", Admin: true}, true},
+		{"admin according to the platform", bot.Config{}, withAdmin(req("bob", "c1"), true), true},
+		{"no admin according to the platform", bot.Config{}, withAdmin(req("bob", "c1"), false), false},
 	}
 	for _, anon := range []string{"", "anoniem "} {
 		for _, tc := range tests {
@@ -130,6 +131,21 @@ func TestOnlyCreatorOrAdminClosesAPoll(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+func withAdmin(r bot.Request, admin bool) bot.Request {
+	r.Admin = func(context.Context) bool { return admin }
+	return r
+}
+
+func TestCreatorClosesWithoutAskingThePlatform(t *testing.T) {
+	f := newFixture(t, bot.Config{})
+	id := f.mustPoll("anna", "c1", "/stelling Tekst").ID
+	r := req("anna", "c1")
+	r.Admin = func(context.Context) bool { t.Error("the platform was asked about the poll's creator"); return false }
+	if got := f.bot.HandleText(context.Background(), r, "/sluit "+id); got.Status != bot.Answered {
+		t.Errorf("creator could not close: %s", got.Text)
 	}
 }
 

@@ -126,7 +126,8 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 			a.settle(c.Poll)
 		}
 	}()
-	breq := bot.Request{Platform: Platform, Team: c.Team, Channel: req.ChannelId, User: req.UserId, UserName: req.UserName}
+	breq := bot.Request{Platform: Platform, Team: c.Team, Channel: req.ChannelId, User: req.UserId, UserName: req.UserName,
+		Admin: a.admins.Check(c.Team, req.ChannelId, req.UserId)}
 	var reply bot.Reply
 	if c.Op == opClose {
 		breq.Command, breq.Args = "sluit", c.Poll

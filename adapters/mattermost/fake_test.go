@@ -49,7 +49,33 @@ type fakeMattermost struct {
 	conn            *websocket.Conn
 	connections     int
 	authFailures    int
-	wsAuthenticated chan struct{} // receives once per authenticated connection
+	wsAuthenticated chan struct{}     // receives once per authenticated connection
+	roles           map[string]string // "channel/user", "team/user", "user" → roles
+	roleLookups     int               // role questions the bot asked
+}
+
+// role is what the fake server says about a user's roles at key.
+func (f *fakeMattermost) role(key string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.roleLookups++
+	return f.roles[key]
+}
+
+// setRoles gives user roles at key ("channel/user", "team/user", "user").
+func (f *fakeMattermost) setRoles(key, roles string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.roles == nil {
+		f.roles = map[string]string{}
+	}
+	f.roles[key] = roles
+}
+
+func (f *fakeMattermost) lookups() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.roleLookups
 }
 
 func newFake(t *testing.T) *fakeMattermost {
@@ -64,6 +90,17 @@ func newFake(t *testing.T) *fakeMattermost {
 			return
 		}
 		writeJSON(w, &model.Team{Id: teamID, Name: "raad"})
+	}))
+	mux.HandleFunc("GET /api/v4/channels/{channel}/members/{user}", f.authed(func(w http.ResponseWriter, r *http.Request) {
+		roles := f.role(r.PathValue("channel") + "/" + r.PathValue("user"))
+		writeJSON(w, &model.ChannelMember{ChannelId: r.PathValue("channel"), UserId: r.PathValue("user"), Roles: "channel_user " + roles})
+	}))
+	mux.HandleFunc("GET /api/v4/teams/{team}/members/{user}", f.authed(func(w http.ResponseWriter, r *http.Request) {
+		roles := f.role(r.PathValue("team") + "/" + r.PathValue("user"))
+		writeJSON(w, &model.TeamMember{TeamId: r.PathValue("team"), UserId: r.PathValue("user"), Roles: "team_user " + roles, SchemeAdmin: strings.Contains(roles, "team_admin")})
+	}))
+	mux.HandleFunc("GET /api/v4/users/{user}", f.authed(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, &model.User{Id: r.PathValue("user"), Username: r.PathValue("user"), Roles: "system_user " + f.role(r.PathValue("user"))})
 	}))
 	mux.HandleFunc("GET /api/v4/commands", f.authed(f.listCommands))
 	mux.HandleFunc("POST /api/v4/commands", f.authed(f.createCommand))

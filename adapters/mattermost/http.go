@@ -56,6 +56,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		Command:  botCommand(f.Get("command")),
 		Args:     f.Get("text"),
 	}
+	req.Admin = a.admins.Check(req.Team, req.Channel, req.User)
 	// Mattermost waits 30 seconds for the response.
 	ctx, cancel := context.WithTimeout(r.Context(), 25*time.Second)
 	defer cancel()

@@ -85,6 +85,7 @@ type Adapter struct {
 	settleDelay     time.Duration // see settle
 	settleMu        sync.Mutex
 	settling        map[string]bool // polls with a redraw pending
+	admins          bot.AdminCache  // who Mattermost calls an admin
 	inflight        sync.WaitGroup  // answers to posts being written
 }
 
@@ -108,6 +109,7 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 		maxRunes: model.PostMessageMaxRunesV2, minBackoff: time.Second, maxBackoff: 2 * time.Minute,
 		settleDelay: settleDelay,
 	}
+	a.admins = bot.AdminCache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
 	for _, t := range cfg.CommandTokens {
 		a.tokens.add(strings.TrimSpace(t))
 	}

@@ -457,3 +457,37 @@ func FuzzVerifyRefusesContextsTheBotDidNotSign(f *testing.F) {
 		}
 	})
 }
+
+func TestChannelTeamAndSystemAdminsMayCloseAnotherUsersPoll(t *testing.T) {
+	tests := []struct {
+		user, key, roles string
+		closes           bool
+	}{
+		{"bob", "chan1/bob", "channel_admin", true},
+		{"carla", teamID + "/carla", "team_admin", true},
+		{"dirk", "dirk", "system_admin", true},
+		{"erik", "chan1/erik", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.user, func(t *testing.T) {
+			fx := newPollFixture(t)
+			fx.f.setRoles(tc.key, tc.roles)
+			fx.command("anna", "/stelling Camera's horen niet in de binnenstad")
+			p := fx.f.postsIn("chan1")[0]
+			id := action(t, p, "v0").Integration.Context["poll"].(string)
+			if n := fx.f.lookups(); n != 0 {
+				t.Errorf("%d role lookups before anyone closed", n)
+			}
+			resp := fx.command(tc.user, "/sluit "+id)
+			if closed := strings.Contains(resp.Text, "gesloten"); closed != tc.closes {
+				t.Fatalf("closed %v, want %v: %q", closed, tc.closes, resp.Text)
+			}
+			// The answer is kept for a while: a second try asks nothing.
+			before := fx.f.lookups()
+			fx.command(tc.user, "/sluit "+id)
+			if after := fx.f.lookups(); after != before {
+				t.Errorf("asked Mattermost again within a minute: %d → %d", before, after)
+			}
+		})
+	}
+}

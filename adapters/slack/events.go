@@ -13,7 +13,7 @@ import (
 
 // handleCommand answers a slash command.
 func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) bot.Reply {
-	req := request(cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName)
+	req := a.request(cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName)
 	req.Command = strings.TrimPrefix(cmd.Command, "/")
 	req.Args = cmd.Text
 	r := a.bot.Handle(ctx, req)
@@ -46,7 +46,7 @@ func (a *Adapter) handleEvent(ctx context.Context, eventID string, ev slackevent
 	default:
 		return
 	}
-	reply := a.bot.HandleText(ctx, request(ev.TeamID, channel, user, ""), stripMention(text))
+	reply := a.bot.HandleText(ctx, a.request(ev.TeamID, channel, user, ""), stripMention(text))
 	a.changed(reply)
 	if err := a.send(ctx, channel, user, thread, reply); err != nil {
 		a.log.Error("answer to a mention not delivered", "channel", channel, "error", err)

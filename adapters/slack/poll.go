@@ -77,7 +77,7 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallbac
 	if channel == "" {
 		channel = cb.Channel.ID
 	}
-	req := request(cb.Team.ID, channel, cb.User.ID, cb.User.Name)
+	req := a.request(cb.Team.ID, channel, cb.User.ID, cb.User.Name)
 	for _, act := range cb.ActionCallback.BlockActions {
 		var reply bot.Reply
 		var pollID string

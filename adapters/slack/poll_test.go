@@ -289,3 +289,23 @@ func TestPollMessageIsRedrawnAfterARestartByTypedVotesAndTheDeadline(t *testing.
 		t.Errorf("result posts: %v", posts)
 	}
 }
+
+func TestWorkspaceAdminMayCloseAnotherUsersPoll(t *testing.T) {
+	api := newFakeSlack(t)
+	api.admins = map[string]bool{"UADMIN": true}
+	a, _ := newPollAdapter(t, api)
+	slashCommand(t, a, "U1", "/stelling", "Camera's horen niet in de binnenstad")
+	id := pollIDFrom(t, lastBlocks(t, api.sent("chat.postMessage")))
+	if n := len(api.sent("users.info")); n != 0 {
+		t.Errorf("asked Slack about roles %d times before anyone closed", n)
+	}
+	if r := slashCommand(t, a, "U2", "/sluit", id); !strings.Contains(r.body, "kan alleen sluiten") {
+		t.Errorf("a member closed someone else's poll: %s", r.body)
+	}
+	if r := slashCommand(t, a, "UADMIN", "/sluit", id); !strings.Contains(r.body, "gesloten") || strings.Contains(r.body, "kan alleen sluiten") {
+		t.Errorf("the workspace admin could not close it: %s", r.body)
+	}
+	if n := len(api.sent("users.info")); n != 2 {
+		t.Errorf("users.info asked %d times, want once per user", n)
+	}
+}

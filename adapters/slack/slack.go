@@ -59,6 +59,7 @@ type Adapter struct {
 	verify  verifier
 	events  *dedupe
 	updates *updater
+	admins  bot.AdminCache // who Slack calls a workspace admin
 
 	// inlineWait is how long a slash command may take before the HTTP
 	// response only acknowledges it and the answer follows through
@@ -109,6 +110,7 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 		apiOpts = append(apiOpts, slack.OptionAppLevelToken(cfg.AppToken))
 	}
 	a.api = slack.New(cfg.BotToken, apiOpts...)
+	a.admins = bot.AdminCache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
 	return a
 }
 
@@ -155,6 +157,17 @@ func (a *Adapter) botUser() string {
 }
 
 // request builds a bot request from Slack's identifiers.
-func request(team, channel, user, userName string) bot.Request {
-	return bot.Request{Platform: "slack", Team: team, Channel: channel, User: user, UserName: userName}
+func (a *Adapter) request(team, channel, user, userName string) bot.Request {
+	return bot.Request{Platform: "slack", Team: team, Channel: channel, User: user, UserName: userName,
+		Admin: a.admins.Check(team, channel, user)}
+}
+
+// isAdmin asks Slack (users.info) whether user is an admin or owner of the
+// workspace. Slack does not tell apps who manages a channel.
+func (a *Adapter) isAdmin(ctx context.Context, _, _, user string) (bool, error) {
+	u, err := a.api.GetUserInfoContext(ctx, user)
+	if err != nil {
+		return false, err
+	}
+	return u.IsAdmin || u.IsOwner || u.IsPrimaryOwner, nil
 }

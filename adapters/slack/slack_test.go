@@ -39,8 +39,9 @@ type fakeSlack struct {
 	*httptest.Server
 	mu        sync.Mutex
 	calls     []apiCall
-	limitNext int    // answer the next N calls with 429
-	socketURL string // what apps.connections.open hands out
+	limitNext int             // answer the next N calls with 429
+	socketURL string          // what apps.connections.open hands out
+	admins    map[string]bool // users.info says these users are workspace admins
 }
 
 type apiCall struct {
@@ -73,6 +74,11 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 			f.mu.Lock()
 			fmt.Fprintf(w, `{"ok":true,"url":%q}`, f.socketURL)
 			f.mu.Unlock()
+		case "users.info":
+			f.mu.Lock()
+			admin := f.admins[r.PostForm.Get("user")]
+			f.mu.Unlock()
+			fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"is_admin":%t}}`, r.PostForm.Get("user"), admin)
 		case "chat.postEphemeral":
 			fmt.Fprint(w, `{"ok":true,"message_ts":"1700000000.000200"}`)
 		default:

@@ -1,0 +1,44 @@
+package mattermost
+
+import (
+	"context"
+	"strings"
+
+	"github.com/mattermost/mattermost/server/public/model"
+)
+
+// isAdmin asks Mattermost whether user is an admin of the channel, of the
+// team or of the system, cheapest question first.
+func (a *Adapter) isAdmin(ctx context.Context, team, channel, user string) (bool, error) {
+	cm, _, err := a.api.GetChannelMember(ctx, channel, user, "")
+	if err != nil {
+		return false, err
+	}
+	if cm.SchemeAdmin || hasRole(cm.Roles, model.ChannelAdminRoleId) {
+		return true, nil
+	}
+	if team != "" {
+		tm, _, err := a.api.GetTeamMember(ctx, team, user, "")
+		if err != nil {
+			return false, err
+		}
+		if tm.SchemeAdmin || hasRole(tm.Roles, model.TeamAdminRoleId) {
+			return true, nil
+		}
+	}
+	u, _, err := a.api.GetUser(ctx, user, "")
+	if err != nil {
+		return false, err
+	}
+	return hasRole(u.Roles, model.SystemAdminRoleId), nil
+}
+
+// hasRole reports whether the space-separated roles include role.
+func hasRole(roles, role string) bool {
+	for r := range strings.FieldsSeq(roles) {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
