@@ -24,6 +24,10 @@ type Config struct {
 	// still go out at start-up: zero means DefaultGrace (12h), negative
 	// means missed posts are never caught up.
 	Grace time.Duration
+
+	// KeepClosed is how long a closed poll and its votes are kept after
+	// its result was posted; zero keeps them for ever.
+	KeepClosed time.Duration
 }
 
 // Bot answers commands. It is safe for concurrent use.

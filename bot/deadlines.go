@@ -47,10 +47,15 @@ func (b *Bot) CloseDue(ctx context.Context, p Poster) (int, error) {
 	return posted, errors.Join(errs...)
 }
 
+// pruneEvery is how often RunDeadlines deletes polls closed longer ago
+// than Config.KeepClosed.
+const pruneEvery = time.Hour
+
 // RunDeadlines closes polls at their deadlines and posts their results
 // until ctx is cancelled: at once (for polls whose deadline passed while
 // the bot was down) and then every interval. A poll stops taking votes at
-// its deadline even before this loop notices it.
+// its deadline even before this loop notices it. With Config.KeepClosed it
+// also deletes old closed polls, at start and then every hour.
 func (b *Bot) RunDeadlines(ctx context.Context, p Poster, every time.Duration) error {
 	if b.polls == nil {
 		return ErrNoPolls
@@ -60,14 +65,34 @@ func (b *Bot) RunDeadlines(ctx context.Context, p Poster, every time.Duration) e
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
+	var pruned time.Time
 	for {
 		if _, err := b.CloseDue(ctx, p); err != nil && ctx.Err() == nil {
 			b.log.Error("close polls at their deadline", "err", err)
+		}
+		if now := b.now(); b.cfg.KeepClosed > 0 && now.Sub(pruned) >= pruneEvery {
+			pruned = now
+			b.PruneClosed(ctx)
 		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
 		}
+	}
+}
+
+// PruneClosed deletes the polls closed longer than Config.KeepClosed ago,
+// with their votes, and logs how many.
+func (b *Bot) PruneClosed(ctx context.Context) {
+	if b.polls == nil || b.cfg.KeepClosed <= 0 {
+		return
+	}
+	n, err := b.polls.PrunePolls(ctx, b.now().Add(-b.cfg.KeepClosed))
+	switch {
+	case err != nil && ctx.Err() == nil:
+		b.log.Error("delete old closed polls", "err", err)
+	case n > 0:
+		b.log.Info("deleted old closed polls", "count", n, "closed_before", b.now().Add(-b.cfg.KeepClosed).Format(time.DateOnly))
 	}
 }

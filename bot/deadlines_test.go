@@ -201,3 +201,25 @@ func mapsEqual(got, want map[string]int) bool {
 	}
 	return len(got) == len(want)
 }
+
+func TestClosedPollsAreDeletedAfterKeepClosed(t *testing.T) {
+	f := newFixture(t, bot.Config{KeepClosed: 30 * 24 * time.Hour})
+	old := f.mustPoll("anna", "c1", "/stelling Tekst").ID
+	open := f.mustPoll("anna", "c1", "/stelling Nog open").ID
+	f.do("bob", "c1", "/stem "+old+" eens")
+	f.do("anna", "c1", "/sluit "+old)
+
+	f.clock.Add(29 * 24 * time.Hour)
+	f.bot.PruneClosed(context.Background())
+	if r := f.do("bob", "c1", "/uitslag "+old); r.Status != bot.Answered {
+		t.Fatalf("deleted before its time: %s", r.Text)
+	}
+	f.clock.Add(2 * 24 * time.Hour)
+	f.bot.PruneClosed(context.Background())
+	if r := f.do("bob", "c1", "/uitslag "+old); r.Status != bot.Refused {
+		t.Errorf("closed poll kept after 31 days: %s", r.Text)
+	}
+	if r := f.do("bob", "c1", "/uitslag "+open); r.Status != bot.Answered {
+		t.Errorf("an open poll was deleted: %s", r.Text)
+	}
+}

@@ -122,6 +122,9 @@ type PollStore interface {
 	// OpenPolls lists the polls of a channel that are not closed, oldest
 	// first.
 	OpenPolls(ctx context.Context, where Destination) ([]Poll, error)
+	// PrunePolls deletes the polls closed before t whose result was
+	// posted, with their votes, and returns how many.
+	PrunePolls(ctx context.Context, t time.Time) (int, error)
 	// SetPollMessage records the platform's ID of the message that shows
 	// poll id, so that the poll can be redrawn there after a restart.
 	SetPollMessage(ctx context.Context, id, message string) error

@@ -273,6 +273,14 @@ func TestE2EMattermost(t *testing.T) {
 		t.Fatalf("as team admin the bot registered %v", n)
 	}
 
+	// A poll that closes by itself in a minute; the bot and the server
+	// restart before then, and the last subtest checks the close.
+	dora, _ := s.user(t, ctx, "dora")
+	deadlineSince := model.GetMillis() - 1
+	must[*model.CommandResponse](t, "/stelling duur=1m")(dora.ExecuteCommand(ctx, s.channel.Id, "/stelling duur=1m De gemeente publiceert al haar algoritmes"))
+	deadlinePoll := s.botPostAfter(t, ctx, s.channel.Id, deadlineSince, "algoritmes", 10*time.Second)
+	deadlineAt := time.Now().Add(time.Minute)
+
 	t.Run("slash commands answer in the channel", func(t *testing.T) {
 		tests := []struct{ command, want string }{
 			{"/waarde privacy", "**Privacy**"},
@@ -477,6 +485,24 @@ func TestE2EMattermost(t *testing.T) {
 		t.Logf("poll %s: 5 clicks, a typed vote, a forged click and a refused close; closed by its creator", pollID)
 	})
 
+	t.Run("a channel member may not close another user's poll; a system admin may", func(t *testing.T) {
+		bob, _ := s.user(t, ctx, "bob")
+		erik, _ := s.user(t, ctx, "erik")
+		since := model.GetMillis() - 1
+		must[*model.CommandResponse](t, "/stelling")(bob.ExecuteCommand(ctx, s.channel.Id, "/stelling Camera's horen niet in de binnenstad"))
+		poll := s.botPostAfter(t, ctx, s.channel.Id, since, "binnenstad", 10*time.Second)
+		pollID := strings.Trim(strings.Fields(strings.SplitN(poll.Message, "\n", 2)[0])[3], "`")
+		resp := must[*model.CommandResponse](t, "/sluit as erik")(erik.ExecuteCommand(ctx, s.channel.Id, "/sluit "+pollID))
+		if !strings.Contains(resp.Text, "kan alleen sluiten") {
+			t.Errorf("erik closing bob's poll: %q", resp.Text)
+		}
+		resp = must[*model.CommandResponse](t, "/sluit as admin")(s.admin.ExecuteCommand(ctx, s.channel.Id, "/sluit "+pollID))
+		if !strings.Contains(resp.Text, "gesloten") || strings.Contains(resp.Text, "kan alleen sluiten") {
+			t.Errorf("the system admin closing bob's poll: %q", resp.Text)
+		}
+		s.waitButtons(t, ctx, poll.Id, 0)
+	})
+
 	t.Run("a reflection prompt scheduled a few seconds ahead appears once", func(t *testing.T) {
 		loc, err := time.LoadLocation("Europe/Amsterdam")
 		if err != nil {
@@ -567,8 +593,45 @@ func TestE2EMattermost(t *testing.T) {
 		t.Logf("answered %s after the kill", time.Since(killed).Round(time.Millisecond))
 	})
 
+	t.Run("a poll closes at its deadline after a bot and a server restart: one result, the post redrawn", func(t *testing.T) {
+		wait := time.Until(deadlineAt)
+		t.Logf("waiting %s for the deadline", wait.Round(time.Second))
+		id := strings.Trim(strings.Fields(strings.SplitN(deadlinePoll.Message, "\n", 2)[0])[3], "`")
+		want := "Peiling `" + id + "` is gesloten: de tijd is om."
+		result := s.botPostAfter(t, ctx, s.channel.Id, deadlineSince, want, wait+20*time.Second)
+		t.Logf("result posted %s after the deadline", time.Since(deadlineAt).Round(time.Millisecond))
+		s.waitButtons(t, ctx, deadlinePoll.Id, 0)
+		time.Sleep(3 * time.Second) // the deadline loop runs every second
+		n := 0
+		for _, p := range s.botPosts(t, ctx, s.channel.Id, deadlineSince) {
+			if strings.Contains(p.Message, want) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("the result was posted %d times:\n%s", n, result.Message)
+		}
+	})
+
 	if strings.Contains(logs.String(), s.botToken) {
 		t.Error("the log shows the bot token")
+	}
+}
+
+// waitButtons waits until a post shows n buttons.
+func (s *e2eServer) waitButtons(t *testing.T, ctx context.Context, post string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		p := must[*model.Post](t, "get post")(s.admin.GetPost(ctx, post, ""))
+		got := buttonNames(p)
+		if len(got) == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("post %s shows buttons %q, want %d", post, got, n)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

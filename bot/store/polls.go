@@ -259,6 +259,76 @@ func (s *Store) SetPollMessage(ctx context.Context, id, message string) error {
 	})
 }
 
+// PrunePolls deletes the polls closed before t whose result was posted,
+// with their tallies and votes.
+func (s *Store) PrunePolls(ctx context.Context, t time.Time) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	// Find them without a write transaction: most hours nothing is due.
+	var old []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPolls).ForEach(func(k, v []byte) error {
+			var p struct {
+				Closed   bool      `json:"closed"`
+				ClosedAt time.Time `json:"closed_at"`
+				Posted   bool      `json:"result_posted"`
+			}
+			if err := decode(v, &p); err != nil {
+				return fmt.Errorf("poll %s: %w", k, err)
+			}
+			if p.Closed && p.Posted && p.ClosedAt.Before(t) {
+				old = append(old, string(k))
+			}
+			return nil
+		})
+	})
+	if err != nil || len(old) == 0 {
+		return 0, err
+	}
+	n := 0
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		n = 0
+		for _, id := range old {
+			p, _, err := load(tx, id)
+			if errors.Is(err, bot.ErrPollNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if !p.Closed || !p.Posted || !p.ClosedAt.Before(t) {
+				continue // reopened for posting since the look
+			}
+			if err := deletePoll(tx, id); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// deletePoll deletes a closed poll with its tally and votes.
+func deletePoll(tx *bolt.Tx, id string) error {
+	if err := tx.Bucket(bucketPolls).Delete([]byte(id)); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketTallies).Delete([]byte(id)); err != nil {
+		return err
+	}
+	votes := tx.Bucket(bucketVotes)
+	prefix := append([]byte(id), 0)
+	c := votes.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
+		if err := votes.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // OpenPolls lists the open polls of a channel, oldest first.
 func (s *Store) OpenPolls(ctx context.Context, where bot.Destination) ([]bot.Poll, error) {
 	if err := ctx.Err(); err != nil {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/waardenbot/waardenbot/bot"
 )
 
@@ -206,5 +208,54 @@ func TestPollMessageIsKeptAcrossRestartsAndVotes(t *testing.T) {
 	p, tally, err := s2.Poll(ctx, "aaaa")
 	if err != nil || p.Message != "1700000000.000100" || tally.Votes["eens"] != 1 {
 		t.Errorf("after a restart: %+v %+v (%v)", p, tally, err)
+	}
+}
+
+func TestPrunePollsDeletesOnlyOldClosedPollsWithTheirVotes(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	allow := func(bot.Poll) error { return nil }
+	for _, id := range []string{"aaaa", "bbbb", "cccc", "dddd"} {
+		if err := s.CreatePoll(ctx, testPoll(id, "c1")); err != nil {
+			t.Fatal(err)
+		}
+		for _, voter := range []string{"bob", "carla"} {
+			if _, _, _, err := s.Vote(ctx, id, as(voter), choose("eens")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	s.ClosePoll(ctx, "aaaa", t0, allow)                   // closed long ago
+	s.ClosePoll(ctx, "bbbb", t0.Add(48*time.Hour), allow) // closed recently
+	s.ClosePoll(ctx, "dddd", t0, allow)                   // closed long ago, but its result still to post
+	if err := s.Unposted(ctx, "dddd", t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.PrunePolls(ctx, t0.Add(24*time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d (%v), want 1", n, err)
+	}
+	if _, _, err := s.Poll(ctx, "aaaa"); !errors.Is(err, bot.ErrPollNotFound) {
+		t.Errorf("old closed poll still there: %v", err)
+	}
+	for _, id := range []string{"bbbb", "cccc", "dddd"} {
+		if _, tally, err := s.Poll(ctx, id); err != nil || tally.Voters != 2 {
+			t.Errorf("poll %s: %+v %v", id, tally, err)
+		}
+	}
+	s.db.View(func(tx *bolt.Tx) error {
+		tx.Bucket(bucketVotes).ForEach(func(k, _ []byte) error {
+			if bytes.HasPrefix(k, []byte("aaaa\x00")) {
+				t.Errorf("vote left of a deleted poll: %q", k)
+			}
+			return nil
+		})
+		if n := tx.Bucket(bucketVotes).Stats().KeyN; n != 6 {
+			t.Errorf("%d votes left, want 6", n)
+		}
+		return nil
+	})
+	if n, err := s.PrunePolls(ctx, t0.Add(24*time.Hour)); n != 0 || err != nil {
+		t.Errorf("second prune: %d %v", n, err)
 	}
 }

@@ -24,6 +24,7 @@ type Config struct {
 	Admins        []string `toml:"admins"`
 	LogLevel      string   `toml:"log_level"`
 
+	Polls      PollsConfig      `toml:"polls"`
 	Schedule   ScheduleConfig   `toml:"schedule"`
 	Console    ConsoleConfig    `toml:"console"`
 	Slack      SlackConfig      `toml:"slack"`
@@ -36,6 +37,40 @@ type ScheduleConfig struct {
 	// Grace is how late a post missed while the bot was down may still go
 	// out at start-up ("12h"); "0s" never catches up.
 	Grace string `toml:"grace"`
+}
+
+// PollsConfig is the [polls] section.
+type PollsConfig struct {
+	// KeepClosed is how long a closed poll and its votes stay in the data
+	// file ("365d", or a Go duration such as "720h"); "0" keeps them.
+	KeepClosed string `toml:"keep_closed"`
+}
+
+// minKeepClosed is the shortest time closed polls are kept: a day, so that
+// /uitslag still finds yesterday's poll.
+const minKeepClosed = 24 * time.Hour
+
+// parseKeep parses "365d" (days) or a Go duration; "0" means for ever.
+func parseKeep(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "0" {
+		return 0, nil
+	}
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 || n > 100*365 {
+			return 0, fmt.Errorf("bad number of days %q", days)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
+
+// KeepClosed is the [polls] keep_closed period for bot.Config, checked by
+// Validate; zero keeps closed polls for ever.
+func (c *Config) KeepClosed() time.Duration {
+	d, _ := parseKeep(c.Polls.KeepClosed)
+	return d
 }
 
 // maxGrace is the longest grace period: a week-old prompt is noise.
@@ -78,6 +113,7 @@ func defaultConfig() Config {
 		Lang:     "nl",
 		Timezone: "Europe/Amsterdam",
 		LogLevel: "info",
+		Polls:    PollsConfig{KeepClosed: "365d"},
 		Schedule: ScheduleConfig{Grace: "12h"},
 		Console:  ConsoleConfig{User: "console", Channel: "console"},
 		Slack:    SlackConfig{Mode: "socket", Listen: "127.0.0.1:8080"},
@@ -234,6 +270,9 @@ func (c *Config) Validate() error {
 	}
 	if d, err := time.ParseDuration(strings.TrimSpace(c.Schedule.Grace)); err != nil || d < 0 || d > maxGrace {
 		return &ConfigError{Key: "schedule.grace", Problem: fmt.Sprintf("%q is not a duration from 0s to 168h, such as 12h", c.Schedule.Grace)}
+	}
+	if d, err := parseKeep(c.Polls.KeepClosed); err != nil || (d != 0 && d < minKeepClosed) {
+		return &ConfigError{Key: "polls.keep_closed", Problem: fmt.Sprintf("%q is not 0 (keep for ever) or a period of at least a day, such as 365d", c.Polls.KeepClosed)}
 	}
 	if c.KnowledgeFile != "" {
 		if _, err := os.Stat(c.KnowledgeFile); err != nil {

@@ -145,7 +145,7 @@ func (e *cliEnv) setup(configFlag string, quiet bool, db *lazyStore) (*Config, *
 		db.path = firstNonEmpty(db.path, cfg.DBPath())
 		opts = append(opts, bot.WithPolls(db), bot.WithStore(db.schedules))
 	}
-	b := bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location(), Grace: cfg.Grace()}, log, opts...)
+	b := bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location(), Grace: cfg.Grace(), KeepClosed: cfg.KeepClosed()}, log, opts...)
 	return &cfg, b, log, nil
 }
 

@@ -124,6 +124,14 @@ func (l *lazyStore) SetPollMessage(ctx context.Context, id, message string) erro
 	return st.SetPollMessage(ctx, id, message)
 }
 
+func (l *lazyStore) PrunePolls(ctx context.Context, t time.Time) (int, error) {
+	st, err := l.open()
+	if err != nil {
+		return 0, err
+	}
+	return st.PrunePolls(ctx, t)
+}
+
 func (l *lazyStore) Secret(ctx context.Context) ([]byte, error) {
 	st, err := l.open()
 	if err != nil {

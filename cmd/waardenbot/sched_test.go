@@ -77,6 +77,30 @@ func TestScheduleGraceIsValidated(t *testing.T) {
 	}
 }
 
+func TestKeepClosedIsValidated(t *testing.T) {
+	tests := []struct {
+		keep string
+		ok   bool
+	}{
+		{"365d", true},
+		{"720h", true},
+		{"0", true},
+		{"1d", true},
+		{"23h", false},
+		{"-5d", false},
+		{"jaar", false},
+	}
+	for _, tc := range tests {
+		code, _, errOut := runCLI(t, "", []string{"WAARDENBOT_POLLS_KEEP_CLOSED=" + tc.keep}, "ask", "/help")
+		if tc.ok && code != exitOK {
+			t.Errorf("keep_closed %q refused: %s", tc.keep, errOut)
+		}
+		if !tc.ok && (code != exitUsage || !strings.Contains(errOut, "polls.keep_closed")) {
+			t.Errorf("keep_closed %q: exit %d, stderr %q; want a config error naming polls.keep_closed", tc.keep, code, errOut)
+		}
+	}
+}
+
 func TestConsoleRunsSchedulerAndStopsAtEndOfInput(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.db")
 	code, out, errOut := runCLI(t, "/reflectie aan\n/reflectie nu\n/reflectie status\n", nil, "console", "--db", db)
