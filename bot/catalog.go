@@ -135,6 +135,7 @@ var dutch = catalog{
 	"button.close.text":      "Na het sluiten kan niemand meer stemmen en verschijnt de uitslag.",
 	"button.close.confirm":   "Sluiten",
 	"button.cancel":          "Annuleren",
+	"button.close.typed":     "Sluiten met de knop lukt nu niet. Typ `/sluit %s` om de peiling te sluiten.",
 	"button.invalid":         "Deze knop is niet (meer) geldig: de bot kan niet nagaan dat hij van hem komt, dus er is niets veranderd. Stem met `/stem`.",
 
 	"vote.usage":     "Typ na `/stem` de peiling en je keuze, bijvoorbeeld `/stem ab3k privacy, gelijkheid`.",
@@ -392,6 +393,7 @@ var english = catalog{
 	"button.close.text":      "After closing nobody can vote any more and the result appears.",
 	"button.close.confirm":   "Close",
 	"button.cancel":          "Cancel",
+	"button.close.typed":     "Closing with the button does not work right now. Type `/sluit %s` to close the poll.",
 	"button.invalid":         "This button is not (or no longer) valid: the bot cannot check that it made it, so nothing changed. Vote with `/stem`.",
 
 	"vote.usage":     "Type the poll and your choice after `/stem`, for example `/stem ab3k privacy, gelijkheid`.",

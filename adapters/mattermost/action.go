@@ -59,17 +59,17 @@ func (c click) context(key []byte) map[string]any {
 	}
 }
 
-// verify reads a click from a request's context and reports whether its
-// MAC verifies (compared in constant time) and the request comes from the
-// channel the button was made for.
-func verify(key []byte, req *model.PostActionIntegrationRequest) (click, bool) {
-	str := func(k string) string { s, _ := req.Context[k].(string); return s }
+// verify reads a click from a button's context (or a dialog's state) and
+// reports whether its MAC verifies (compared in constant time) and the
+// request comes from channel, the one the button was made for.
+func verify(key []byte, context map[string]any, channel string) (click, bool) {
+	str := func(k string) string { s, _ := context[k].(string); return s }
 	c := click{Op: str("op"), Poll: str("poll"), Option: str("option"), Team: str("team"), Channel: str("channel")}
 	got, err := hex.DecodeString(str("mac"))
 	if err != nil || len(got) != sha256.Size || !hmac.Equal(got, c.mac(key)) {
 		return c, false
 	}
-	if c.Channel == "" || req.ChannelId != c.Channel || (c.Op != opVote && c.Op != opClose) {
+	if c.Channel == "" || channel != c.Channel || (c.Op != opVote && c.Op != opClose) {
 		return c, false
 	}
 	return c, true
@@ -88,8 +88,14 @@ func (a *Adapter) actionURL() string { return a.cfg.PublicURL + actionPath }
 // Mattermost shows the sentence but turns any other status into a bare
 // error; it changes nothing.
 func (a *Adapter) serveAction(w http.ResponseWriter, r *http.Request) {
+	serveJSON(w, r, a.action)
+}
+
+// serveJSON decodes a JSON request body, hands it to handle within
+// Mattermost's wait for the answer, and writes the answer as JSON.
+func serveJSON[Req, Resp any](w http.ResponseWriter, r *http.Request, handle func(context.Context, *Req) Resp) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	var req model.PostActionIntegrationRequest
+	var req Req
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
@@ -97,11 +103,12 @@ func (a *Adapter) serveAction(w http.ResponseWriter, r *http.Request) {
 	// Mattermost waits 30 seconds for the response.
 	ctx, cancel := context.WithTimeout(r.Context(), 25*time.Second)
 	defer cancel()
-	writeJSON(w, a.action(ctx, &req))
+	writeJSON(w, handle(ctx, &req))
 }
 
 // action handles one click: a vote toggles the option in the clicker's
-// vote, the close button closes the poll as /sluit does. The answer
+// vote, the close button asks for confirmation in a dialog (see
+// serveDialog), which then closes the poll as /sluit does. The answer
 // redraws the post when something changed or the poll turned out closed
 // (a button left over from before a restart), and tells the clicker why
 // when the click was refused.
@@ -115,10 +122,16 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 		}
 		return ephemeral(a.bot.T(msg))
 	}
-	c, ok := verify(key, req)
+	c, ok := verify(key, req.Context, req.ChannelId)
 	if !ok {
 		a.log.Warn("refused a button click whose context does not verify", "user", req.UserId, "channel", req.ChannelId, "post", req.PostId)
 		return ephemeral(a.bot.T("button.invalid"))
+	}
+	if c.Op == opClose {
+		if m := a.bot.PollMessage(ctx, c.Poll); m.Poll != nil && !m.Poll.Closed {
+			return a.confirmClose(ctx, req, c, key)
+		}
+		// Closed already: the refusal below says so and redraws the post.
 	}
 	a.clicks.begin(c.Poll)
 	defer func() {
@@ -164,4 +177,73 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 
 func ephemeral(text string) *model.PostActionIntegrationResponse {
 	return &model.PostActionIntegrationResponse{EphemeralText: render(text), SkipSlackParsing: true}
+}
+
+// dialogPath is where Mattermost sends the submitted close dialog.
+const dialogPath = "/mattermost/dialog"
+
+// confirmClose opens a dialog that asks the clicker to confirm closing the
+// poll, as Slack's confirm on the close button does: closing cannot be
+// undone. The dialog's state is the signed click, which serveDialog checks
+// again, because Mattermost passes it back from the user's client. When the
+// dialog cannot be opened, the clicker is told to type /sluit instead;
+// nothing closes without a confirmation.
+func (a *Adapter) confirmClose(ctx context.Context, req *model.PostActionIntegrationRequest, c click, key []byte) *model.PostActionIntegrationResponse {
+	state, err := json.Marshal(c.context(key))
+	if err == nil {
+		_, err = a.api.OpenInteractiveDialog(ctx, model.OpenDialogRequest{
+			TriggerId: req.TriggerId,
+			URL:       a.cfg.PublicURL + dialogPath,
+			Dialog: model.Dialog{
+				CallbackId:       opClose,
+				Title:            a.bot.T("button.close.title"),
+				IntroductionText: a.bot.T("button.close.text"),
+				SubmitLabel:      a.bot.T("button.close.confirm"),
+				State:            string(state),
+			},
+		})
+	}
+	if err != nil {
+		a.log.Warn("close dialog not opened; the clicker is told to type /sluit", "poll", c.Poll, "error", err)
+		return ephemeral(a.bot.T("button.close.typed", c.Poll))
+	}
+	return &model.PostActionIntegrationResponse{}
+}
+
+// serveDialog handles the submitted close dialog: it checks the signed
+// state, closes the poll as /sluit does, posts the result in the channel
+// and redraws the poll's post. A refusal (not the creator, a forged
+// state) appears in the dialog and changes nothing.
+func (a *Adapter) serveDialog(w http.ResponseWriter, r *http.Request) {
+	serveJSON(w, r, a.dialog)
+}
+
+func (a *Adapter) dialog(ctx context.Context, req *model.SubmitDialogRequest) *model.SubmitDialogResponse {
+	if req.Cancelled {
+		return &model.SubmitDialogResponse{}
+	}
+	key, err := a.actionKey(ctx)
+	if err != nil {
+		a.log.Error("close dialog not handled: no key to check it", "error", err)
+		return &model.SubmitDialogResponse{Error: render(a.bot.T("err.internal"))}
+	}
+	var state map[string]any
+	_ = json.Unmarshal([]byte(req.State), &state)
+	c, ok := verify(key, state, req.ChannelId)
+	if !ok || c.Op != opClose {
+		a.log.Warn("refused a close dialog whose state does not verify", "user", req.UserId, "channel", req.ChannelId)
+		return &model.SubmitDialogResponse{Error: render(a.bot.T("button.invalid"))}
+	}
+	breq := bot.Request{Platform: Platform, Team: c.Team, Channel: req.ChannelId, User: req.UserId,
+		Admin: a.admins.Check(c.Team, req.ChannelId, req.UserId), Command: "sluit", Args: c.Poll}
+	reply := a.bot.Handle(ctx, breq)
+	a.redrawLater(reply)
+	if reply.Status != bot.Answered {
+		return &model.SubmitDialogResponse{Error: render(reply.Text)}
+	}
+	// Everyone sees the result, as after a typed /sluit.
+	if err := a.createPosts(ctx, req.ChannelId, "", reply.Text); err != nil {
+		a.log.Error("poll result not posted", "poll", c.Poll, "error", err)
+	}
+	return &model.SubmitDialogResponse{}
 }

@@ -458,9 +458,10 @@ func TestE2EMattermost(t *testing.T) {
 			t.Errorf("after the forged click the post shows %q, want %q", got, want)
 		}
 
-		// bob did not start the poll: his close is refused.
-		if _, err := bob.DoPostAction(ctx, poll.Id, "close"); err != nil {
-			t.Fatalf("bob clicks close: %v", err)
+		// The close button asks for confirmation in a dialog. bob did not
+		// start the poll: his confirmed close is refused in the dialog.
+		if got := s.closeWithDialog(t, ctx, bob, poll.Id); !strings.Contains(got.Error, "kan alleen sluiten") {
+			t.Errorf("bob's confirmed close: %+v", got)
 		}
 		now = must[*model.Post](t, "get poll post")(s.admin.GetPost(ctx, poll.Id, ""))
 		if got := buttonNames(now); len(got) != 4 {
@@ -468,21 +469,19 @@ func TestE2EMattermost(t *testing.T) {
 		}
 
 		closedAt := model.GetMillis() - 1
-		if _, err := anna.DoPostAction(ctx, poll.Id, "close"); err != nil {
-			t.Fatalf("anna clicks close: %v", err)
+		if got := s.closeWithDialog(t, ctx, anna, poll.Id); got.Error != "" {
+			t.Fatalf("anna's confirmed close: %q", got.Error)
 		}
 		result := s.botPostAfter(t, ctx, s.channel.Id, closedAt, "Uitslag van peiling", 10*time.Second)
 		if !strings.Contains(result.Message, "**Privacy** (Vrijheid): 1 stem(men)") {
 			t.Errorf("result post:\n%s", result.Message)
 		}
+		s.waitButtons(t, ctx, poll.Id, 0)
 		now = must[*model.Post](t, "get poll post")(s.admin.GetPost(ctx, poll.Id, ""))
-		if got := buttonNames(now); len(got) != 0 {
-			t.Errorf("the closed poll still has buttons %q", got)
-		}
 		if atts := now.Attachments(); len(atts) != 1 || !strings.Contains(atts[0].Text, "Per cluster") {
 			t.Errorf("the closed poll's attachment does not show the result: %+v", atts)
 		}
-		t.Logf("poll %s: 5 clicks, a typed vote, a forged click and a refused close; closed by its creator", pollID)
+		t.Logf("poll %s: 5 clicks, a typed vote, a forged click and a refused close; closed by its creator after the confirmation dialog", pollID)
 	})
 
 	t.Run("a channel member may not close another user's poll; a system admin may", func(t *testing.T) {
@@ -615,6 +614,46 @@ func TestE2EMattermost(t *testing.T) {
 
 	if strings.Contains(logs.String(), s.botToken) {
 		t.Error("the log shows the bot token")
+	}
+}
+
+// closeWithDialog clicks a poll's close button as the user of c, waits for
+// the confirmation dialog the bot opens (it reaches the user's WebSocket as
+// open_dialog, as it reaches their browser) and submits it, as pressing
+// "Sluiten" does.
+func (s *e2eServer) closeWithDialog(t *testing.T, ctx context.Context, c *model.Client4, post string) *model.SubmitDialogResponse {
+	t.Helper()
+	ws, err := model.NewWebSocketClient4("ws"+strings.TrimPrefix(s.url, "http"), c.AuthToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.Listen()
+	defer ws.Close()
+	if _, err := c.DoPostAction(ctx, post, "close"); err != nil {
+		t.Fatalf("click close: %v", err)
+	}
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case ev := <-ws.EventChannel:
+			if ev.EventType() != model.WebsocketEventOpenDialog {
+				continue
+			}
+			var d model.OpenDialogRequest
+			if err := json.Unmarshal([]byte(ev.GetData()["dialog"].(string)), &d); err != nil {
+				t.Fatal(err)
+			}
+			if d.Dialog.Title != "Peiling sluiten?" || d.Dialog.SubmitLabel != "Sluiten" {
+				t.Errorf("dialog %+v", d.Dialog)
+			}
+			return must[*model.SubmitDialogResponse](t, "submit dialog")(c.SubmitInteractiveDialog(ctx, model.SubmitDialogRequest{
+				URL: d.URL, CallbackId: d.Dialog.CallbackId, State: d.Dialog.State, ChannelId: s.channel.Id, TeamId: s.team.Id,
+			}))
+		case <-ws.ResponseChannel:
+		case <-ws.PingTimeoutChannel:
+		case <-timeout:
+			t.Fatal("no confirmation dialog within 10 s")
+		}
 	}
 }
 

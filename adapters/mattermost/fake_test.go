@@ -52,6 +52,18 @@ type fakeMattermost struct {
 	wsAuthenticated chan struct{}     // receives once per authenticated connection
 	roles           map[string]string // "channel/user", "team/user", "user" → roles
 	roleLookups     int               // role questions the bot asked
+	dialogs         []model.OpenDialogRequest
+	refuseDialogs   bool // OpenInteractiveDialog fails (an expired trigger ID)
+}
+
+// lastDialog is the last dialog the bot opened.
+func (f *fakeMattermost) lastDialog() (model.OpenDialogRequest, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.dialogs) == 0 {
+		return model.OpenDialogRequest{}, false
+	}
+	return f.dialogs[len(f.dialogs)-1], true
 }
 
 // role is what the fake server says about a user's roles at key.
@@ -101,6 +113,18 @@ func newFake(t *testing.T) *fakeMattermost {
 	}))
 	mux.HandleFunc("GET /api/v4/users/{user}", f.authed(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, &model.User{Id: r.PathValue("user"), Username: r.PathValue("user"), Roles: "system_user " + f.role(r.PathValue("user"))})
+	}))
+	mux.HandleFunc("POST /api/v4/actions/dialogs/open", f.authed(func(w http.ResponseWriter, r *http.Request) {
+		var d model.OpenDialogRequest
+		json.NewDecoder(r.Body).Decode(&d)
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.refuseDialogs || d.TriggerId == "" || d.URL == "" {
+			appError(w, http.StatusBadRequest, "Trigger ID for interactive dialog is expired.")
+			return
+		}
+		f.dialogs = append(f.dialogs, d)
+		writeJSON(w, map[string]string{"status": "OK"})
 	}))
 	mux.HandleFunc("GET /api/v4/commands", f.authed(f.listCommands))
 	mux.HandleFunc("POST /api/v4/commands", f.authed(f.createCommand))

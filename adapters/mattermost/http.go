@@ -30,6 +30,7 @@ func (a *Adapter) Handler() http.Handler {
 	})
 	mux.HandleFunc("POST "+commandPath, a.serveCommand)
 	mux.HandleFunc("POST "+actionPath, a.serveAction)
+	mux.HandleFunc("POST "+dialogPath, a.serveDialog)
 	return mux
 }
 

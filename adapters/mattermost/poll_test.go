@@ -76,6 +76,41 @@ func (fx *pollFixture) restart() {
 	fx.start()
 }
 
+// submitDialog submits the dialog the bot opened last, as user in channel,
+// with its state changed by change.
+func (fx *pollFixture) submitDialog(user, channel string, cancelled bool, change func(string) string) model.SubmitDialogResponse {
+	fx.t.Helper()
+	d, ok := fx.f.lastDialog()
+	if !ok {
+		fx.t.Fatal("the bot opened no dialog")
+	}
+	if d.URL != "https://bot.example"+dialogPath {
+		fx.t.Errorf("dialog URL %q", d.URL)
+	}
+	state := d.Dialog.State
+	if change != nil {
+		state = change(state)
+	}
+	req := model.SubmitDialogRequest{Type: "dialog_submission", CallbackId: d.Dialog.CallbackId, State: state, UserId: user, ChannelId: channel, TeamId: teamID, Cancelled: cancelled}
+	var resp model.SubmitDialogResponse
+	fx.postJSON(dialogPath, req, &resp)
+	return resp
+}
+
+// postJSON posts req to the bot's path and decodes its answer into resp.
+func (fx *pollFixture) postJSON(path string, req, resp any) {
+	fx.t.Helper()
+	body, _ := json.Marshal(req)
+	rec := httptest.NewRecorder()
+	fx.h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body)))
+	if rec.Code != http.StatusOK {
+		fx.t.Fatalf("%s: status %d", path, rec.Code)
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), resp); err != nil {
+		fx.t.Fatalf("%s: answer %q: %v", path, rec.Body, err)
+	}
+}
+
 // command runs a slash command as user in chan1.
 func (fx *pollFixture) command(user, line string) model.CommandResponse {
 	fx.t.Helper()
@@ -120,17 +155,9 @@ func (fx *pollFixture) click(p *model.Post, id, user, channel string, change fun
 	if act.Integration.URL != "https://bot.example"+actionPath {
 		fx.t.Errorf("integration URL %q", act.Integration.URL)
 	}
-	req := model.PostActionIntegrationRequest{UserId: user, UserName: user, ChannelId: channel, TeamId: teamID, PostId: p.Id, Type: "button", Context: ctx}
-	body, _ := json.Marshal(req)
-	rec := httptest.NewRecorder()
-	fx.h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, actionPath, bytes.NewReader(body)))
-	if rec.Code != http.StatusOK {
-		fx.t.Fatalf("click: status %d", rec.Code)
-	}
+	req := model.PostActionIntegrationRequest{UserId: user, UserName: user, ChannelId: channel, TeamId: teamID, PostId: p.Id, Type: "button", Context: ctx, TriggerId: "trigger-" + user}
 	var resp model.PostActionIntegrationResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		fx.t.Fatal(err)
-	}
+	fx.postJSON(actionPath, req, &resp)
 	return resp
 }
 
@@ -260,38 +287,63 @@ func TestClickOnAnUnknownPollIsRefusedWithoutUpdate(t *testing.T) {
 	}
 }
 
-func TestCloseButtonClosesForTheCreatorOnly(t *testing.T) {
+func TestCloseButtonAsksForConfirmationAndClosesForTheCreatorOnly(t *testing.T) {
 	fx := newPollFixture(t)
 	p := fx.startPoll()
 	fx.click(p, "v0", "bob", "chan1", nil)
 
+	// The close button opens a dialog and changes nothing yet.
 	resp := fx.click(p, actionClose, "bob", "chan1", nil)
-	if resp.Update != nil || resp.EphemeralText == "" {
-		t.Fatalf("bob, not the creator, closed the poll: update %v, ephemeral %q", resp.Update != nil, resp.EphemeralText)
+	if resp.Update != nil || resp.EphemeralText != "" {
+		t.Fatalf("the close button did something before the confirmation: update %v, ephemeral %q", resp.Update != nil, resp.EphemeralText)
+	}
+	d, ok := fx.f.lastDialog()
+	if !ok || d.TriggerId != "trigger-bob" || d.Dialog.Title != "Peiling sluiten?" || d.Dialog.SubmitLabel != "Sluiten" {
+		t.Fatalf("dialog %+v", d)
+	}
+	// bob confirms, but he did not start the poll: the dialog says so.
+	if got := fx.submitDialog("bob", "chan1", false, nil); !strings.Contains(got.Error, "kan alleen sluiten") {
+		t.Errorf("bob's confirmation: %+v", got)
+	}
+	// A state the bot did not sign, or from another channel, is refused.
+	forged := func(s string) string { return strings.Replace(s, `"poll":"`, `"poll":"x`, 1) }
+	if got := fx.submitDialog("anna", "chan1", false, forged); !strings.Contains(got.Error, "niet (meer) geldig") {
+		t.Errorf("forged state: %+v", got)
+	}
+	if got := fx.submitDialog("anna", "chan2", false, nil); !strings.Contains(got.Error, "niet (meer) geldig") {
+		t.Errorf("state from another channel: %+v", got)
+	}
+	// anna clicks and cancels: still open.
+	fx.click(p, actionClose, "anna", "chan1", nil)
+	if got := fx.submitDialog("anna", "chan1", true, nil); got.Error != "" {
+		t.Errorf("cancel: %+v", got)
 	}
 	if n := len(fx.f.postsIn("chan1")); n != 1 {
-		t.Errorf("%d posts after a refused close, want the poll only", n)
+		t.Fatalf("%d posts after refused and cancelled closes, want the poll only", n)
+	}
+	if r := fx.command("bob", "/stem "+action(t, p, "v0").Integration.Context["poll"].(string)+" privacy"); strings.Contains(r.Text, "gesloten") {
+		t.Fatalf("the poll closed without a confirmation: %s", r.Text)
 	}
 
-	resp = fx.click(p, actionClose, "anna", "chan1", nil)
-	if resp.Update == nil || resp.EphemeralText != "" {
-		t.Fatalf("anna could not close her poll: ephemeral %q", resp.EphemeralText)
-	}
-	if b := buttons(resp.Update); len(b) != 0 {
-		t.Errorf("the closed poll still has buttons %q", b)
-	}
-	if resp.Update.Message != p.Message {
-		t.Errorf("closing changed the message")
-	}
-	text := resp.Update.Attachments()[0].Text
-	for _, want := range []string{"**Uitslag van peiling", "Privacy** (Vrijheid): 1 stem(men)", "Per cluster", "Vervolgvragen"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the closed attachment lacks %q:\n%s", want, text)
-		}
+	// anna confirms: the result is posted and the post loses its buttons.
+	fx.click(p, actionClose, "anna", "chan1", nil)
+	if got := fx.submitDialog("anna", "chan1", false, nil); got.Error != "" {
+		t.Fatalf("anna could not close her poll: %q", got.Error)
 	}
 	posts := fx.f.postsIn("chan1")
 	if len(posts) != 2 || !strings.Contains(posts[1].Message, "Uitslag van peiling") {
 		t.Fatalf("want the result posted in the channel; posts: %d", len(posts))
+	}
+	waitFor(t, "the poll post without buttons", func() bool { return len(buttons(fx.f.postsIn("chan1")[0])) == 0 })
+	closed := fx.f.postsIn("chan1")[0]
+	if closed.Message != p.Message {
+		t.Errorf("closing changed the message")
+	}
+	text := closed.Attachments()[0].Text
+	for _, want := range []string{"**Uitslag van peiling", "Privacy** (Vrijheid): 1 stem(men)", "Per cluster", "Vervolgvragen"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the closed attachment lacks %q:\n%s", want, text)
+		}
 	}
 
 	// A button left over on the post is refused and redraws it closed.
@@ -335,6 +387,22 @@ func TestTypedVoteAndDeadlineRedrawThePollPostAlsoAfterARestart(t *testing.T) {
 	}
 }
 
+func TestCloseButtonWithoutADialogSaysToTypeSluit(t *testing.T) {
+	fx := newPollFixture(t)
+	p := fx.startPoll()
+	fx.f.mu.Lock()
+	fx.f.refuseDialogs = true
+	fx.f.mu.Unlock()
+	resp := fx.click(p, actionClose, "anna", "chan1", nil)
+	id := action(t, p, "v0").Integration.Context["poll"].(string)
+	if resp.Update != nil || !strings.Contains(resp.EphemeralText, "/sluit "+id) {
+		t.Errorf("update %v, ephemeral %q", resp.Update != nil, resp.EphemeralText)
+	}
+	if n := len(fx.f.postsIn("chan1")); n != 1 {
+		t.Errorf("%d posts, want the poll only", n)
+	}
+}
+
 func TestPollAttachmentGolden(t *testing.T) {
 	fx := newPollFixture(t)
 	p := fx.startPoll()
@@ -347,6 +415,7 @@ func TestPollAttachmentGolden(t *testing.T) {
 	golden(t, "poll_open.json", open, id)
 
 	fx.click(p, actionClose, "anna", "chan1", nil)
+	fx.submitDialog("anna", "chan1", false, nil)
 	closed := fx.a.pollPost(fx.a.bot.PollMessage(context.Background(), id), teamID, "chan1", key)
 	golden(t, "poll_closed.json", closed, id)
 
@@ -447,10 +516,9 @@ func FuzzVerifyRefusesContextsTheBotDidNotSign(f *testing.F) {
 	f.Add("vote", "abcd", "privacy", teamID, "chan1", good["mac"].(string))
 	f.Add("close", "abcd", "", teamID, "chan1", good["mac"].(string))
 	f.Fuzz(func(t *testing.T, op, poll, option, team, channel, mac string) {
-		req := &model.PostActionIntegrationRequest{ChannelId: channel, Context: map[string]any{
+		c, ok := verify(key, map[string]any{
 			"op": op, "poll": poll, "option": option, "team": team, "channel": channel, "mac": mac,
-		}}
-		c, ok := verify(key, req)
+		}, channel)
 		signed := c == click{Op: opVote, Poll: "abcd", Option: "privacy", Team: teamID, Channel: "chan1"} && strings.EqualFold(mac, good["mac"].(string)) // hex in either case
 		if ok != signed {
 			t.Errorf("verify %v for %+v mac %q", ok, c, mac)
