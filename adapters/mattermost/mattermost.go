@@ -86,6 +86,7 @@ type Adapter struct {
 	settleMu        sync.Mutex
 	settling        map[string]bool // polls with a redraw pending
 	admins          bot.AdminCache  // who Mattermost calls an admin
+	link            bot.Link        // the WebSocket, for logs and /healthz
 	inflight        sync.WaitGroup  // answers to posts being written
 }
 
@@ -110,6 +111,8 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 		settleDelay: settleDelay,
 	}
 	a.admins = bot.AdminCache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
+	a.link = bot.Link{Name: "Mattermost WebSocket", Patience: time.Minute, Log: a.log,
+		Impact: "mentions and direct messages go unanswered; slash commands and buttons still work"}
 	for _, t := range cfg.CommandTokens {
 		a.tokens.add(strings.TrimSpace(t))
 	}

@@ -29,6 +29,7 @@ func (a *Adapter) listenWebSocket(ctx context.Context) {
 	for ctx.Err() == nil {
 		ws, err := model.NewWebSocketClient4WithDialer(dialer, wsURL, a.cfg.BotToken)
 		if err != nil {
+			a.link.Down()
 			wait := b.next()
 			a.log.Warn("Mattermost WebSocket connection failed; retrying", "error", err, "retry_in", wait.Round(time.Millisecond))
 			if !sleep(ctx, wait) {
@@ -42,6 +43,7 @@ func (a *Adapter) listenWebSocket(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
+		a.link.Down()
 		if time.Since(started) > stableAfter {
 			b.reset()
 		}
@@ -101,6 +103,7 @@ func closeReason(ws *model.WebSocketClient) string {
 func (a *Adapter) onEvent(ctx context.Context, ev *model.WebSocketEvent) {
 	switch ev.EventType() {
 	case model.WebsocketEventHello:
+		a.link.Up()
 		a.log.Debug("Mattermost WebSocket authenticated")
 	case model.WebsocketEventPosted:
 		p, direct, ok := a.postFor(ev)

@@ -2,6 +2,8 @@ package mattermost
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -77,19 +79,35 @@ func TestReconnectsWithBackoffWhileTheServerIsDown(t *testing.T) {
 	f := newFake(t)
 	logs := &logBuffer{}
 	a := newTestAdapter(t, f, Config{}, logs)
+	a.link.Patience = 0 // every outage is long enough to be an error
 	runWebSocket(t, f, a)
+	health := func() int {
+		rec := httptest.NewRecorder()
+		a.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+		return rec.Code
+	}
+	waitFor(t, "healthy", func() bool { return health() == http.StatusOK })
 
 	f.mu.Lock()
 	f.refuseWebSocket = true // the server is down: every dial fails
 	f.mu.Unlock()
 	f.drop()
 	waitFor(t, "three failed reconnects", func() bool { return strings.Count(logs.String(), "WebSocket connection failed; retrying") >= 3 })
+	if code := health(); code != http.StatusServiceUnavailable {
+		t.Errorf("healthz %d while the WebSocket is down, want 503", code)
+	}
+	if n := strings.Count(logs.String(), "level=ERROR msg=\"Mattermost WebSocket has been down"); n != 1 {
+		t.Errorf("%d errors for one outage, want 1:\n%s", n, logs)
+	}
 	f.mu.Lock()
 	f.refuseWebSocket = false
 	f.mu.Unlock()
 	awaitConnection(t, f)
 	f.send(mention("p1", "chan1", "@waardenbot waarde privacy"), model.ChannelTypeOpen, botID)
 	waitFor(t, "the answer after the server came back", func() bool { return len(f.postsIn("chan1")) == 1 })
+	if code := health(); code != http.StatusOK || !strings.Contains(logs.String(), "Mattermost WebSocket is back") {
+		t.Errorf("healthz %d after the server came back; log:\n%s", code, logs)
+	}
 }
 
 func TestWhichPostsGetAnAnswer(t *testing.T) {

@@ -60,6 +60,7 @@ type Adapter struct {
 	events  *dedupe
 	updates *updater
 	admins  bot.AdminCache // who Slack calls a workspace admin
+	link    bot.Link       // the Socket Mode connection, for the logs
 
 	// inlineWait is how long a slash command may take before the HTTP
 	// response only acknowledges it and the answer follows through
@@ -111,6 +112,8 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	}
 	a.api = slack.New(cfg.BotToken, apiOpts...)
 	a.admins = bot.AdminCache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
+	a.link = bot.Link{Name: "Slack Socket Mode connection", Patience: time.Minute, Log: a.log,
+		Impact: "slash commands, mentions and button clicks do not reach the bot"}
 	return a
 }
 

@@ -52,12 +52,15 @@ func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, 
 	case socketmode.EventTypeConnecting:
 		a.log.Info("connecting to Slack (Socket Mode)")
 	case socketmode.EventTypeConnected:
+		a.link.Up()
 		a.log.Info("connected to Slack (Socket Mode)")
 	case socketmode.EventTypeConnectionError:
+		a.link.Down()
 		a.log.Warn("Slack connection failed; reconnecting with backoff", "error", evt.Data)
 	case socketmode.EventTypeInvalidAuth:
 		a.log.Error("Slack refused the app token (invalid_auth): check slack.app_token; not reconnecting")
 	case socketmode.EventTypeDisconnect:
+		a.link.Down()
 		a.log.Warn("Slack asked to reconnect (Socket Mode)")
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slack.SlashCommand)

@@ -1,0 +1,71 @@
+package bot
+
+import (
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Link tracks an adapter's live connection to its platform, so that an
+// outage is never silent: the adapter logs each failed attempt as a
+// warning, Link logs one error once the outage has lasted Patience and an
+// info line with its length when it ends, and Healthy turns false for a
+// health check.
+type Link struct {
+	Name     string        // what is connected: "Mattermost WebSocket"
+	Impact   string        // what users miss while it is down: "mentions and direct messages go unanswered"
+	Patience time.Duration // how long an outage may last before it is an error
+	Log      *slog.Logger
+	Now      func() time.Time // nil: time.Now
+
+	mu   sync.Mutex
+	down time.Time // when the outage began; zero while connected
+	loud bool      // the error for this outage was logged
+}
+
+func (l *Link) now() time.Time {
+	if l.Now != nil {
+		return l.Now()
+	}
+	return time.Now()
+}
+
+// Up records a working connection, and logs the end of an outage.
+func (l *Link) Up() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.down.IsZero() && l.Log != nil {
+		l.Log.Info(l.Name+" is back", "outage", l.now().Sub(l.down).Round(time.Second))
+	}
+	l.down, l.loud = time.Time{}, false
+}
+
+// Down records a lost connection or a failed attempt to connect. Once the
+// outage has lasted Patience it logs an error, once per outage.
+func (l *Link) Down() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if l.down.IsZero() {
+		l.down = now
+	}
+	if !l.loud && now.Sub(l.down) >= l.Patience && l.Log != nil {
+		l.loud = true
+		l.Log.Error(l.Name+" has been down; the bot keeps retrying", "impact", l.Impact, "since", l.down.Format(time.RFC3339), "for", now.Sub(l.down).Round(time.Second))
+	}
+}
+
+// Healthy reports false, with the reason, when the connection has been down
+// for Patience or longer.
+func (l *Link) Healthy() (bool, string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.down.IsZero() {
+		return true, ""
+	}
+	if d := l.now().Sub(l.down); d >= l.Patience {
+		return false, fmt.Sprintf("%s down since %s (%s); retrying", l.Name, l.down.Format(time.RFC3339), d.Round(time.Second))
+	}
+	return true, ""
+}
