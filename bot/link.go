@@ -22,6 +22,7 @@ type Link struct {
 	mu   sync.Mutex
 	down time.Time // when the outage began; zero while connected
 	loud bool      // the error for this outage was logged
+	was  bool      // it was connected before: a new connection ends an outage
 }
 
 func (l *Link) now() time.Time {
@@ -31,17 +32,19 @@ func (l *Link) now() time.Time {
 	return time.Now()
 }
 
-// Up records a working connection, and logs the end of an outage.
+// Up records a working connection, and logs the end of an outage (not
+// the first connection).
 func (l *Link) Up() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !l.down.IsZero() && l.Log != nil {
+	if !l.down.IsZero() && l.was && l.Log != nil {
 		l.Log.Info(l.Name+" is back", "outage", l.now().Sub(l.down).Round(time.Second))
 	}
-	l.down, l.loud = time.Time{}, false
+	l.down, l.loud, l.was = time.Time{}, false, true
 }
 
-// Down records a lost connection or a failed attempt to connect. Once the
+// Down records a lost connection, a new attempt to connect or a failed
+// one. Once the
 // outage has lasted Patience it logs an error, once per outage.
 func (l *Link) Down() {
 	l.mu.Lock()

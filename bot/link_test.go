@@ -14,6 +14,7 @@ func TestLinkSaysOnceWhenAnOutageLastsAndWhenItEnds(t *testing.T) {
 	var logs bytes.Buffer
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	l := &bot.Link{Name: "Mattermost WebSocket", Impact: "mentions go unanswered", Patience: time.Minute, Log: slog.New(slog.NewTextHandler(&logs, nil)), Now: func() time.Time { return now }}
+	l.Down() // connecting for the first time
 	l.Up()
 	if ok, _ := l.Healthy(); !ok || logs.Len() != 0 {
 		t.Fatalf("healthy %v, log %q", ok, logs.String())

@@ -50,6 +50,7 @@ func (a *Adapter) serveSocket(ctx context.Context, client *socketmode.Client) er
 func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
+		a.link.Down()
 		a.log.Info("connecting to Slack (Socket Mode)")
 	case socketmode.EventTypeConnected:
 		a.link.Up()

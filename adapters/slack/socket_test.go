@@ -1,8 +1,10 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -114,9 +116,11 @@ func slashEnvelope(id, command, text string) map[string]any {
 
 func TestSocketModeEndToEndWithReconnect(t *testing.T) {
 	srv := newSocketServer(t)
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(io.MultiWriter(os.Stderr, logs), &slog.HandlerOptions{Level: slog.LevelInfo}))
 	a := New(Config{Mode: "socket", BotToken: "xoxb-test", AppToken: "xapp-test", APIURL: srv.URL + "/api/"},
 		bot.New(testKB, bot.Config{}, log, bot.WithPolls(openStore(t))), log)
+	a.link.Patience = 0 // any outage is long enough to be an error
 	a.updates.delay = 10 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -156,6 +160,12 @@ func TestSocketModeEndToEndWithReconnect(t *testing.T) {
 	if !strings.Contains(ack.Text, "antennes") {
 		t.Errorf("answer after reconnect: %+v", ack)
 	}
+	if !strings.Contains(logs.String(), "level=ERROR msg=\"Slack Socket Mode connection has been down") {
+		t.Errorf("the outage was not logged as an error:\n%s", logs)
+	}
+	if !strings.Contains(logs.String(), "Slack Socket Mode connection is back") {
+		t.Errorf("the end of the outage was not logged:\n%s", logs)
+	}
 
 	// A poll over Socket Mode: the casus becomes the bot's own message, and
 	// a click arrives as an interactive envelope, is acknowledged, and
@@ -189,4 +199,22 @@ func TestSocketModeEndToEndWithReconnect(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("socket mode did not stop")
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
