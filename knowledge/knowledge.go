@@ -15,6 +15,7 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
+	"sync"
 )
 
 //go:embed book.yaml
@@ -107,7 +108,7 @@ type Base struct {
 	Clusters []*Cluster
 	Cards    []*Card
 	Related  []*Related
-	index    *index
+	index    func() *index  // the search index, built on first use
 	byFold   map[string]any // exact folded names: "v:privacy" → *Value, also c:, k:, t:
 }
 
@@ -131,7 +132,10 @@ func Load(overlays ...string) (*Base, error) {
 	if err := b.applyAdditions("additions.yaml", additionsYAML); err != nil {
 		return nil, fmt.Errorf("embedded additions: %w", err)
 	}
-	b.index = buildIndex(b)
+	// The index (every name and synonym folded, every opinion and question
+	// stemmed) is most of the work of loading; a bot that starts waits for
+	// none of it, the first search builds it.
+	b.index = sync.OnceValue(func() *index { return buildIndex(b) })
 	return b, nil
 }
 
