@@ -7,8 +7,6 @@ import (
 
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/dutch"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -18,10 +16,7 @@ import (
 // inside a word split it, so "camera's" folds to "camera s".
 func Fold(s string) string {
 	if !isASCII(s) {
-		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-		if r, _, err := transform.String(t, s); err == nil {
-			s = r
-		}
+		s = stripMarks(s)
 	}
 	var sb strings.Builder
 	sb.Grow(len(s))
@@ -38,6 +33,22 @@ func Fold(s string) string {
 		}
 	}
 	return strings.TrimSuffix(sb.String(), " ")
+}
+
+// stripMarks removes diacritics: it decomposes s (NFD: ë becomes e and a
+// combining diaeresis), drops the nonspacing marks and composes what is
+// left again (NFC). It is transform.Chain(norm.NFD, runes.Remove(Mn),
+// norm.NFC) without the chain's buffers, which cost 9 KB for every call.
+func stripMarks(s string) string {
+	d := norm.NFD.String(s)
+	var sb strings.Builder
+	sb.Grow(len(d))
+	for _, r := range d {
+		if !unicode.Is(unicode.Mn, r) {
+			sb.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(sb.String())
 }
 
 func isASCII(s string) bool {

@@ -15,6 +15,7 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
+	"sync"
 )
 
 //go:embed book.yaml
@@ -107,14 +108,28 @@ type Base struct {
 	Clusters []*Cluster
 	Cards    []*Card
 	Related  []*Related
-	index    *index
+	index    func() *index  // the search index, built on first use
 	byFold   map[string]any // exact folded names: "v:privacy" → *Value, also c:, k:, t:
 }
 
 // Load builds the base from the embedded book and additions, plus the
 // overlay files given (a municipality's own values, principles or
 // questions). An overlay error names the file, the line and the problem.
+//
+// Without overlays it returns the base that prebuilt.go holds, the same
+// YAML parsed ahead of time, as long as that was made from the embedded
+// files as they are; otherwise it parses them.
 func Load(overlays ...string) (*Base, error) {
+	if len(overlays) == 0 {
+		if b := prebuilt(); b != nil {
+			return b, nil
+		}
+	}
+	return parse(overlays...)
+}
+
+// parse builds the base from the YAML files.
+func parse(overlays ...string) (*Base, error) {
 	b, err := parseBase("book.yaml", bookYAML, FromBook, true)
 	if err != nil {
 		return nil, fmt.Errorf("embedded book: %w", err)
@@ -131,8 +146,15 @@ func Load(overlays ...string) (*Base, error) {
 	if err := b.applyAdditions("additions.yaml", additionsYAML); err != nil {
 		return nil, fmt.Errorf("embedded additions: %w", err)
 	}
-	b.index = buildIndex(b)
+	b.indexLazily()
 	return b, nil
+}
+
+// indexLazily makes the first search build the index (every name and
+// synonym folded, every opinion and question stemmed): a bot that starts
+// waits for none of it.
+func (b *Base) indexLazily() {
+	b.index = sync.OnceValue(func() *index { return buildIndex(b) })
 }
 
 // MustLoad is Load without overlays for tests and tools; it panics when the

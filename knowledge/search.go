@@ -159,7 +159,7 @@ func (b *Base) Lookup(query string) []Match {
 	if q == "" {
 		return nil
 	}
-	ix := b.index
+	ix := b.index()
 	if es := ix.names[q]; len(es) > 0 {
 		return collect(es, false)
 	}
@@ -284,7 +284,7 @@ func (b *Base) Suggest(query string, n int) []string {
 	q := Fold(query)
 	dist := map[string]float64{}
 	var names []string
-	for _, e := range b.index.entries {
+	for _, e := range b.index().entries {
 		m := e.match
 		if m.Value == nil && m.Cluster == nil && m.Theme == nil {
 			continue
@@ -320,7 +320,7 @@ func similarity(a, b string) float64 {
 // best hit has several terms, hits with only one are left out. At most limit
 // hits are returned.
 func (b *Base) Search(query string, limit int) []Hit {
-	ix := b.index
+	ix := b.index()
 	qterms := uniq(terms(Fold(query)))
 	if len(qterms) == 0 {
 		return nil
