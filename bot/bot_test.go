@@ -21,12 +21,16 @@ func newTestBot(t testing.TB, lang string) *Bot {
 func ask(t testing.TB, b *Bot, text string) Reply {
 	t.Helper()
 	r := b.HandleText(context.Background(), Request{Platform: "test", Channel: "C1", User: "U1"}, text)
-	// fmt marks a bad verb with "%!"; input that contains it may be quoted.
-	if strings.Contains(r.Text, "%!") && !strings.Contains(text, "%!") {
+	// fmt marks a bad verb as %!d(…), %!(EXTRA …) or %!v(MISSING); input
+	// that contains "%!" once cleaned may be quoted back.
+	if fmtError.MatchString(r.Text) && !strings.Contains(CleanInput(text), "%!") {
 		t.Errorf("reply to %q has a formatting error:\n%s", text, r.Text)
 	}
 	return r
 }
+
+// fmtError matches what fmt writes for a bad verb or argument.
+var fmtError = regexp.MustCompile(`%!\w?\(`)
 
 // pings matches a mention that would notify a whole channel.
 var pings = regexp.MustCompile(`(?i)(^|[^\x{2060}])@(channel|here|all|everyone)\b|<!(channel|here|everyone|subteam)`)
