@@ -3,7 +3,6 @@ package mattermost
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net"
 	"net/http"
 	"strings"
@@ -111,19 +110,6 @@ func writeJSON(w http.ResponseWriter, v any) {
 // serveHTTP serves on ln until ctx is cancelled, then shuts down
 // gracefully.
 func (a *Adapter) serveHTTP(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 5 * time.Second}
 	a.log.Info("Mattermost slash command listener", "addr", ln.Addr().String(), "url", a.commandURL())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		return nil
-	}
+	return bot.ServeHTTP(ctx, ln, a.Handler())
 }
