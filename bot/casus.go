@@ -59,7 +59,7 @@ func (b *Bot) startPoll(ctx context.Context, req Request, p Poll, text string, s
 		return b.internal("create poll", err)
 	}
 	t := Tally{Votes: map[string]int{}}
-	return Reply{Text: b.pollText(p, t), Poll: b.view(p, t, false)}
+	return Reply{Text: b.pollText(p, t), Poll: b.view(p, t, false), NewPoll: true}
 }
 
 // cutLast splits s at the last sep: a casus may contain the separator, the

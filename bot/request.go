@@ -39,4 +39,19 @@ type Reply struct {
 	Status    Status
 	Poll      *PollView // the poll the reply is about, for adapters that render polls with buttons
 	Thread    bool      // this post starts a thread; replies go in its thread where the platform has threads
+	NewPoll   bool      // Poll was just started: it should become its own channel message
+}
+
+// PostsPoll reports whether the reply starts a poll that an adapter should
+// post as the bot's own message, so that it can redraw it later.
+func (r Reply) PostsPoll() bool {
+	return r.NewPoll && r.Poll != nil && r.Status == Answered && !r.Ephemeral
+}
+
+// RedrawsPoll reports whether the reply may have changed a poll whose own
+// message is known (a vote, a close, a result at the deadline), so that an
+// adapter should redraw that message. A refusal changed nothing, unless it
+// shows that the poll has closed.
+func (r Reply) RedrawsPoll() bool {
+	return r.Poll != nil && !r.NewPoll && r.Poll.Message != "" && (r.Status == Answered || r.Poll.Closed)
 }

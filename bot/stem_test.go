@@ -256,3 +256,18 @@ func TestPeilingenListsOpenPollsOfTheChannel(t *testing.T) {
 		t.Errorf("poll past its deadline still listed: %s", r.Text)
 	}
 }
+
+func TestOnlyANewPollIsPostedAsItsOwnMessage(t *testing.T) {
+	f := newFixture(t, bot.Config{})
+	start := f.do("anna", "c1", "/casus verborgen Camera's op het plein? | privacy, orde")
+	if !start.PostsPoll() {
+		t.Fatalf("a new poll is not posted as its own message: %+v", start)
+	}
+	id := start.Poll.ID
+	// An open hidden poll's /uitslag has no result yet; it is still text.
+	for _, text := range []string{"/uitslag " + id, "/stem " + id + " privacy", "/peilingen"} {
+		if r := f.do("bob", "c1", text); r.PostsPoll() {
+			t.Errorf("%s would be posted as a new poll message", text)
+		}
+	}
+}

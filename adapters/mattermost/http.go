@@ -66,7 +66,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 25*time.Second)
 	defer cancel()
 	reply := a.bot.Handle(ctx, req)
-	if isNewPoll(reply) && a.postPoll(ctx, req.Team, req.Channel, "", reply) {
+	if reply.PostsPoll() && a.postPoll(ctx, req.Team, req.Channel, "", reply) {
 		// The poll is the bot's own post; the command itself shows
 		// nothing more (an empty ephemeral response posts nothing).
 		writeJSON(w, &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral})

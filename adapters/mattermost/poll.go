@@ -36,13 +36,6 @@ const (
 	closedColor = "#8a8d91"
 )
 
-// isNewPoll reports whether a reply starts a poll that should become its
-// own post with buttons: a public answer with an open poll and no result
-// yet. /uitslag of an open poll carries the result, so it stays text.
-func isNewPoll(r bot.Reply) bool {
-	return r.Poll != nil && !r.Ephemeral && !r.Poll.Closed && r.Poll.Result == nil && r.Status == bot.Answered
-}
-
 // pollMessage is the fixed message of a poll post: the title and the casus
 // or statement, as the poll text starts.
 func (a *Adapter) pollMessage(v *bot.PollView) string {
@@ -198,10 +191,7 @@ func (a *Adapter) redraw(ctx context.Context, pollID string) error {
 // /uitslag, without holding up the answer. A refusal changed nothing,
 // unless it shows that the poll has closed.
 func (a *Adapter) redrawLater(r bot.Reply) {
-	if r.Poll == nil || isNewPoll(r) || (r.Status != bot.Answered && !r.Poll.Closed) {
-		return // nothing changed, or the post is new
-	}
-	if r.Poll.Message == "" {
+	if !r.RedrawsPoll() {
 		return
 	}
 	a.inflight.Add(1)

@@ -21,7 +21,7 @@ func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) err
 		return fmt.Errorf("mattermost: cannot post to a %s channel", to.Platform)
 	}
 	r.Ephemeral = false
-	if isNewPoll(r) && a.postPoll(ctx, to.Team, to.Channel, "", r) {
+	if r.PostsPoll() && a.postPoll(ctx, to.Team, to.Channel, "", r) {
 		return nil
 	}
 	if err := a.createPosts(ctx, to.Channel, "", r.Text); err != nil {
@@ -56,7 +56,7 @@ func (a *Adapter) createPosts(ctx context.Context, channel, rootID, text string)
 // the channel, because a refusal there would embarrass the asker and
 // clutter the channel.
 func (a *Adapter) answer(ctx context.Context, p *model.Post, direct bool, team string, r bot.Reply) error {
-	if isNewPoll(r) && a.postPoll(ctx, team, p.ChannelId, p.RootId, r) {
+	if r.PostsPoll() && a.postPoll(ctx, team, p.ChannelId, p.RootId, r) {
 		return nil
 	}
 	if !r.Ephemeral || direct {

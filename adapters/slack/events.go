@@ -80,7 +80,7 @@ func (a *Adapter) send(ctx context.Context, channel, user, thread string, r bot.
 	if err != nil {
 		return err
 	}
-	if isNewPoll(r) {
+	if r.PostsPoll() {
 		a.posted(ctx, r.Poll.ID, ts)
 	}
 	return nil
@@ -98,11 +98,9 @@ func (a *Adapter) posted(ctx context.Context, pollID, ts string) {
 // the poll: a typed vote, a close, a result at the deadline. A refusal
 // changed nothing, unless it shows that the poll has closed.
 func (a *Adapter) changed(r bot.Reply) {
-	v := r.Poll
-	if v == nil || v.Message == "" || isNewPoll(r) || (r.Status != bot.Answered && !v.Closed) {
-		return
+	if r.RedrawsPoll() {
+		a.updates.schedule(r.Poll.ID, r.Poll.Where.Channel, r.Poll.Message)
 	}
-	a.updates.schedule(v.ID, v.Where.Channel, v.Message)
 }
 
 // parseEvent parses an Events API body; the signature or the socket has

@@ -84,7 +84,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 	go func() { done <- a.handleCommand(ctx, cmd) }()
 	if reply, ok := a.waitInline(done); ok {
 		cancel()
-		if isNewPoll(reply) && a.postPoll(r.Context(), cmd, reply) {
+		if reply.PostsPoll() && a.postPoll(r.Context(), cmd, reply) {
 			w.WriteHeader(http.StatusOK) // the poll is its own message
 			return
 		}

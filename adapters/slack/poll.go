@@ -60,12 +60,6 @@ func (a *Adapter) withPoll(r bot.Reply) message {
 	return m
 }
 
-// isNewPoll reports whether a reply shows a poll that should become its
-// own channel message, so that the bot can edit it later with chat.update.
-func isNewPoll(r bot.Reply) bool {
-	return r.Poll != nil && !r.Ephemeral && !r.Poll.Closed && r.Status == bot.Answered
-}
-
 // onInteraction handles a click on a poll button: it toggles the user's
 // choice (or closes the poll), tells only that user when the click is
 // refused, and redraws the poll message in place.

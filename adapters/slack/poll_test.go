@@ -309,3 +309,17 @@ func TestWorkspaceAdminMayCloseAnotherUsersPoll(t *testing.T) {
 		t.Errorf("users.info asked %d times, want once per user", n)
 	}
 }
+
+func TestUitslagOfAnOpenPollDoesNotPostTheButtonsAgain(t *testing.T) {
+	api := newFakeSlack(t)
+	a, _ := newPollAdapter(t, api)
+	slashCommand(t, a, "U1", "/casus", "Camera's op het plein? | privacy, orde")
+	id := pollIDFrom(t, lastBlocks(t, api.sent("chat.postMessage")))
+	r := slashCommand(t, a, "U2", "/uitslag", id)
+	if r.code != http.StatusOK || !strings.Contains(r.body, "Uitslag") {
+		t.Fatalf("uitslag: %d %s", r.code, r.body)
+	}
+	if n := len(api.sent("chat.postMessage")); n != 1 {
+		t.Errorf("%d poll messages posted, want the one of /casus", n)
+	}
+}

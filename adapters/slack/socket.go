@@ -111,7 +111,7 @@ func (a *Adapter) onSocketCommand(ctx context.Context, client *socketmode.Client
 			return
 		}
 	}
-	if isNewPoll(reply) && a.postPoll(ctx, cmd, reply) {
+	if reply.PostsPoll() && a.postPoll(ctx, cmd, reply) {
 		client.Ack(req)
 		return
 	}
