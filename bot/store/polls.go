@@ -269,15 +269,11 @@ func (s *Store) PrunePolls(ctx context.Context, t time.Time) (int, error) {
 	var old []string
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketPolls).ForEach(func(k, v []byte) error {
-			var p struct {
-				Closed   bool      `json:"closed"`
-				ClosedAt time.Time `json:"closed_at"`
-				Posted   bool      `json:"result_posted"`
-			}
+			var p bot.Poll
 			if err := decode(v, &p); err != nil {
 				return fmt.Errorf("poll %s: %w", k, err)
 			}
-			if p.Closed && p.Posted && p.ClosedAt.Before(t) {
+			if prunable(p, t) {
 				old = append(old, string(k))
 			}
 			return nil
@@ -297,8 +293,8 @@ func (s *Store) PrunePolls(ctx context.Context, t time.Time) (int, error) {
 			if err != nil {
 				return err
 			}
-			if !p.Closed || !p.Posted || !p.ClosedAt.Before(t) {
-				continue // reopened for posting since the look
+			if !prunable(p, t) {
+				continue // put back in line for posting since the look
 			}
 			if err := deletePoll(tx, id); err != nil {
 				return err
@@ -309,6 +305,9 @@ func (s *Store) PrunePolls(ctx context.Context, t time.Time) (int, error) {
 	})
 	return n, err
 }
+
+// prunable reports whether p closed before t and its result was posted.
+func prunable(p bot.Poll, t time.Time) bool { return p.Closed && p.Posted && p.ClosedAt.Before(t) }
 
 // deletePoll deletes a closed poll with its tally and votes.
 func deletePoll(tx *bolt.Tx, id string) error {
