@@ -18,6 +18,12 @@ func Fold(s string) string {
 	if !isASCII(s) {
 		s = stripMarks(s)
 	}
+	return foldWords(s)
+}
+
+// foldWords lower-cases the letters and digits of s and turns every run of
+// anything else into one space, without spaces at the ends.
+func foldWords(s string) string {
 	var sb strings.Builder
 	sb.Grow(len(s))
 	space := true // suppress leading space

@@ -1,7 +1,6 @@
 package knowledge
 
 import (
-	"strings"
 	"testing"
 	"unicode"
 
@@ -17,20 +16,7 @@ func chainFold(s string) string {
 	if r, _, err := transform.String(t, s); err == nil {
 		s = r
 	}
-	var sb strings.Builder
-	space := true
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			sb.WriteRune(unicode.ToLower(r))
-			space = false
-			continue
-		}
-		if !space {
-			sb.WriteByte(' ')
-			space = true
-		}
-	}
-	return strings.TrimSuffix(sb.String(), " ")
+	return foldWords(s)
 }
 
 var foldSeeds = []string{
