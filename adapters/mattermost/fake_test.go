@@ -44,7 +44,8 @@ type fakeMattermost struct {
 	posts           []*model.Post
 	ephemeral       []*model.PostEphemeral
 	ephemeralTries  int
-	patches         int // PatchPost calls
+	patches         int  // PatchPost calls
+	editLimitPassed bool // like Mattermost 9.0+ once the post edit time limit passed: a patch that carries a message is refused
 	nextID          int
 	conn            *websocket.Conn
 	connections     int
@@ -146,6 +147,10 @@ func newFake(t *testing.T) *fakeMattermost {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		f.patches++
+		if f.editLimitPassed && patch.Message != nil {
+			appError(w, http.StatusBadRequest, "Post edit is only allowed for 1 seconds. Please ask your System Administrator for details.")
+			return
+		}
 		for _, p := range f.posts {
 			if p.Id == r.PathValue("id") {
 				if patch.Message != nil {

@@ -14,9 +14,10 @@ import (
 // A poll post has a message that never changes (the title and the casus or
 // statement) and one message attachment that shows the poll as it is now:
 // the options, and a button per option with its count, or once closed the
-// result without buttons. Mattermost refuses to edit a post whose message
-// changes once an admin's post edit time limit has passed, but not one
-// whose attachments change; so the live counts live in the attachment.
+// result without buttons. Once an admin's post edit time limit has passed,
+// Mattermost refuses an edit that carries a message (6.7: a changed one;
+// 9.0 and later: any), but not one that carries only props; so the live
+// counts live in the attachment, and a redraw patches the props alone.
 
 // Action IDs. Mattermost before 7.x returns 404 for a click on an action
 // whose ID has other characters than letters and digits.
@@ -179,9 +180,14 @@ func (a *Adapter) redraw(ctx context.Context, pollID string) error {
 		return err
 	}
 	p := a.pollPost(m, v.Where.Team, v.Where.Channel, key)
+	// The patch carries the props only, never the message (which does not
+	// change): once an admin's post edit time limit has passed, Mattermost
+	// 9.0 and later refuse any patch that carries a message, even an
+	// unchanged one ("Post edit is only allowed for N seconds"); 6.7 refused
+	// only a changed one. A props-only patch is accepted by both.
 	// PatchPost replaces the whole props map: p carries all of it.
 	props := p.GetProps()
-	if _, _, err := a.api.PatchPost(ctx, v.Message, &model.PostPatch{Message: &p.Message, Props: &props}); err != nil {
+	if _, _, err := a.api.PatchPost(ctx, v.Message, &model.PostPatch{Props: &props}); err != nil {
 		return fmt.Errorf("update poll post %s: %w", v.Message, err)
 	}
 	return nil
