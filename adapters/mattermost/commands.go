@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -94,7 +95,7 @@ func (a *Adapter) registerAll(ctx context.Context) {
 		}
 	}
 	if forbidden {
-		a.logInstructions()
+		a.logInstructions(a.commandPermission(ctx))
 	}
 }
 
@@ -176,9 +177,34 @@ func differs(have, want *model.Command) bool {
 		have.AutoCompleteDesc != want.AutoCompleteDesc || have.AutoCompleteHint != want.AutoCompleteHint
 }
 
+// Names of the permission to manage slash commands: manage_slash_commands
+// on the servers tested (6.7 and 11.1); newer servers (from about 11.4)
+// split it and give roles manage_own_slash_commands.
+const (
+	permManageCommands    = "manage_slash_commands"
+	permManageOwnCommands = "manage_own_slash_commands"
+)
+
+// commandPermission is the name this server gives the permission a team
+// admin has to manage its own slash commands. It asks the server for the
+// team admin role rather than guessing from the version; any user may read
+// a role.
+func (a *Adapter) commandPermission(ctx context.Context) string {
+	role, _, err := a.api.GetRoleByName(ctx, model.TeamAdminRoleId)
+	if err != nil {
+		a.log.Debug("team admin role not read; naming the older permission", "error", err)
+		return permManageCommands
+	}
+	if slices.Contains(role.Permissions, permManageOwnCommands) {
+		return permManageOwnCommands
+	}
+	return permManageCommands
+}
+
 // logInstructions tells an admin how to make the slash commands work when
 // the bot may not register them, and lists them for creating by hand.
-func (a *Adapter) logInstructions() {
+// permission is the server's name for the right that is missing.
+func (a *Adapter) logInstructions(permission string) {
 	var sb strings.Builder
 	for _, c := range slashCommands {
 		fmt.Fprintf(&sb, "\n  /%-10s hint %-20q description %q", c.Trigger, c.Hint, c.Desc)
@@ -186,7 +212,7 @@ func (a *Adapter) logInstructions() {
 	a.log.Error("the bot account may not manage slash commands (403), so /waarde and the other commands are not registered. "+
 		"An admin can fix this in one of three ways, then restart waardenbot: "+
 		"(1) make the bot a Team Admin of each team in mattermost.teams (System Console > User Management > Teams > the team > Manage Members), "+
-		"which carries the permission manage_own_slash_commands (manage_slash_commands on servers before 9.x); "+
+		"which carries the permission "+permission+"; "+
 		"(2) give the bot the System Admin role (System Console > User Management > Users > the bot > Manage Roles), which also lets it answer mentions with ephemeral posts; or "+
 		"(3) create each command by hand (Integrations > Slash Commands > Add) with request URL "+a.commandURL()+
 		", request method POST and autocomplete on, and put their tokens in mattermost.command_tokens (WAARDENBOT_MATTERMOST_COMMAND_TOKENS). Mentions and direct messages work meanwhile.",

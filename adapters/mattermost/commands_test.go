@@ -92,16 +92,31 @@ func TestCommandsOfOtherIntegrationsAreLeftAlone(t *testing.T) {
 }
 
 func TestForbiddenRegistrationLogsWhatAnAdminMustDo(t *testing.T) {
+	tests := []struct {
+		name       string
+		teamAdmin  []string // the team admin role's permissions on that server
+		permission string   // the permission the instructions must name
+	}{
+		{"server of 6.7 to 11.1", []string{"manage_slash_commands", "manage_others_slash_commands"}, "permission manage_slash_commands;"},
+		{"newer server", []string{"manage_own_slash_commands", "manage_others_slash_commands"}, "permission manage_own_slash_commands;"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { testForbiddenRegistration(t, tc.teamAdmin, tc.permission) })
+	}
+}
+
+func testForbiddenRegistration(t *testing.T, teamAdmin []string, permission string) {
 	f := newFake(t)
 	f.forbidCommands = true
+	f.teamAdminPermissions = teamAdmin
 	logs := &logBuffer{}
 	a := newTestAdapter(t, f, Config{Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl", Listen: freeAddr(t)}, logs)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
-	waitFor(t, "the instructions", func() bool { return strings.Contains(logs.String(), "manage_own_slash_commands") })
-	for _, want := range []string{"403", "Team Admin", "System Admin", "https://bot.gemeente.nl/mattermost/command", "mattermost.command_tokens", "/waarde", "/vragen", "/debat", "[thema]"} {
+	waitFor(t, "the instructions", func() bool { return strings.Contains(logs.String(), "Team Admin") })
+	for _, want := range []string{"403", permission, "Team Admin", "System Admin", "https://bot.gemeente.nl/mattermost/command", "mattermost.command_tokens", "/waarde", "/vragen", "/debat", "[thema]"} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("instructions lack %q:\n%s", want, logs)
 		}

@@ -8,19 +8,44 @@
 // with a context the bot signed (HMAC-SHA256 with a key derived from the
 // installation's secret, see bot.Key) and update the post in place.
 //
-// Its end-to-end test runs against a real Mattermost server:
+// Supported servers: Mattermost 6.7 and later. Its end-to-end test runs
+// against two real servers, the oldest supported (6.7.2, 2022) and a current
+// one (an 11.1 development build of October 2025), built from their Go
+// modules:
 //
 //	go test -tags e2e -run E2E ./adapters/mattermost
 //
 // What needs which right on the Mattermost server:
 //   - A bot account with a personal access token (mattermost.bot_token) that
 //     is a member of the teams and channels it serves.
-//   - Registering slash commands needs manage_own_slash_commands
-//     (manage_slash_commands before Mattermost 9), which team admins and
-//     system admins hold. Without it the bot logs what an admin must do and
-//     the commands to create by hand; mentions and direct messages work.
+//   - Registering slash commands needs the permission to manage slash
+//     commands, which team admins and system admins hold. It is called
+//     manage_slash_commands on 6.7 to 11.1; newer servers (from about 11.4)
+//     call it manage_own_slash_commands. Without it the bot asks the server
+//     for the team admin role, logs what an admin must do naming the
+//     permission as this server calls it, and lists the commands to create
+//     by hand; mentions and direct messages work.
 //   - Ephemeral posts (replies only the asker sees) need the system admin
 //     role. Without it an ephemeral answer to a mention goes to the asker as
 //     a direct message instead; slash commands answer ephemerally in their
 //     response, which needs no right.
+//
+// What differs between the servers, and what was checked on both:
+//   - Post edit time limit: once it has passed, 6.7 refuses a patch that
+//     changes a post's message, 9.0 and later one that carries a message at
+//     all. The bot keeps a poll post's message fixed and patches only its
+//     props (the attachment with the counts and buttons), which both accept.
+//     Click answers update the post through the action response, which no
+//     limit affects.
+//   - A current server refuses to take the system admin role from a bot
+//     while only one human system admin exists ("Cannot demote last System
+//     Admin"); the bot never needs that, and the test never does it.
+//   - The same on both: slash command registration, update and tokens
+//     (Authorization: Token), interactive dialogs (open_dialog over the
+//     WebSocket, errors shown in the dialog), message attachments with
+//     button actions (IDs of letters and digits), ephemeral posts for a
+//     system admin bot, WebSocket authentication with the token and
+//     reconnection after a server kill (the client does not reconnect by
+//     itself: see listenWebSocket), replies in threads (RootId), and the
+//     post size limit of 16383 runes (model.PostMessageMaxRunesV2).
 package mattermost

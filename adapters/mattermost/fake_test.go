@@ -36,25 +36,27 @@ type fakeMattermost struct {
 	*httptest.Server
 	t *testing.T
 
-	mu              sync.Mutex
-	forbidCommands  bool // the bot may not list or manage commands (403)
-	allowEphemeral  bool // the bot may create ephemeral posts
-	refuseWebSocket bool // the server is down for WebSocket connections
-	commands        []*model.Command
-	posts           []*model.Post
-	ephemeral       []*model.PostEphemeral
-	ephemeralTries  int
-	patches         int  // PatchPost calls
-	editLimitPassed bool // like Mattermost 9.0+ once the post edit time limit passed: a patch that carries a message is refused
-	nextID          int
-	conn            *websocket.Conn
-	connections     int
-	authFailures    int
-	wsAuthenticated chan struct{}     // receives once per authenticated connection
-	roles           map[string]string // "channel/user", "team/user", "user" → roles
-	roleLookups     int               // role questions the bot asked
-	dialogs         []model.OpenDialogRequest
-	refuseDialogs   bool // OpenInteractiveDialog fails (an expired trigger ID)
+	mu             sync.Mutex
+	forbidCommands bool // the bot may not list or manage commands (403)
+	// teamAdminPermissions are the team admin role's permissions.
+	teamAdminPermissions []string
+	allowEphemeral       bool // the bot may create ephemeral posts
+	refuseWebSocket      bool // the server is down for WebSocket connections
+	commands             []*model.Command
+	posts                []*model.Post
+	ephemeral            []*model.PostEphemeral
+	ephemeralTries       int
+	patches              int  // PatchPost calls
+	editLimitPassed      bool // like Mattermost 9.0+ once the post edit time limit passed: a patch that carries a message is refused
+	nextID               int
+	conn                 *websocket.Conn
+	connections          int
+	authFailures         int
+	wsAuthenticated      chan struct{}     // receives once per authenticated connection
+	roles                map[string]string // "channel/user", "team/user", "user" → roles
+	roleLookups          int               // role questions the bot asked
+	dialogs              []model.OpenDialogRequest
+	refuseDialogs        bool // OpenInteractiveDialog fails (an expired trigger ID)
 }
 
 // lastDialog is the last dialog the bot opened.
@@ -103,6 +105,16 @@ func newFake(t *testing.T) *fakeMattermost {
 			return
 		}
 		writeJSON(w, &model.Team{Id: teamID, Name: "raad"})
+	}))
+	mux.HandleFunc("GET /api/v4/roles/name/{name}", f.authed(func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("name") != model.TeamAdminRoleId {
+			appError(w, http.StatusNotFound, "role not found")
+			return
+		}
+		f.mu.Lock()
+		perms := f.teamAdminPermissions
+		f.mu.Unlock()
+		writeJSON(w, &model.Role{Name: model.TeamAdminRoleId, Permissions: perms})
 	}))
 	mux.HandleFunc("GET /api/v4/channels/{channel}/members/{user}", f.authed(func(w http.ResponseWriter, r *http.Request) {
 		roles := f.role(r.PathValue("channel") + "/" + r.PathValue("user"))

@@ -165,7 +165,9 @@ func (a *Adapter) identify(ctx context.Context) bool {
 			a.mu.Lock()
 			a.me = me
 			a.mu.Unlock()
-			a.log.Info("connected to the Mattermost API", "bot_user", me.Username, "bot_user_id", me.Id)
+			// The server's version is in every response's X-Version-Id;
+			// logged once, it tells an admin which server the bot met.
+			a.log.Info("connected to the Mattermost API", "bot_user", me.Username, "bot_user_id", me.Id, "server_version", resp.ServerVersion)
 			return true
 		}
 		if resp != nil && resp.StatusCode == http.StatusUnauthorized {

@@ -8,7 +8,11 @@
 #   start-server.sh stop     stop Mattermost and its PostgreSQL cluster
 #   start-server.sh restart  stop, then start Mattermost again (same data)
 #   start-server.sh crash    kill Mattermost (SIGKILL), then start it again
-#   start-server.sh reset    stop Mattermost and drop its database
+#   start-server.sh reset    stop Mattermost and drop its database and files
+#
+# MM_SERVER picks the server: 6.7.2 (default) or 11.1 (see build-server.sh).
+# Each has its own port (8065, 8066), database and state folder, so both
+# can run at once; they share the PostgreSQL cluster.
 #
 # Prints MM_URL=… when the server answers. Nothing here phones home.
 set -euo pipefail
@@ -16,8 +20,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 PG_VERSION=${PG_VERSION:-15}
 PG_CLUSTER=${PG_CLUSTER:-waardenbot}
 PG_PORT=${PG_PORT:-5433}
-MM_PORT=${MM_PORT:-8065}
-MM_STATE=${MM_STATE:-/tmp/waardenbot-e2e-mattermost}
+MM_SERVER=${MM_SERVER:-6.7.2}
+case "$MM_SERVER" in
+6.7.2) default_port=8065 ;;
+11.1) default_port=8066 ;;
+*) echo "MM_SERVER=$MM_SERVER: want 6.7.2 or 11.1" >&2; exit 2 ;;
+esac
+MM_PORT=${MM_PORT:-$default_port}
+MM_STATE=${MM_STATE:-/tmp/waardenbot-e2e-mattermost-$MM_SERVER}
+MM_DB=mattermost_${MM_SERVER//./_}
 MM_URL="http://127.0.0.1:$MM_PORT"
 mkdir -p "$MM_STATE"
 pidfile="$MM_STATE/mattermost.pid"
@@ -46,7 +57,7 @@ start_postgres() {
 	psql_pg() { runuser -u postgres -- psql -h 127.0.0.1 -p "$PG_PORT" -v ON_ERROR_STOP=1 -qtA "$@"; }
 	for _ in $(seq 30); do psql_pg -c 'select 1' >/dev/null 2>&1 && break; sleep 0.5; done
 	[ "$(psql_pg -c "select 1 from pg_roles where rolname='mmuser'")" = 1 ] || psql_pg -c "create user mmuser with password 'mmuser-e2e'" >&2
-	[ "$(psql_pg -c "select 1 from pg_database where datname='mattermost'")" = 1 ] || psql_pg -c "create database mattermost owner mmuser" >&2
+	[ "$(psql_pg -c "select 1 from pg_database where datname='$MM_DB'")" = 1 ] || psql_pg -c "create database $MM_DB owner mmuser" >&2
 }
 
 start_server() {
@@ -55,12 +66,12 @@ start_server() {
 		return
 	fi
 	start_postgres
-	mm_dir=$("$here/build-server.sh")
+	mm_dir=$("$here/build-server.sh" "$MM_SERVER")
 	mkdir -p "$MM_STATE/data" "$MM_STATE/logs" "$MM_STATE/plugins" "$MM_STATE/client-plugins"
 	(
-		cd "$mm_dir" # finds i18n/ and templates/ here
+		cd "$mm_dir" # finds i18n/, templates/ and fonts/ here
 		export MM_SQLSETTINGS_DRIVERNAME=postgres
-		export MM_SQLSETTINGS_DATASOURCE="postgres://mmuser:mmuser-e2e@127.0.0.1:$PG_PORT/mattermost?sslmode=disable&connect_timeout=10"
+		export MM_SQLSETTINGS_DATASOURCE="postgres://mmuser:mmuser-e2e@127.0.0.1:$PG_PORT/$MM_DB?sslmode=disable&connect_timeout=10"
 		export MM_SERVICESETTINGS_LISTENADDRESS="127.0.0.1:$MM_PORT"
 		export MM_SERVICESETTINGS_SITEURL="$MM_URL"
 		export MM_SERVICESETTINGS_ENABLEBOTACCOUNTCREATION=true
@@ -75,6 +86,8 @@ start_server() {
 		export MM_LOGSETTINGS_ENABLEDIAGNOSTICS=false
 		export MM_LOGSETTINGS_FILELOCATION="$MM_STATE/logs"
 		export MM_LOGSETTINGS_CONSOLELEVEL=ERROR
+		export MM_NOTIFICATIONLOGSETTINGS_CONSOLELEVEL=ERROR # since 9.x
+		export MM_NOTIFICATIONLOGSETTINGS_FILELOCATION="$MM_STATE/logs"
 		export MM_ANNOUNCEMENTSETTINGS_ADMINNOTICESENABLED=false
 		export MM_ANNOUNCEMENTSETTINGS_USERNOTICESENABLED=false
 		export MM_FILESETTINGS_DIRECTORY="$MM_STATE/data"
@@ -96,7 +109,7 @@ start_server() {
 		fi
 		sleep 0.5
 	done
-	echo "Mattermost did not answer $MM_URL/api/v4/system/ping within 120 s; see $MM_STATE/mattermost.out" >&2
+	echo "Mattermost $MM_SERVER did not answer $MM_URL/api/v4/system/ping within 120 s; see $MM_STATE/mattermost.out" >&2
 	exit 1
 }
 
@@ -104,6 +117,10 @@ case "${1:-start}" in
 start) start_server ;;
 stop)
 	stop_server
+	# The cluster is shared: leave it up while the other server runs.
+	for other in /tmp/waardenbot-e2e-mattermost-*/mattermost.pid; do
+		[ -f "$other" ] && kill -0 "$(cat "$other")" 2>/dev/null && exit 0
+	done
 	if pg_lsclusters -h 2>/dev/null | awk '{print $1"/"$2}' | grep -qx "$PG_VERSION/$PG_CLUSTER"; then
 		pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" status >/dev/null 2>&1 && pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop >&2
 	fi
@@ -112,8 +129,9 @@ restart) stop_server; start_server ;;
 crash) stop_server KILL; start_server ;;
 reset)
 	stop_server
-	runuser -u postgres -- psql -h 127.0.0.1 -p "$PG_PORT" -qc 'drop database if exists mattermost' >&2 || true
+	start_postgres
+	runuser -u postgres -- psql -h 127.0.0.1 -p "$PG_PORT" -qc "drop database if exists $MM_DB" >&2 || true
 	rm -rf "$MM_STATE"
 	;;
-*) echo "usage: $0 [start|stop|restart|reset]" >&2; exit 2 ;;
+*) echo "usage: $0 [start|stop|restart|crash|reset]" >&2; exit 2 ;;
 esac
