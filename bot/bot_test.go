@@ -171,15 +171,27 @@ func TestEnglishInterface(t *testing.T) {
 }
 
 func TestCatalogsHaveTheSameKeysAndVerbs(t *testing.T) {
-	verbs := regexp.MustCompile(`%[a-z]`)
+	verbs := regexp.MustCompile(`%(\[\d+\])?[a-z]`)
 	for k, nl := range dutch {
 		en, ok := english[k]
 		if !ok {
 			t.Errorf("english lacks %q", k)
 			continue
 		}
-		if a, b := verbs.FindAllString(nl, -1), verbs.FindAllString(en, -1); strings.Join(a, "") != strings.Join(b, "") {
-			t.Errorf("%q: verbs differ: nl %v, en %v", k, a, b)
+		// A message that counts has a singular and a plural form in
+		// both languages, each with the same verbs in both.
+		nlForms, enForms := strings.Split(nl, plural), strings.Split(en, plural)
+		if len(nlForms) != len(enForms) || len(nlForms) > 2 {
+			t.Errorf("%q: %d forms in Dutch, %d in English; want one, or a singular and a plural in both", k, len(nlForms), len(enForms))
+			continue
+		}
+		for i := range nlForms {
+			if a, b := verbs.FindAllString(nlForms[i], -1), verbs.FindAllString(enForms[i], -1); strings.Join(a, "") != strings.Join(b, "") {
+				t.Errorf("%q: verbs differ: nl %v, en %v", k, a, b)
+			}
+		}
+		if len(nlForms) == 2 && (!strings.Contains(nlForms[1], "%d") || !strings.Contains(enForms[1], "%d")) {
+			t.Errorf("%q: the plural form does not show the count", k)
 		}
 	}
 	for k := range english {

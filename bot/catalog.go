@@ -1,11 +1,27 @@
 package bot
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // catalog holds every sentence the bot shows a user, by key, in one
 // language. The book's own content (values, opinions, questions) is not
 // translated.
+//
+// A message that counts something has two forms, joined by plural: the
+// form for exactly one, then the form for any other number, 0 included
+// ("%d stem" + plural + "%d stemmen"). The first int argument chooses; a
+// singular may leave the number out by naming its other arguments
+// ("elk uur (%[2]s)"). A message that counts two things is made of count
+// messages ("n.values"), one for each. Dutch and English need no more than these two forms;
+// golang.org/x/text/message with its plural rules would add about 0.6 MB
+// of CLDR tables and catalog code to the binary, and a catalog built at
+// every start, to choose between the same two.
 type catalog map[string]string
+
+// plural separates the singular and plural form of a message.
+const plural = "\x1f"
 
 // T formats the message for key with args. A missing key is a bug that a
 // test catches; at run time it shows the key rather than nothing.
@@ -14,10 +30,27 @@ func (c catalog) T(key string, args ...any) string {
 	if !ok {
 		return key
 	}
+	if one, other, ok := strings.Cut(f, plural); ok {
+		f = other
+		if count(args) == 1 {
+			f = one
+		}
+	}
 	if len(args) == 0 {
 		return f
 	}
 	return fmt.Sprintf(f, args...)
+}
+
+// count is the first int among args, the number a message with two forms
+// counts; -1 when there is none.
+func count(args []any) int {
+	for _, a := range args {
+		if n, ok := a.(int); ok {
+			return n
+		}
+	}
+	return -1
 }
 
 func catalogFor(lang string) catalog {
@@ -30,7 +63,7 @@ func catalogFor(lang string) catalog {
 var dutch = catalog{
 	"source":              "_Bron: %s_",
 	"own":                 "toevoeging van waardenbot, niet uit het boek",
-	"err.too_long":        "Dat is te lang: ik lees hooguit %d tekens. Maak je vraag korter.",
+	"err.too_long":        "Dat is te lang: ik lees hooguit %d teken. Maak je vraag korter." + plural + "Dat is te lang: ik lees hooguit %d tekens. Maak je vraag korter.",
 	"err.unknown_command": "Het commando `/%s` ken ik niet.",
 	"err.did_you_mean":    "Bedoelde je `/%s`?",
 	"err.internal":        "Er ging iets mis aan mijn kant; probeer het zo nog eens. Blijft het misgaan, meld het dan aan de beheerder.",
@@ -43,9 +76,11 @@ var dutch = catalog{
 	"opinions":       "Opvattingen uit het boek:",
 	"value.themes":   "Vraagthema's die erbij passen (%s): %s",
 	"value.origin":   "Deze waarde komt uit %s, niet uit het boek.",
-	"cluster.title":  "**%s** · waardencluster (%s) met %d waarden",
+	"cluster.title":  "**%s** · waardencluster (%s) met %d waarde" + plural + "**%s** · waardencluster (%s) met %d waarden",
 	"cluster.value":  "- **%s**: “%s”",
-	"overview":       "**De Waardenkaart: %d waardenclusters, %d waarden**",
+	"overview":       "**De Waardenkaart: %s, %s**",
+	"n.clusters":     "%d waardencluster" + plural + "%d waardenclusters",
+	"n.values":       "%d waarde" + plural + "%d waarden",
 	"overview.tip":   "Typ `/waarde privacy` voor een waarde of `/waarde vrijheid` voor een cluster.",
 	"kind.ideëel":    "ideële clusters",
 	"kind.sociaal":   "sociale clusters",
@@ -71,11 +106,13 @@ var dutch = catalog{
 	"empty.query":    "Typ na het commando wat je zoekt, bijvoorbeeld `/waarde privacy`.",
 
 	"theme.title":   "**%s** · thema van de %s, groep _%s_",
-	"group.title":   "**%s** · groep van de %s met %d thema's",
-	"card.title":    "**%s**: %d groepen, %d thema's, %d vragen",
+	"group.title":   "**%s** · groep van de %s met %d thema" + plural + "**%s** · groep van de %s met %d thema's",
+	"card.title":    "**%s**: %s, %s, %s",
+	"n.groups":      "%d groep" + plural + "%d groepen",
+	"n.themes":      "%d thema" + plural + "%d thema's",
 	"cards.title":   "**De vragenkaarten uit het boek**",
 	"cards.tip":     "Typ `/vragen beveiliging` voor de vragen van een thema, of `/vragen bestuur` voor een groep.",
-	"n.questions":   "%d vragen",
+	"n.questions":   "%d vraag" + plural + "%d vragen",
 	"value.quest":   "**%s** is een waarde (cluster %s). Vragen uit de thema's die erbij passen (%s):",
 	"cluster.is":    "**%s** is een waardencluster, geen vraagthema. Zie `/waarde %s`.",
 	"related.quest": "**%s** staat niet op de vragenkaarten; de waarden het dichtst erbij (%s): %s.",
@@ -102,14 +139,14 @@ var dutch = catalog{
 	"poll.two_deadlines":     "Kies `duur=` of `tot=`, niet allebei.",
 	"poll.bad_duration":      "`duur=%s` begrijp ik niet: schrijf bijvoorbeeld `duur=90m`, `duur=2u` of `duur=2d`.",
 	"poll.duration_positive": "`duur=%s` kan niet: een peiling moet minstens een minuut open zijn.",
-	"poll.duration_long":     "‘%s’ is te lang: een peiling kan hooguit %d dagen open zijn.",
+	"poll.duration_long":     "‘%s’ is te lang: een peiling kan hooguit %d dag open zijn." + plural + "‘%s’ is te lang: een peiling kan hooguit %d dagen open zijn.",
 	"poll.bad_date":          "De datum ‘%s’ begrijp ik niet: schrijf bijvoorbeeld `tot=2026-12-01 17:00`.",
 	"poll.date_past":         "%s is al voorbij: kies een moment in de toekomst.",
 	"poll.empty":             "Typ na het commando de tekst, bijvoorbeeld `/casus Mag de gemeente inkomensgegevens gebruiken om de energietoeslag automatisch toe te kennen? | bestaanszekerheid, privacy, autonomie`.",
-	"poll.text_long":         "De tekst is %d tekens lang; ik neem hooguit %d tekens. Maak hem korter.",
-	"poll.none_proposed":     "Ik vond in de tekst geen %d waarden die op het spel staan. Noem ze zelf na een streep: `/casus TEKST | privacy, gelijkheid`.",
-	"poll.few_options":       "Ik las %d waarde(n); een peiling heeft er minstens %d nodig. Scheid ze met komma's: `| privacy, gelijkheid`.",
-	"poll.many_options":      "Dat zijn %d waarden; een peiling heeft er hooguit %d. Kies de belangrijkste.",
+	"poll.text_long":         "De tekst is %d teken lang; ik neem er hooguit %d. Maak hem korter." + plural + "De tekst is %d tekens lang; ik neem er hooguit %d. Maak hem korter.",
+	"poll.none_proposed":     "Ik vond in de tekst geen %d waarde die op het spel staat. Noem ze zelf na een streep: `/casus TEKST | privacy, gelijkheid`." + plural + "Ik vond in de tekst geen %d waarden die op het spel staan. Noem ze zelf na een streep: `/casus TEKST | privacy, gelijkheid`.",
+	"poll.few_options":       "Ik las %d waarde; een peiling heeft er minstens %d nodig. Scheid ze met komma's: `| privacy, gelijkheid`." + plural + "Ik las %d waarden; een peiling heeft er minstens %d nodig. Scheid ze met komma's: `| privacy, gelijkheid`.",
+	"poll.many_options":      "Dat is %d waarde; een peiling heeft er hooguit %d. Kies de belangrijkste." + plural + "Dat zijn %d waarden; een peiling heeft er hooguit %d. Kies de belangrijkste.",
 	"poll.stelling_max":      "Bij een stelling kies je één antwoord; `max=` kan daar niet.",
 	"poll.title.waarden":     "**Casus** · peiling `%s`",
 	"poll.title.waarden.by":  "**Casus** · peiling `%s` van %s",
@@ -119,9 +156,9 @@ var dutch = catalog{
 	"poll.prompt.stelling":   "Ben je het eens met deze stelling?",
 	"poll.max":               "Kies er hooguit %d.",
 	"poll.offmap":            "niet op de Waardenkaart",
-	"poll.votes":             "%d stem(men)",
+	"poll.votes":             "%d stem" + plural + "%d stemmen",
 	"poll.proposed":          "Deze waarden stelde ik voor op basis van de tekst van de casus. Wil je andere, begin dan opnieuw met `| waarde, waarde` achter de tekst.",
-	"poll.voters":            "Aantal stemmers: %d.",
+	"poll.voters":            "%d stemmer." + plural + "%d stemmers.",
 	"poll.hidden":            "De aantallen per optie zie je als de peiling sluit.",
 	"poll.closed":            "Deze peiling is gesloten. De uitslag: `/uitslag %s`.",
 	"poll.howto":             "Stem met `/stem %[1]s %[2]s` (of met de nummers); `/stem %[1]s` alleen trekt je stem in.",
@@ -140,13 +177,13 @@ var dutch = catalog{
 
 	"vote.usage":     "Typ na `/stem` de peiling en je keuze, bijvoorbeeld `/stem ab3k privacy, gelijkheid`.",
 	"vote.unknown":   "‘%s’ staat niet in peiling `%s`. Typ een optie zoals ze in de peiling staat, of haar nummer.",
-	"vote.too_many":  "Dat zijn %d keuzes; in deze peiling mag je er hooguit %d kiezen.",
+	"vote.too_many":  "Dat is %d keuze; in deze peiling mag je er hooguit %d kiezen." + plural + "Dat zijn %d keuzes; in deze peiling mag je er hooguit %d kiezen.",
 	"vote.closed":    "Peiling `%s` is gesloten; stemmen kan niet meer. De uitslag: `/uitslag %s`.",
 	"vote.withdrawn": "Je stem in peiling `%s` is ingetrokken.",
 	"vote.counted":   "Je stem in peiling `%s` telt: %s.",
 	"vote.kept":      "Je eerdere stem blijft staan: %s.",
 	"vote.none":      "Je had in deze peiling nog niet gestemd.",
-	"vote.standing":  "Stand: %s (%d stemmers).",
+	"vote.standing":  "Stand: %s (%d stemmer)." + plural + "Stand: %s (%d stemmers).",
 
 	"close.usage":       "Typ na `/sluit` de peiling, bijvoorbeeld `/sluit ab3k`.",
 	"close.not_allowed": "Peiling `%s` kan alleen sluiten wie hem begon, of een beheerder.",
@@ -206,12 +243,11 @@ var dutch = catalog{
 	"spec.in":                 "in %s",
 	"spec.at":                 "%s om %s",
 	"spec.hourly":             "%s, elk uur op minuut %d",
-	"spec.every_hour":         "elk uur (%s)",
-	"spec.every_hours":        "elke %d uur (%s)",
-	"spec.every_minutes":      "elke %d minuten (%s)",
+	"spec.every_hours":        "elk uur (%[2]s)" + plural + "elke %d uur (%[2]s)",
+	"spec.every_minutes":      "elke minuut (%[2]s)" + plural + "elke %d minuten (%[2]s)",
 	"spec.literal":            "volgens het cron-schema `%s` (%s)",
 	"spec.example":            "Een schema heeft vijf velden: minuut, uur, dag van de maand, maand, weekdag. Bijvoorbeeld `/reflectie aan 0 9 * * 1` (elke maandag om 09:00), `/reflectie aan 30 16 * * 5` (elke vrijdag om 16:30) of `/reflectie aan @weekly`.",
-	"spec.fields":             "Dat schema heeft %d velden; ik verwacht er 5 (of 6, met seconden vooraan).",
+	"spec.fields":             "Dat schema heeft %d veld; ik verwacht er 5 (of 6, met seconden vooraan)." + plural + "Dat schema heeft %d velden; ik verwacht er 5 (of 6, met seconden vooraan).",
 	"spec.descriptor":         "‘%s’ ken ik niet. Wel: @hourly, @daily, @weekly, @monthly, @yearly en @every 2h.",
 	"spec.every":              "Na @every verwacht ik een duur zoals 24h of 90m, niet ‘%s’.",
 	"spec.never":              "Dat schema valt nooit (zoals 30 februari).",
@@ -249,12 +285,12 @@ var dutch = catalog{
 	"debat.bad_date":          "De datum ‘%s’ bestaat niet.",
 	"debat.bad_time":          "De tijd ‘%s’ bestaat niet; schrijf bijvoorbeeld 19:30.",
 	"debat.no_topic":          "Na de datum (en tijd) verwacht ik het onderwerp, bijvoorbeeld `/debat 2026-12-10 19:30 Camera's in de binnenstad`.",
-	"debat.topic_long":        "Het onderwerp mag hooguit %d tekens hebben; het jouwe heeft er %d. Maak het korter.",
+	"debat.topic_long":        "Het onderwerp mag hooguit %d teken hebben; het jouwe heeft er %d. Maak het korter." + plural + "Het onderwerp mag hooguit %d tekens hebben; het jouwe heeft er %d. Maak het korter.",
 	"debat.prep_bad":          "`voorbereiding=%s` begrijp ik niet: geef een aantal dagen van 0 tot %d, zoals `voorbereiding=5d`.",
 	"debat.past":              "%s ligt in het verleden; een debat plannen kan alleen voor een moment dat nog komt.",
 	"debat.far":               "Dat is meer dan twee jaar vooruit; plan het debat later.",
 	"debat.prep_after":        "De voorbereiding zou op %s komen, niet vóór het debat. Kies meer dagen, zoals `voorbereiding=1d`.",
-	"debat.too_many":          "Er staan al %d debatten gepland in dit kanaal; annuleer er eerst een met `/debat annuleer ID`.",
+	"debat.too_many":          "Er staat al %d debat gepland in dit kanaal; annuleer het eerst met `/debat annuleer ID`." + plural + "Er staan al %d debatten gepland in dit kanaal; annuleer er eerst een met `/debat annuleer ID`.",
 	"debat.planned":           "Debat **%d** gepland: **%s**, %s. De voorbereiding komt in dit kanaal op %s. Annuleren: `/debat annuleer %d`.",
 	"debat.prep_now":          "Debat **%d** gepland: **%s**, %s. Het voorbereidingsmoment (%s) is al voorbij, dus hier is de voorbereiding meteen:",
 	"debat.none":              "Er staan geen komende debatten gepland in dit kanaal. Plan er een met `/debat DATUM [TIJD] ONDERWERP`.",
@@ -288,7 +324,7 @@ var dutch = catalog{
 var english = catalog{
 	"source":              "_Source: %s_",
 	"own":                 "waardenbot's own addition, not from the book",
-	"err.too_long":        "That is too long: I read at most %d characters. Please shorten it.",
+	"err.too_long":        "That is too long: I read at most %d character. Please shorten it." + plural + "That is too long: I read at most %d characters. Please shorten it.",
 	"err.unknown_command": "I don't know the command `/%s`.",
 	"err.did_you_mean":    "Did you mean `/%s`?",
 	"err.internal":        "Something went wrong on my side; please try again shortly. If it keeps happening, tell the administrator.",
@@ -301,9 +337,11 @@ var english = catalog{
 	"opinions":       "Opinions from the book:",
 	"value.themes":   "Question themes that fit (%s): %s",
 	"value.origin":   "This value comes from %s, not from the book.",
-	"cluster.title":  "**%s** · value cluster (%s) with %d values",
+	"cluster.title":  "**%s** · value cluster (%s) with %d value" + plural + "**%s** · value cluster (%s) with %d values",
 	"cluster.value":  "- **%s**: “%s”",
-	"overview":       "**The Waardenkaart (map of values): %d clusters, %d values**",
+	"overview":       "**The Waardenkaart (map of values): %s, %s**",
+	"n.clusters":     "%d cluster" + plural + "%d clusters",
+	"n.values":       "%d value" + plural + "%d values",
 	"overview.tip":   "Type `/waarde privacy` for a value or `/waarde vrijheid` for a cluster.",
 	"kind.ideëel":    "ideal clusters (ideëel)",
 	"kind.sociaal":   "social clusters (sociaal)",
@@ -329,11 +367,13 @@ var english = catalog{
 	"empty.query":    "Type what you are looking for after the command, for example `/waarde privacy`.",
 
 	"theme.title":   "**%s** · theme of the %s, group _%s_",
-	"group.title":   "**%s** · group of the %s with %d themes",
-	"card.title":    "**%s**: %d groups, %d themes, %d questions",
+	"group.title":   "**%s** · group of the %s with %d theme" + plural + "**%s** · group of the %s with %d themes",
+	"card.title":    "**%s**: %s, %s, %s",
+	"n.groups":      "%d group" + plural + "%d groups",
+	"n.themes":      "%d theme" + plural + "%d themes",
 	"cards.title":   "**The book's question cards**",
 	"cards.tip":     "Type `/vragen beveiliging` for a theme's questions, or `/vragen bestuur` for a group.",
-	"n.questions":   "%d questions",
+	"n.questions":   "%d question" + plural + "%d questions",
 	"value.quest":   "**%s** is a value (cluster %s). Questions from the themes that fit it (%s):",
 	"cluster.is":    "**%s** is a value cluster, not a question theme. See `/waarde %s`.",
 	"related.quest": "**%s** is not on the question cards; the nearest values (%s): %s.",
@@ -360,14 +400,14 @@ var english = catalog{
 	"poll.two_deadlines":     "Choose `duur=` or `tot=`, not both.",
 	"poll.bad_duration":      "I don't understand `duur=%s`: write for example `duur=90m`, `duur=2h` or `duur=2d`.",
 	"poll.duration_positive": "`duur=%s` is not possible: a poll must be open for at least a minute.",
-	"poll.duration_long":     "‘%s’ is too long: a poll can be open for at most %d days.",
+	"poll.duration_long":     "‘%s’ is too long: a poll can be open for at most %d day." + plural + "‘%s’ is too long: a poll can be open for at most %d days.",
 	"poll.bad_date":          "I don't understand the date ‘%s’: write for example `tot=2026-12-01 17:00`.",
 	"poll.date_past":         "%s has passed already: choose a moment in the future.",
 	"poll.empty":             "Type the text after the command, for example `/casus May the municipality use income data to grant the energy allowance automatically? | bestaanszekerheid, privacy, autonomie`.",
-	"poll.text_long":         "The text is %d characters long; I take at most %d. Please shorten it.",
-	"poll.none_proposed":     "I found no %d values at stake in the text. Name them yourself after a bar: `/casus TEXT | privacy, gelijkheid`.",
-	"poll.few_options":       "I read %d value(s); a poll needs at least %d. Separate them with commas: `| privacy, gelijkheid`.",
-	"poll.many_options":      "That is %d values; a poll has at most %d. Choose the most important ones.",
+	"poll.text_long":         "The text is %d character long; I take at most %d. Please shorten it." + plural + "The text is %d characters long; I take at most %d. Please shorten it.",
+	"poll.none_proposed":     "I found no %d value at stake in the text. Name them yourself after a bar: `/casus TEXT | privacy, gelijkheid`." + plural + "I found no %d values at stake in the text. Name them yourself after a bar: `/casus TEXT | privacy, gelijkheid`.",
+	"poll.few_options":       "I read %d value; a poll needs at least %d. Separate them with commas: `| privacy, gelijkheid`." + plural + "I read %d values; a poll needs at least %d. Separate them with commas: `| privacy, gelijkheid`.",
+	"poll.many_options":      "That is %d value; a poll has at most %d. Choose the most important ones." + plural + "That is %d values; a poll has at most %d. Choose the most important ones.",
 	"poll.stelling_max":      "A statement takes one answer; `max=` is not possible there.",
 	"poll.title.waarden":     "**Case** · poll `%s`",
 	"poll.title.waarden.by":  "**Case** · poll `%s` by %s",
@@ -377,9 +417,9 @@ var english = catalog{
 	"poll.prompt.stelling":   "Do you agree with this statement?",
 	"poll.max":               "Choose at most %d.",
 	"poll.offmap":            "not on the Waardenkaart",
-	"poll.votes":             "%d vote(s)",
+	"poll.votes":             "%d vote" + plural + "%d votes",
 	"poll.proposed":          "I proposed these values from the text of the case. If you want others, start again with `| value, value` after the text.",
-	"poll.voters":            "Voters: %d.",
+	"poll.voters":            "%d voter." + plural + "%d voters.",
 	"poll.hidden":            "The counts per option are shown when the poll closes.",
 	"poll.closed":            "This poll is closed. The result: `/uitslag %s`.",
 	"poll.howto":             "Vote with `/stem %[1]s %[2]s` (or with the numbers); `/stem %[1]s` alone withdraws your vote.",
@@ -398,13 +438,13 @@ var english = catalog{
 
 	"vote.usage":     "Type the poll and your choice after `/stem`, for example `/stem ab3k privacy, gelijkheid`.",
 	"vote.unknown":   "‘%s’ is not in poll `%s`. Type an option as the poll shows it, or its number.",
-	"vote.too_many":  "That is %d choices; this poll allows at most %d.",
+	"vote.too_many":  "That is %d choice; this poll allows at most %d." + plural + "That is %d choices; this poll allows at most %d.",
 	"vote.closed":    "Poll `%s` is closed; voting is no longer possible. The result: `/uitslag %s`.",
 	"vote.withdrawn": "Your vote in poll `%s` is withdrawn.",
 	"vote.counted":   "Your vote in poll `%s` counts: %s.",
 	"vote.kept":      "Your earlier vote stays: %s.",
 	"vote.none":      "You had not voted in this poll yet.",
-	"vote.standing":  "Standing: %s (%d voters).",
+	"vote.standing":  "Standing: %s (%d voter)." + plural + "Standing: %s (%d voters).",
 
 	"close.usage":       "Type the poll after `/sluit`, for example `/sluit ab3k`.",
 	"close.not_allowed": "Only whoever started poll `%s`, or an admin, can close it.",
@@ -464,12 +504,11 @@ var english = catalog{
 	"spec.in":                 "in %s",
 	"spec.at":                 "%s at %s",
 	"spec.hourly":             "%s, every hour at minute %d",
-	"spec.every_hour":         "every hour (%s)",
-	"spec.every_hours":        "every %d hours (%s)",
-	"spec.every_minutes":      "every %d minutes (%s)",
+	"spec.every_hours":        "every hour (%[2]s)" + plural + "every %d hours (%[2]s)",
+	"spec.every_minutes":      "every minute (%[2]s)" + plural + "every %d minutes (%[2]s)",
 	"spec.literal":            "on the cron schedule `%s` (%s)",
 	"spec.example":            "A schedule has five fields: minute, hour, day of month, month, weekday. For example `/reflectie aan 0 9 * * 1` (every Monday at 09:00), `/reflectie aan 30 16 * * 5` (every Friday at 16:30) or `/reflectie aan @weekly`.",
-	"spec.fields":             "That schedule has %d fields; I expect 5 (or 6, with seconds first).",
+	"spec.fields":             "That schedule has %d field; I expect 5 (or 6, with seconds first)." + plural + "That schedule has %d fields; I expect 5 (or 6, with seconds first).",
 	"spec.descriptor":         "I don't know ‘%s’. I do know @hourly, @daily, @weekly, @monthly, @yearly and @every 2h.",
 	"spec.every":              "After @every I expect a duration such as 24h or 90m, not ‘%s’.",
 	"spec.never":              "That schedule never fires (like 30 February).",
@@ -507,12 +546,12 @@ var english = catalog{
 	"debat.bad_date":          "The date ‘%s’ does not exist.",
 	"debat.bad_time":          "The time ‘%s’ does not exist; write for example 19:30.",
 	"debat.no_topic":          "After the date (and time) I expect the topic, for example `/debat 2026-12-10 19:30 Camera's in de binnenstad`.",
-	"debat.topic_long":        "The topic may have at most %d characters; yours has %d. Please shorten it.",
+	"debat.topic_long":        "The topic may have at most %d character; yours has %d. Please shorten it." + plural + "The topic may have at most %d characters; yours has %d. Please shorten it.",
 	"debat.prep_bad":          "I don't understand `voorbereiding=%s`: give a number of days from 0 to %d, such as `voorbereiding=5d`.",
 	"debat.past":              "%s is in the past; a debate can only be planned for a moment still to come.",
 	"debat.far":               "That is more than two years ahead; plan the debate later.",
 	"debat.prep_after":        "The preparation would come on %s, not before the debate. Choose more days, such as `voorbereiding=1d`.",
-	"debat.too_many":          "%d debates are already planned in this channel; cancel one first with `/debat annuleer ID`.",
+	"debat.too_many":          "%d debate is already planned in this channel; cancel it first with `/debat annuleer ID`." + plural + "%d debates are already planned in this channel; cancel one first with `/debat annuleer ID`.",
 	"debat.planned":           "Debate **%d** planned: **%s**, %s. The preparation comes in this channel on %s. To cancel: `/debat annuleer %d`.",
 	"debat.prep_now":          "Debate **%d** planned: **%s**, %s. The preparation moment (%s) has passed, so here is the preparation right away:",
 	"debat.none":              "No upcoming debates are planned in this channel. Plan one with `/debat DATE [TIME] TOPIC`.",

@@ -21,9 +21,6 @@ func (b *Bot) describe(c cronSpec) string {
 	switch s := c.sched.(type) {
 	case cron.ConstantDelaySchedule:
 		if s.Delay%time.Hour == 0 {
-			if s.Delay == time.Hour {
-				return b.msg.T("spec.every_hour", zone)
-			}
 			return b.msg.T("spec.every_hours", int(s.Delay/time.Hour), zone)
 		}
 		return b.msg.T("spec.every_minutes", int(s.Delay/time.Minute), zone)

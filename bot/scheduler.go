@@ -104,11 +104,22 @@ func (s *Scheduler) Len() int {
 }
 
 // Run restores the schedules, posts missed runs within the grace period,
-// then posts every run at its time until ctx is cancelled. It returns when
-// the posts it started have finished.
+// then posts every run at its time through p until ctx is cancelled. It
+// returns when the posts it started have finished. When Restore has run
+// already, Run does not restore again: a caller that must finish start-up
+// before it goes on (the console, before its first prompt) calls Restore
+// itself, then Run.
 func (s *Scheduler) Run(ctx context.Context, p Poster) error {
-	if err := s.Restore(ctx, p); err != nil {
-		return err
+	s.mu.Lock()
+	restored := s.loaded
+	if restored {
+		s.poster = p
+	}
+	s.mu.Unlock()
+	if !restored {
+		if err := s.Restore(ctx, p); err != nil {
+			return err
+		}
 	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()

@@ -705,6 +705,31 @@ func TestRunPostsDueRunOnTheRealClockAndStopsOnCancel(t *testing.T) {
 	}
 }
 
+// The console restores before its first prompt, then runs the loop: the
+// loop must not restore (and log, and post missed runs) a second time.
+func TestRunAfterRestoreDoesNotRestoreAgain(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var logs strings.Builder
+	b := bot.New(book, bot.Config{}, slog.New(slog.NewTextHandler(&logs, nil)),
+		bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
+	poster := bot.Posters{"console": &fakePoster{}}
+	if err := b.Scheduler().Restore(context.Background(), poster); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // Run returns after its first look at the queue
+	if err := b.Scheduler().Run(ctx, poster); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(logs.String(), "schedules restored"); n != 1 {
+		t.Errorf("restored %d times, want once:\n%s", n, logs.String())
+	}
+}
+
 func TestPostersRouteByPlatform(t *testing.T) {
 	console, slack := &fakePoster{}, &fakePoster{}
 	p := bot.Posters{"console": console, "slack": slack}

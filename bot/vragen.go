@@ -102,7 +102,7 @@ func (b *Bot) cardOutline(sb *strings.Builder, c *knowledge.Card) {
 			questions += len(t.Questions)
 		}
 	}
-	sb.WriteString(b.msg.T("card.title", c.Name, len(c.Groups), themes, questions) + "\n")
+	sb.WriteString(b.msg.T("card.title", c.Name, b.msg.T("n.groups", len(c.Groups)), b.msg.T("n.themes", themes), b.msg.T("n.questions", questions)) + "\n")
 	for _, g := range c.Groups {
 		var ts []string
 		for _, t := range g.Themes {

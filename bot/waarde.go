@@ -114,7 +114,7 @@ func (b *Bot) relatedCard(sb *strings.Builder, r *knowledge.Related) {
 // overview lists the nine clusters, by kind, with their values.
 func (b *Bot) overview() string {
 	var sb strings.Builder
-	sb.WriteString(b.msg.T("overview", len(b.kb.Clusters), len(b.kb.Values())) + "\n")
+	sb.WriteString(b.msg.T("overview", b.msg.T("n.clusters", len(b.kb.Clusters)), b.msg.T("n.values", len(b.kb.Values()))) + "\n")
 	kind := ""
 	for _, c := range b.kb.Clusters {
 		if c.Kind != kind {

@@ -513,7 +513,7 @@ func testE2E(t *testing.T, url, version string) {
 			t.Fatalf("anna's confirmed close: %q", got.Error)
 		}
 		result := s.botPostAfter(t, ctx, s.channel.Id, closedAt, "Uitslag van peiling", 10*time.Second)
-		if !strings.Contains(result.Message, "**Privacy** (Vrijheid): 1 stem(men)") {
+		if !strings.Contains(result.Message, "**Privacy** (Vrijheid): 1 stem (") {
 			t.Errorf("result post:\n%s", result.Message)
 		}
 		s.waitButtons(t, ctx, poll.Id, 0)

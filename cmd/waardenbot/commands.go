@@ -208,21 +208,33 @@ func (e *cliEnv) console(args []string) int {
 		Prompt:  isTerminal(e.stdin),
 		Lang:    cfg.Lang,
 	})
-	// Results of polls whose deadline passed while the bot was down come
-	// first, before the console reads a line.
+	// Start-up comes first, before the console reads a line: the results
+	// of polls whose deadline passed while the bot was down, old closed
+	// polls deleted, the schedules restored (with the runs missed within
+	// the grace period). What that posts and logs then appears before the
+	// prompt, not in the middle of it.
+	posters := bot.Posters{"console": c}
 	if _, err := b.CloseDue(e.ctx, c); err != nil {
 		log.Error("close polls at their deadline", "err", err)
+	}
+	b.PruneClosed(e.ctx)
+	sched := b.Scheduler()
+	restored := sched.Restore(e.ctx, posters)
+	if restored != nil {
+		log.Error("scheduler stopped", "err", restored)
 	}
 	// Deadlines and the scheduler post into the console; they stop with
 	// the console or on SIGINT/SIGTERM, and the console waits for them.
 	ctx, cancel := context.WithCancel(e.ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { b.RunDeadlines(ctx, c, deadlineEvery) })
-	wg.Go(func() {
-		if err := b.Scheduler().Run(ctx, bot.Posters{"console": c}); err != nil {
-			log.Error("scheduler stopped", "err", err)
-		}
-	})
+	if restored == nil {
+		wg.Go(func() {
+			if err := sched.Run(ctx, posters); err != nil {
+				log.Error("scheduler stopped", "err", err)
+			}
+		})
+	}
 	err = c.Run(ctx)
 	cancel()
 	wg.Wait()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,5 +116,36 @@ func TestConsoleRunsSchedulerAndStopsAtEndOfInput(t *testing.T) {
 	// The state is in the file for the next start.
 	if _, out, _ := runCLI(t, "", nil, "ask", "--db", db, "/reflectie status"); !strings.Contains(out, "1 van de 30") {
 		t.Errorf("state not kept after the console stopped:\n%s", out)
+	}
+}
+
+// firstRead is a console's input that records what stdout and stderr held
+// when the console first read from it (when a terminal would first show
+// the prompt), then ends.
+type firstRead struct {
+	out  *syncBuffer
+	seen chan string
+}
+
+func (f *firstRead) Read([]byte) (int, error) {
+	select {
+	case f.seen <- f.out.String():
+	default:
+	}
+	return 0, io.EOF
+}
+
+func TestConsoleLogsStartUpBeforeItReadsALine(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	if code, _, errOut := runCLI(t, "", nil, "ask", "--db", db, "/reflectie aan"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var out syncBuffer // stdout and stderr in the order they were written, as on a terminal
+	in := &firstRead{out: &out, seen: make(chan string, 1)}
+	if code := runMain(context.Background(), []string{"console", "--db", db}, in, &out, &out, nil); code != exitOK {
+		t.Fatalf("exit %d: %s", code, out.String())
+	}
+	if before := <-in.seen; !strings.Contains(before, `msg="schedules restored" schedules=1`) {
+		t.Errorf("the console read its first line before start-up had logged; before the first read:\n%s\nall:\n%s", before, out.String())
 	}
 }
