@@ -74,21 +74,38 @@ func parseSpec(spec string, loc *time.Location, now time.Time) (cronSpec, error)
 		return cronSpec{}, explainSpec(spec)
 	}
 	cs := cronSpec{text: spec, sched: withLocation(sched, loc), loc: loc}
-	prev := cs.next(now)
-	if prev.IsZero() {
+	if cs.next(now).IsZero() {
 		return cronSpec{}, &specError{Key: "spec.never"}
 	}
-	for i := 0; i < 60; i++ {
-		t := cs.next(prev)
+	if cs.tooOften(now) {
+		return cronSpec{}, &specError{Key: "spec.often"}
+	}
+	return cs, nil
+}
+
+// tooOften reports whether two of the next 60 times of the spec after now
+// lie closer together than minInterval. Times of a cron spec are compared
+// on the wall clock: how often a spec fires is a property of the spec, and
+// a run that a DST change moves to the jump (02:30 to 03:00, just before a
+// 03:30 run) must not make a spec acceptable on one day and refused on
+// another. @every is compared on elapsed time.
+func (c cronSpec) tooOften(now time.Time) bool {
+	step, prev := c.sched.Next, now
+	if wall, ok := c.wallSchedule(); ok {
+		step, prev = wall.Next, wallOf(now, c.loc)
+	}
+	prev = step(prev)
+	for range 60 {
+		t := step(prev)
 		if t.IsZero() {
-			break
+			return false
 		}
 		if t.Sub(prev) < minInterval {
-			return cronSpec{}, &specError{Key: "spec.often"}
+			return true
 		}
 		prev = t
 	}
-	return cs, nil
+	return false
 }
 
 // withLocation makes a parsed spec compute in loc, never in the machine's
@@ -129,54 +146,47 @@ func explainSpec(spec string) error {
 // next returns the first run strictly after t, or the zero time when the
 // spec never fires again.
 //
-// A cron spec is read on the wall clock of its zone, and a time of day
-// that daylight saving time skips or repeats is run exactly once: robfig/cron
+// A cron spec is read on the wall clock of its zone, and a time of day that
+// a change of offset skips or repeats is run exactly once: robfig/cron
 // would skip 02:30 on the last Sunday of March and run it twice on the last
 // Sunday of October in Europe/Amsterdam. So the spec is evaluated on wall
-// clock times (as if the zone had no DST) and each wall time is then placed
-// in the zone: a skipped time runs when the clock jumps past it (03:00), a
-// repeated time runs at its first occurrence. @every runs on elapsed time.
+// times (in UTC, which has no changes) and each wall time it allows runs at
+// placeWall's instant: its first occurrence, or the jump past it when the
+// clock skips it. @every runs on elapsed time.
+//
+// placeWall never decreases as the wall time grows, and a wall time placed
+// after t is later than the clock shows at t; so the next run is the first
+// allowed wall time after the clock at t that is placed after t. Allowed
+// wall times placed at or before t are passed over: t is in a repeated
+// hour and they ran at their first occurrence, or they were skipped and
+// ran at a jump with an earlier one. The loop ends: placeWall(w) is never
+// before w−maxOffset, so the first allowed wall time past t+maxOffset is
+// placed after t.
 func (c cronSpec) next(t time.Time) time.Time {
-	ss, ok := c.sched.(*cron.SpecSchedule)
+	wall, ok := c.wallSchedule()
 	if !ok {
 		return c.sched.Next(t)
 	}
-	wall := *ss
-	wall.Location = time.UTC
-	lt := t.In(c.loc)
-	for i := 0; i < 3; i++ {
-		w := wall.Next(time.Date(lt.Year(), lt.Month(), lt.Day(), lt.Hour(), lt.Minute(), lt.Second(), 0, time.UTC))
-		if w.IsZero() {
+	for w := wallOf(t, c.loc); ; {
+		if w = wall.Next(w); w.IsZero() {
 			return time.Time{}
 		}
-		at := placeWall(w, c.loc)
-		if at.After(t) {
+		if at := placeWall(w, c.loc); at.After(t) {
 			return at
 		}
-		// The wall time fell into a gap that was moved to before t; look on.
-		lt = w
 	}
-	return time.Time{}
 }
 
-// placeWall returns the instant at which the wall clock of loc shows w
-// (read in UTC): the earlier one when it shows it twice, and the moment the
-// clock jumps past it when it never shows it.
-func placeWall(w time.Time, loc *time.Location) time.Time {
-	at := time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), 0, loc)
-	if sameWall(at.In(loc), w) {
-		if earlier := at.Add(-time.Hour); sameWall(earlier.In(loc), w) {
-			return earlier
-		}
-		return at
+// wallSchedule returns the spec computing on wall times, in UTC; false for
+// @every, which counts elapsed time.
+func (c cronSpec) wallSchedule() (*cron.SpecSchedule, bool) {
+	ss, ok := c.sched.(*cron.SpecSchedule)
+	if !ok {
+		return nil, false
 	}
-	// In a gap: time.Date normalised it past the jump; run at the jump.
-	start, _ := at.ZoneBounds()
-	return start
-}
-
-func sameWall(a, w time.Time) bool {
-	return a.Year() == w.Year() && a.YearDay() == w.YearDay() && a.Hour() == w.Hour() && a.Minute() == w.Minute() && a.Second() == w.Second()
+	wall := *ss
+	wall.Location = time.UTC
+	return &wall, true
 }
 
 // upcoming returns the next n runs after t.

@@ -56,7 +56,7 @@ func (b *Bot) debat(ctx context.Context, req Request) Reply {
 
 // debatRequest is a parsed /debat DATUM [TIJD] ONDERWERP.
 type debatRequest struct {
-	at      time.Time // the debate, at 00:00 when no time was given
+	at      time.Time // the debate, at the start of its day when no time was given
 	hasTime bool
 	topic   string
 	days    int
@@ -98,8 +98,10 @@ func (b *Bot) parseDebat(args string, loc *time.Location) (debatRequest, *Reply)
 	} else {
 		return refuse("debat.no_date", Quote(words[0], 30))
 	}
-	date := time.Date(y, time.Month(m), day, 0, 0, 0, 0, loc)
-	if date.Year() != y || int(date.Month()) != m || date.Day() != day {
+	// The date is checked on its own, in UTC, which skips no day: a day
+	// whose midnight a zone skips (America/Santiago) is still a day.
+	wall := time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC)
+	if wall.Year() != y || int(wall.Month()) != m || wall.Day() != day {
 		return refuse("debat.bad_date", Quote(words[0], 30))
 	}
 	words = words[1:]
@@ -109,12 +111,12 @@ func (b *Bot) parseDebat(args string, loc *time.Location) (debatRequest, *Reply)
 			if h > 23 || mi > 59 {
 				return refuse("debat.bad_time", Quote(words[0], 10))
 			}
-			date = time.Date(y, time.Month(m), day, h, mi, 0, 0, loc)
+			wall = wall.Add(time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute)
 			d.hasTime = true
 			words = words[1:]
 		}
 	}
-	d.at = date
+	d.at = placeWall(wall, loc)
 	d.topic = strings.Join(words, " ")
 	switch n := utf8.RuneCountInString(d.topic); {
 	case n == 0:
@@ -140,13 +142,13 @@ func (b *Bot) debatPlan(req Request) Reply {
 	}
 	now := b.now()
 	switch {
-	case !debateEnd(d.at, d.hasTime).After(now):
+	case !debateEnd(d.at, d.hasTime, loc).After(now):
 		return b.refuse("debat.past", b.debateWhen(d.at, d.hasTime, loc))
 	case d.at.Sub(now) > planAhead:
 		return b.refuse("debat.far")
 	}
-	y, m, day := d.at.Date()
-	prepAt := time.Date(y, m, day-d.days, prepHour, 0, 0, 0, loc)
+	y, m, day := d.at.In(loc).Date()
+	prepAt := placeWall(time.Date(y, m, day-d.days, prepHour, 0, 0, 0, time.UTC), loc)
 	if d.hasTime && !prepAt.Before(d.at) {
 		return b.refuse("debat.prep_after", b.when(prepAt, loc))
 	}
@@ -192,12 +194,14 @@ func (b *Bot) debatPlan(req Request) Reply {
 }
 
 // debateEnd is when a debate counts as begun: its time, or the end of its
-// day when it has no time (a debate "today" is still to come all day).
-func debateEnd(at time.Time, hasTime bool) time.Time {
+// day in loc when it has no time (a debate "today" is still to come all
+// day, also on a day of 23 or 25 hours).
+func debateEnd(at time.Time, hasTime bool, loc *time.Location) time.Time {
 	if hasTime {
 		return at
 	}
-	return at.AddDate(0, 0, 1)
+	y, m, d := at.In(loc).Date()
+	return placeWall(time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC), loc)
 }
 
 // debateWhen writes the debate's moment, or its day when it has no time.
@@ -242,7 +246,7 @@ func (b *Bot) debatList(req Request) Reply {
 	now, loc := b.now(), b.cfg.Location
 	var sb strings.Builder
 	for _, d := range ds {
-		if d.State == PrepCancelled || !debateEnd(d.DebateAt, d.HasTime).After(now) {
+		if d.State == PrepCancelled || !debateEnd(d.DebateAt, d.HasTime, loc).After(now) {
 			continue
 		}
 		prep := b.msg.T("debat.state."+string(d.State), b.when(d.PrepAt, loc))

@@ -157,14 +157,16 @@ var durationUnits = map[string]time.Duration{
 var deadlineLayouts = []string{"2006-01-02 15:04", "2006-01-02 15.04", "2006-01-02T15:04", "2-1-2006 15:04", "2-1-2006 15.04"}
 var dayLayouts = []string{"2006-01-02", "2-1-2006"}
 
-// parseDeadline reads a date and time in the bot's time zone; it must be in
-// the future and not further than maxDuration.
+// parseDeadline reads a date and time on the wall clock of the bot's time
+// zone (placed as placeWall does: a time the clock skips closes at the
+// jump); it must be in the future and not further than maxDuration.
 func (b *Bot) parseDeadline(s string, now time.Time) (time.Time, error) {
 	s = strings.Trim(s, `"'`)
-	t, ok := time.Time{}, false
+	// Parsed in UTC, which has no gaps, so that the wall time stays as typed.
+	wall, ok := time.Time{}, false
 	for _, l := range deadlineLayouts {
-		if v, err := time.ParseInLocation(l, s, b.cfg.Location); err == nil {
-			t, ok = v, true
+		if v, err := time.Parse(l, s); err == nil {
+			wall, ok = v, true
 			break
 		}
 	}
@@ -172,9 +174,13 @@ func (b *Bot) parseDeadline(s string, now time.Time) (time.Time, error) {
 		if ok {
 			break
 		}
-		if v, err := time.ParseInLocation(l, s, b.cfg.Location); err == nil {
-			t, ok = v.Add(24*time.Hour-time.Minute), true
+		if v, err := time.Parse(l, s); err == nil {
+			wall, ok = v.Add(24*time.Hour-time.Minute), true
 		}
+	}
+	var t time.Time
+	if ok {
+		t = placeWall(wall, b.cfg.Location)
 	}
 	switch {
 	case !ok:

@@ -255,7 +255,7 @@ func (s *Scheduler) plan(sc *Schedule, now time.Time) (missed queuedRun, next ti
 		if sc.PrepAt.After(now) {
 			return missed, sc.PrepAt
 		}
-		if !sc.PrepAt.Before(cutoff) && debateEnd(sc.DebateAt, sc.HasTime).After(now) {
+		if !sc.PrepAt.Before(cutoff) && debateEnd(sc.DebateAt, sc.HasTime, s.b.cfg.Location).After(now) {
 			return queuedRun{id: sc.ID, at: sc.PrepAt, version: sc.Version, late: true}, time.Time{}
 		}
 		s.log.Warn("missed debate prep skipped: later than the grace period or after the debate",
