@@ -92,7 +92,7 @@ func BenchmarkSignatureOnly(b *testing.B) {
 			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
 			return
 		}
-		if err := v.verify(r.Header, body); err != nil {
+		if _, _, err := v.verify(r.Header, body); err != nil {
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}

@@ -25,11 +25,8 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) bot
 // channel, or a direct message. Other events, the bot's own messages and
 // edits are ignored. The answer goes to the same channel (in the thread
 // when the mention was in one); a private answer as an ephemeral message.
-func (a *Adapter) handleEvent(ctx context.Context, eventID string, ev slackevents.EventsAPIEvent) {
-	if !a.events.first(eventID, a.now()) {
-		a.log.Debug("duplicate event ignored", "event_id", eventID)
-		return
-	}
+// The caller has checked that the event is new (firstEvent).
+func (a *Adapter) handleEvent(ctx context.Context, ev slackevents.EventsAPIEvent) {
 	var channel, user, text, thread string
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.AppMentionEvent:
