@@ -90,6 +90,13 @@ func (a *Adapter) signed(next func(http.ResponseWriter, *http.Request, []byte)) 
 // answers within inlineWait (lookups take microseconds). Slower work is
 // acknowledged at once and its answer follows through response_url.
 func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte) {
+	// Slack checks the certificate of a command URL with a POST that
+	// carries ssl_check=1 and a token but no command; it wants an empty
+	// 200 and nothing else.
+	if r.PostForm.Get("ssl_check") == "1" {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	cmd, err := slack.SlashCommandParse(r)
 	if err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
