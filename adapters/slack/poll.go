@@ -71,7 +71,7 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallbac
 	if channel == "" {
 		channel = cb.Channel.ID
 	}
-	req := a.request(cb.Team.ID, channel, cb.User.ID, cb.User.Name)
+	req := a.request(clickTeam(cb), channel, cb.User.ID, cb.User.Name)
 	for _, act := range cb.ActionCallback.BlockActions {
 		var reply bot.Reply
 		var pollID string
@@ -100,6 +100,20 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallbac
 		}
 		a.updates.schedule(pollID, channel, ts)
 	}
+}
+
+// clickTeam is the workspace a click comes from, taken as Slack's Bolt
+// frameworks take it: the payload's team, or, in an org-wide (Enterprise
+// Grid) installation, where team is null, the clicking user's team_id.
+// Slash commands carry the workspace as team_id and events as their outer
+// team_id in both kinds of installation (an org-wide event's authorization
+// names the organisation and no team), so the three agree on the team a
+// poll belongs to.
+func clickTeam(cb slack.InteractionCallback) string {
+	if cb.Team.ID != "" {
+		return cb.Team.ID
+	}
+	return cb.User.TeamID
 }
 
 // updater redraws poll messages with chat.update, at most once per delay
