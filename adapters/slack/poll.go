@@ -62,7 +62,9 @@ func (a *Adapter) withPoll(r bot.Reply) message {
 
 // onInteraction handles a click on a poll button: it toggles the user's
 // choice (or closes the poll), tells only that user when the click is
-// refused, and redraws the poll message in place.
+// refused, and redraws the clicked message in place when the poll changed
+// (the bot's Reply.ChangesPoll: a refusal costs no chat.update, a click on
+// a closed poll's leftover button does, to take the buttons away).
 func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallback) {
 	if cb.Type != slack.InteractionTypeBlockActions {
 		return
@@ -98,7 +100,9 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallbac
 		if v := reply.Poll; v != nil && v.Message == "" && v.Where.Channel == channel {
 			a.posted(ctx, pollID, ts) // posted before the bot recorded its messages
 		}
-		a.updates.schedule(pollID, channel, ts)
+		if reply.ChangesPoll() { // a refusal leaves the message as it is, unless the poll has closed
+			a.updates.schedule(pollID, channel, ts)
+		}
 	}
 }
 
