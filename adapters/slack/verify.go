@@ -66,6 +66,7 @@ func (v verifier) verify(header http.Header, body []byte) (replay.Key, time.Time
 	if !hmac.Equal(got[:], mac.Sum(sum[:0])) { // constant time
 		return replay.Key{}, time.Time{}, errSignature
 	}
-	// Accepted while now-maxSkew <= signed: remembered a second longer.
+	// The signature is accepted until maxSkew after its timestamp; its key
+	// is remembered a second beyond that.
 	return replay.Key(got[:16]), signed.Add(maxSkew + time.Second), nil
 }

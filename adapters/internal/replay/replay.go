@@ -56,10 +56,10 @@ func KeyOf(id string) Key {
 	return Key(sum[:16])
 }
 
-// ErrFull means that the guard holds its maximum number of keys that have
-// not expired, so it cannot remember one more and cannot tell whether the
-// request is new. The caller should refuse the request (HTTP 503) and log
-// it.
+// ErrFull means that the guard (the shard of the key) is full and cannot
+// make room now, so it cannot remember one more key and cannot tell
+// whether the request is new. The caller should refuse the request (HTTP
+// 503) and log it.
 var ErrFull = errors.New("replay guard full: cannot tell a repeat from a new request")
 
 const (
