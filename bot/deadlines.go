@@ -31,7 +31,7 @@ func (b *Bot) CloseDue(ctx context.Context, p Poster) (int, error) {
 	posted := 0
 	var errs []error
 	for i, poll := range polls {
-		r := Reply{Text: b.msg.T("close.deadline", poll.ID) + "\n\n" + b.resultText(poll, tallies[i]), Poll: b.view(poll, tallies[i], true)}
+		r := Reply{Text: b.msg.T("close.deadline", poll.ID) + "\n\n" + b.resultText(poll, tallies[i]), Poll: b.view(poll, tallies[i], true), Changed: true}
 		if err := p.Post(ctx, poll.Where, r); err != nil {
 			b.log.Warn("post poll result", "poll", poll.ID, "channel", poll.Where.Channel, "err", err)
 			errs = append(errs, err)

@@ -40,6 +40,7 @@ type Reply struct {
 	Poll      *PollView // the poll the reply is about, for adapters that render polls with buttons
 	Thread    bool      // this post starts a thread; replies go in its thread where the platform has threads
 	NewPoll   bool      // Poll was just started: it should become its own channel message
+	Changed   bool      // the request changed Poll in the store: a vote stored or withdrawn, the poll closed
 }
 
 // PostsPoll reports whether the reply starts a poll that an adapter should
@@ -48,10 +49,23 @@ func (r Reply) PostsPoll() bool {
 	return r.NewPoll && r.Poll != nil && r.Status == Answered && !r.Ephemeral
 }
 
-// RedrawsPoll reports whether the reply may have changed a poll whose own
-// message is known (a vote, a close, a result at the deadline), so that an
-// adapter should redraw that message. A refusal changed nothing, unless it
-// shows that the poll has closed.
+// ChangesPoll reports whether a message that shows the reply's poll is out
+// of date after the request: the request changed the poll (Changed: a
+// vote stored or withdrawn, a close, a result at the deadline), or the
+// poll has closed, so that the message must lose its buttons even though
+// this request changed nothing (a vote refused at the deadline, a click on
+// a closed poll's leftover button). A refusal, a vote the same as the one
+// that counted already, and an answer that only reads the poll (/uitslag
+// of an open poll) change nothing. An adapter that knows the message from
+// the request itself (the clicked message) redraws it when this is true.
+func (r Reply) ChangesPoll() bool {
+	return r.Poll != nil && (r.Changed || r.Poll.Closed)
+}
+
+// RedrawsPoll reports whether the reply changed a poll whose own message
+// is known (see ChangesPoll), so that an adapter should redraw that
+// message after a typed command or a deadline. A new poll is posted, not
+// redrawn.
 func (r Reply) RedrawsPoll() bool {
-	return r.Poll != nil && !r.NewPoll && r.Poll.Message != "" && (r.Status == Answered || r.Poll.Closed)
+	return r.ChangesPoll() && !r.NewPoll && r.Poll.Message != ""
 }

@@ -59,7 +59,7 @@ func (b *Bot) sluit(ctx context.Context, req Request) Reply {
 	case err != nil:
 		return b.refusal(err, b.view(p, t, false))
 	}
-	return Reply{Text: b.msg.T("close.done", p.ID) + "\n\n" + b.resultText(p, t), Poll: b.view(p, t, true)}
+	return Reply{Text: b.msg.T("close.done", p.ID) + "\n\n" + b.resultText(p, t), Poll: b.view(p, t, true), Changed: true}
 }
 
 // configuredAdmin reports whether the configuration lists the user, by ID

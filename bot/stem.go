@@ -26,6 +26,9 @@ func (b *Bot) stem(ctx context.Context, req Request) Reply {
 			return prev, err
 		}
 		if input == "" {
+			if len(prev.Choices) == 0 {
+				return prev, errSameVote
+			}
 			return Vote{At: now}, nil
 		}
 		keys, unknown := b.choices(p, input)
@@ -35,9 +38,17 @@ func (b *Bot) stem(ctx context.Context, req Request) Reply {
 		case len(keys) > p.Max:
 			return prev, &refusal{err: ErrTooManyChoices, key: "vote.too_many", args: []any{len(keys), p.Max}}
 		}
+		if slices.Equal(keys, prev.Choices) { // both in the poll's order
+			return prev, errSameVote
+		}
 		return Vote{Choices: keys, At: now}, nil
 	})
 }
+
+// errSameVote is what a Change returns for a vote that is the same as the
+// one that counts already: the store then writes nothing, and the voter is
+// answered as for a counted vote, with Reply.Changed false.
+var errSameVote = errors.New("the same vote as before")
 
 // Toggle is a click on an option's button: it adds the option to the
 // user's vote, or takes it out when it is in already. In a poll where one
@@ -112,7 +123,10 @@ func (b *Bot) vote(ctx context.Context, req Request, id string, change Change) R
 		return plain
 	}
 	p, t, v, err := b.polls.Vote(ctx, id, voter, change)
+	changed := err == nil
 	switch {
+	case errors.Is(err, errSameVote):
+		// Answered as a counted vote; nothing changed.
 	case errors.Is(err, ErrPollNotFound):
 		return b.refuse("poll.not_found", Quote(id, 10))
 	case err != nil:
@@ -141,7 +155,7 @@ func (b *Bot) vote(ctx context.Context, req Request, id string, change Change) R
 	} else {
 		sb.WriteString("\n" + b.msg.T("poll.voters", t.Voters) + " " + b.msg.T("poll.hidden"))
 	}
-	return Reply{Text: sb.String(), Ephemeral: true, Poll: b.view(p, t, false)}
+	return Reply{Text: sb.String(), Ephemeral: true, Poll: b.view(p, t, false), Changed: changed}
 }
 
 // yourVote says which vote still counts after a refusal.

@@ -167,7 +167,7 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 		// The counts do not move in a hidden poll: say the vote counted.
 		resp.EphemeralText = render(reply.Text)
 	}
-	if reply.Status == bot.Answered || (reply.Poll != nil && reply.Poll.Closed) {
+	if reply.ChangesPoll() {
 		if m := a.bot.PollMessage(ctx, c.Poll); m.Status == bot.Answered && m.Poll != nil {
 			resp.Update = a.pollPost(m, c.Team, req.ChannelId, key)
 		}

@@ -193,9 +193,10 @@ func (a *Adapter) redraw(ctx context.Context, pollID string) error {
 	return nil
 }
 
-// redrawLater updates the poll's post after a typed /stem, /sluit or
-// /uitslag, without holding up the answer. A refusal changed nothing,
-// unless it shows that the poll has closed.
+// redrawLater updates the poll's post after a typed /stem or /sluit that
+// changed the poll, or a reply that shows it closed (Reply.RedrawsPoll),
+// without holding up the answer. A refusal, a repeated vote or /uitslag of
+// an open poll changed nothing.
 func (a *Adapter) redrawLater(r bot.Reply) {
 	if !r.RedrawsPoll() {
 		return

@@ -36,7 +36,17 @@ func (a *Adapter) Handler() http.Handler {
 	return mux
 }
 
-// signed reads the body, checks its signature and passes the body on.
+// signed reads the body, checks its signature and passes the body on, once:
+// a signature that was seen before is a repeat, and gets an empty 200
+// without doing the work again. Slack itself never sends one signed
+// request twice (a retried event is signed anew), so a repeat is a
+// capture sent again within the five minutes a signature is valid, or a
+// proxy that resent a request whose answer it lost. Both are best served
+// by what a first request's acknowledgement looks like: the work was done
+// (or is being done) once, and an error status would only make Slack
+// retry an event or show the user a failure. When the guard cannot tell
+// (it is full), the request gets 503 and is not done: Slack retries an
+// event later, and a person may type the command again.
 func (a *Adapter) signed(next func(http.ResponseWriter, *http.Request, []byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
@@ -44,9 +54,20 @@ func (a *Adapter) signed(next func(http.ResponseWriter, *http.Request, []byte)) 
 			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
 			return
 		}
-		if err := a.verify.verify(r.Header, body); err != nil {
+		key, expires, err := a.verify.verify(r.Header, body)
+		if err != nil {
 			a.log.Warn("refused an unverified request", "path", r.URL.Path, "reason", err, "remote", r.RemoteAddr)
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
+		switch first, err := a.seen.First(key, a.now(), expires); {
+		case err != nil:
+			a.log.Error("refused a signed request: too many recent requests to tell whether it is a repeat", "path", r.URL.Path, "error", err)
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		case !first:
+			a.log.Warn("a signed request came again; answered without doing it again", "path", r.URL.Path, "remote", r.RemoteAddr)
+			w.WriteHeader(http.StatusOK)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -69,6 +90,13 @@ func (a *Adapter) signed(next func(http.ResponseWriter, *http.Request, []byte)) 
 // answers within inlineWait (lookups take microseconds). Slower work is
 // acknowledged at once and its answer follows through response_url.
 func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte) {
+	// Slack checks the certificate of a command URL with a POST that
+	// carries ssl_check=1 and a token but no command; it wants an empty
+	// 200 and nothing else.
+	if r.PostForm.Get("ssl_check") == "1" {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	cmd, err := slack.SlashCommandParse(r)
 	if err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
@@ -182,10 +210,22 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte
 		w.Write([]byte(ch.Challenge))
 		return
 	}
-	w.WriteHeader(http.StatusOK)
-	if ev.Type == slackevents.CallbackEvent {
-		go a.handleEvent(context.WithoutCancel(r.Context()), id, ev)
+	if ev.Type != slackevents.CallbackEvent {
+		w.WriteHeader(http.StatusOK)
+		return
 	}
+	switch first, err := a.firstEvent(id); {
+	case err != nil:
+		a.log.Error("refused an event: too many recent events to tell whether it is a repeat; Slack retries it", "event_id", id, "error", err)
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+		return
+	case !first:
+		a.log.Debug("duplicate event ignored", "event_id", id)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	go a.handleEvent(context.WithoutCancel(r.Context()), ev)
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

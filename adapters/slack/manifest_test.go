@@ -20,7 +20,8 @@ func TestManifestDeclaresEveryCommand(t *testing.T) {
 	var m struct {
 		Features struct {
 			SlashCommands []struct {
-				Command string `yaml:"command"`
+				Command      string `yaml:"command"`
+				ShouldEscape *bool  `yaml:"should_escape"`
 			} `yaml:"slash_commands"`
 		} `yaml:"features"`
 		OAuth struct {
@@ -41,6 +42,11 @@ func TestManifestDeclaresEveryCommand(t *testing.T) {
 	var declared []string
 	for _, c := range m.Features.SlashCommands {
 		declared = append(declared, c.Command)
+		// The adapter passes a command's text to the bot as it comes
+		// (plainText is only for message events): Slack must not escape it.
+		if c.ShouldEscape == nil || *c.ShouldEscape {
+			t.Errorf("manifest: %s should say should_escape: false; the adapter reads command text as typed", c.Command)
+		}
 	}
 	b := bot.New(testKB, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for _, c := range b.Commands() {

@@ -62,7 +62,9 @@ func (a *Adapter) withPoll(r bot.Reply) message {
 
 // onInteraction handles a click on a poll button: it toggles the user's
 // choice (or closes the poll), tells only that user when the click is
-// refused, and redraws the poll message in place.
+// refused, and redraws the clicked message in place when the poll changed
+// (the bot's Reply.ChangesPoll: a refusal costs no chat.update, a click on
+// a closed poll's leftover button does, to take the buttons away).
 func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallback) {
 	if cb.Type != slack.InteractionTypeBlockActions {
 		return
@@ -71,7 +73,7 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallbac
 	if channel == "" {
 		channel = cb.Channel.ID
 	}
-	req := a.request(cb.Team.ID, channel, cb.User.ID, cb.User.Name)
+	req := a.request(clickTeam(cb), channel, cb.User.ID, cb.User.Name)
 	for _, act := range cb.ActionCallback.BlockActions {
 		var reply bot.Reply
 		var pollID string
@@ -98,8 +100,24 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallbac
 		if v := reply.Poll; v != nil && v.Message == "" && v.Where.Channel == channel {
 			a.posted(ctx, pollID, ts) // posted before the bot recorded its messages
 		}
-		a.updates.schedule(pollID, channel, ts)
+		if reply.ChangesPoll() { // a refusal leaves the message as it is, unless the poll has closed
+			a.updates.schedule(pollID, channel, ts)
+		}
 	}
+}
+
+// clickTeam is the workspace a click comes from, taken as Slack's Bolt
+// frameworks take it: the payload's team, or, in an org-wide (Enterprise
+// Grid) installation, where team is null, the clicking user's team_id.
+// Slash commands carry the workspace as team_id and events as their outer
+// team_id in both kinds of installation (an org-wide event's authorization
+// names the organisation and no team), so the three agree on the team a
+// poll belongs to.
+func clickTeam(cb slack.InteractionCallback) string {
+	if cb.Team.ID != "" {
+		return cb.Team.ID
+	}
+	return cb.User.TeamID
 }
 
 // updater redraws poll messages with chat.update, at most once per delay

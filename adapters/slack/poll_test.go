@@ -3,12 +3,14 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -43,7 +45,8 @@ func openStore(t *testing.T) *store.Store {
 // slashCommand sends a signed slash command as user.
 func slashCommand(t *testing.T, a *Adapter, user, command, text string) *httptestResponse {
 	t.Helper()
-	body := url.Values{"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {user}, "user_name": {user}, "command": {command}, "text": {text}}.Encode()
+	body := url.Values{"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {user}, "user_name": {user}, "command": {command}, "text": {text},
+		"trigger_id": {fmt.Sprintf("%d.1395872398.0f3eb9ddbf1a3e9c3b7c3a5b0e1f26ee", clicks.Add(1))}}.Encode()
 	rec := post(t, a.Handler(), "/slack/commands", body, sign(testSecret, time.Now(), body), form)
 	return &httptestResponse{code: rec.Code, body: rec.Body.String()}
 }
@@ -53,15 +56,21 @@ type httptestResponse struct {
 	body string
 }
 
+// clicks numbers the commands and clicks of a test run: every real one
+// has its own trigger_id, so that two clicks on one button are not one
+// request sent twice.
+var clicks atomic.Int64
+
 // click sends a signed block_actions payload as user.
 func click(t *testing.T, a *Adapter, user, actionID, value string) int {
 	t.Helper()
 	cb := map[string]any{
 		"type": "block_actions", "team": map[string]string{"id": "T1"},
-		"user":      map[string]string{"id": user, "name": user},
-		"channel":   map[string]string{"id": "C1"},
-		"container": map[string]string{"type": "message", "channel_id": "C1", "message_ts": "1700000000.000100"},
-		"actions":   []map[string]string{{"action_id": actionID, "block_id": "b", "value": value, "type": "button"}},
+		"trigger_id": fmt.Sprintf("%d.1395872398.6ee5f3eb9ddbf1a3e9c3b7c3a5b0e1f2", clicks.Add(1)),
+		"user":       map[string]string{"id": user, "name": user},
+		"channel":    map[string]string{"id": "C1"},
+		"container":  map[string]string{"type": "message", "channel_id": "C1", "message_ts": "1700000000.000100"},
+		"actions":    []map[string]string{{"action_id": actionID, "block_id": "b", "value": value, "type": "button"}},
 	}
 	payload, _ := json.Marshal(cb)
 	body := url.Values{"payload": {string(payload)}}.Encode()

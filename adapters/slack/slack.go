@@ -12,6 +12,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/waardenbot/waardenbot/adapters/internal/replay"
 	"github.com/waardenbot/waardenbot/bot"
 )
 
@@ -57,7 +58,7 @@ type Adapter struct {
 	log     *slog.Logger
 	now     func() time.Time
 	verify  verifier
-	events  *dedupe
+	seen    *replay.Guard // signatures, trigger_ids and event_ids already handled
 	updates *updater
 	admins  bot.AdminCache // who Slack calls a workspace admin
 	link    bot.Link       // the Socket Mode connection, for the logs
@@ -87,7 +88,7 @@ func WithHTTPClient(c *http.Client) Option {
 
 // New returns a Slack adapter for b.
 func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
-	a := &Adapter{cfg: cfg, bot: b, log: log.With("adapter", "slack"), now: time.Now, events: newDedupe(10 * time.Minute), inlineWait: 2500 * time.Millisecond}
+	a := &Adapter{cfg: cfg, bot: b, log: log.With("adapter", "slack"), now: time.Now, seen: replay.New(replayLimit), inlineWait: 2500 * time.Millisecond}
 	for _, o := range opts {
 		o(a)
 	}

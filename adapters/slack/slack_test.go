@@ -408,3 +408,13 @@ func TestPostSendsToTheChannel(t *testing.T) {
 func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func newBenchBot() *bot.Bot { return bot.New(testKB, bot.Config{}, discardLog()) }
+
+func TestSSLCheckGetsAnEmpty200(t *testing.T) {
+	now := time.Now()
+	a := newTestAdapter(t, nil, now)
+	body := "ssl_check=1&token=gIkuvaNzQIHg97ATvDxqgjtO"
+	rec := post(t, a.Handler(), "/slack/commands", body, sign(testSecret, now, body), form)
+	if rec.Code != http.StatusOK || rec.Body.Len() != 0 {
+		t.Errorf("ssl_check: %d %q, want 200 and nothing", rec.Code, rec.Body)
+	}
+}

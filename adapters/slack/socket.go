@@ -68,30 +68,61 @@ func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, 
 		if !ok || evt.Request == nil {
 			return
 		}
+		if first, err := a.firstTrigger(cmd.TriggerID); !a.once(client, *evt.Request, "slash command", first, err) {
+			return
+		}
 		a.onSocketCommand(ctx, client, *evt.Request, cmd)
 	case socketmode.EventTypeEventsAPI:
-		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
-		if evt.Request != nil {
-			client.Ack(*evt.Request) // ack first: the answer is posted separately
+		if evt.Request == nil {
+			return
 		}
+		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
 		if !ok {
+			client.Ack(*evt.Request)
 			return
 		}
 		var outer struct {
 			EventID string `json:"event_id"`
 		}
-		if evt.Request != nil {
-			_ = json.Unmarshal(evt.Request.Payload, &outer)
+		_ = json.Unmarshal(evt.Request.Payload, &outer)
+		if first, err := a.firstEvent(outer.EventID); !a.once(client, *evt.Request, "event", first, err) {
+			return
 		}
-		go a.handleEvent(ctx, outer.EventID, ev)
+		client.Ack(*evt.Request) // ack first: the answer is posted separately
+		go a.handleEvent(ctx, ev)
 	case socketmode.EventTypeInteractive:
-		if evt.Request != nil {
+		if evt.Request == nil {
+			return
+		}
+		cb, ok := evt.Data.(slack.InteractionCallback)
+		if !ok {
 			client.Ack(*evt.Request)
+			return
 		}
-		if cb, ok := evt.Data.(slack.InteractionCallback); ok {
-			go a.onInteraction(ctx, cb)
+		if first, err := a.firstTrigger(cb.TriggerID); !a.once(client, *evt.Request, "click", first, err) {
+			return
 		}
+		client.Ack(*evt.Request)
+		go a.onInteraction(ctx, cb)
 	}
+}
+
+// once tells from the replay guard's answer whether to do a Socket Mode
+// request. A repeat is acknowledged, so that Slack does not send it again,
+// and not done again. When the guard cannot tell (it is full) the request
+// is not acknowledged, as HTTP mode answers 503: Slack retries an event
+// later, and shows the person that the command or click failed.
+func (a *Adapter) once(client *socketmode.Client, req socketmode.Request, what string, first bool, err error) bool {
+	switch {
+	case err != nil:
+		a.log.Error("refused a "+what+": too many recent requests to tell whether it is a repeat", "error", err)
+		return false
+	case !first:
+		a.log.Info("a "+what+" came again; acknowledged without doing it again", "envelope", req.EnvelopeID)
+		client.Ack(req)
+		return false
+	}
+	return true
 }
 
 // onSocketCommand answers a slash command in the acknowledgement when it is

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/waardenbot/waardenbot/adapters/internal/replay"
 )
 
 // maxSkew is how old (or how far in the future) a signed request may be.
@@ -32,32 +34,39 @@ type verifier struct {
 	now    func() time.Time
 }
 
-// verify returns nil when header and body carry a valid, fresh signature.
-func (v verifier) verify(header http.Header, body []byte) error {
+// verify checks that header and body carry a valid, fresh signature. It
+// returns what the request is remembered by against replays: the first 16
+// bytes of its signature, and the moment from which that signature is no
+// longer accepted.
+func (v verifier) verify(header http.Header, body []byte) (replay.Key, time.Time, error) {
 	sig, ts := header.Get("X-Slack-Signature"), header.Get("X-Slack-Request-Timestamp")
 	if sig == "" || ts == "" {
-		return errUnsigned
+		return replay.Key{}, time.Time{}, errUnsigned
 	}
 	secs, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return errStale
+		return replay.Key{}, time.Time{}, errStale
 	}
-	if d := v.now().Sub(time.Unix(secs, 0)); d > maxSkew || d < -maxSkew {
-		return errStale
+	signed := time.Unix(secs, 0)
+	if d := v.now().Sub(signed); d > maxSkew || d < -maxSkew {
+		return replay.Key{}, time.Time{}, errStale
 	}
 	hexSig, ok := strings.CutPrefix(sig, "v0=")
-	if !ok {
-		return errSignature
+	if !ok || len(hexSig) != 2*sha256.Size {
+		return replay.Key{}, time.Time{}, errSignature
 	}
-	got, err := hex.DecodeString(hexSig)
-	if err != nil {
-		return errSignature
+	var got [sha256.Size]byte
+	if _, err := hex.Decode(got[:], []byte(hexSig)); err != nil {
+		return replay.Key{}, time.Time{}, errSignature
 	}
 	mac := hmac.New(sha256.New, v.secret)
 	mac.Write([]byte("v0:" + ts + ":"))
 	mac.Write(body)
-	if !hmac.Equal(got, mac.Sum(nil)) { // constant time
-		return errSignature
+	var sum [sha256.Size]byte
+	if !hmac.Equal(got[:], mac.Sum(sum[:0])) { // constant time
+		return replay.Key{}, time.Time{}, errSignature
 	}
-	return nil
+	// The signature is accepted until maxSkew after its timestamp; its key
+	// is remembered a second beyond that.
+	return replay.Key(got[:16]), signed.Add(maxSkew + time.Second), nil
 }

@@ -37,8 +37,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "slackload: -url must be a loopback address")
 		os.Exit(2)
 	}
-	body := url.Values{"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"U1"}, "user_name": {"load"},
-		"command": {*command}, "text": {*text}}.Encode()
+	form := url.Values{"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"U1"}, "user_name": {"load"},
+		"command": {*command}, "text": {*text}}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 512}, Timeout: 10 * time.Second}
 
 	n := int(dur.Seconds() * float64(*rate))
@@ -50,6 +50,10 @@ func main() {
 	for i := range n {
 		planned := start.Add(time.Duration(i) * interval)
 		time.Sleep(time.Until(planned))
+		// Every command Slack sends has its own trigger_id; the bot answers
+		// a request it has seen before with an empty 200 and does nothing.
+		form.Set("trigger_id", fmt.Sprintf("%d.%d.slackload", start.Unix(), i))
+		body := form.Encode()
 		wg.Go(func() {
 			ts := strconv.FormatInt(time.Now().Unix(), 10)
 			mac := hmac.New(sha256.New, []byte(*secret))
