@@ -127,6 +127,13 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 		a.log.Warn("refused a button click whose context does not verify", "user", req.UserId, "channel", req.ChannelId, "post", req.PostId)
 		return ephemeral(a.bot.T("button.invalid"))
 	}
+	switch first, err := a.firstRequest("click", req.TriggerId); {
+	case err != nil:
+		return ephemeral(a.bot.T("err.internal"))
+	case !first:
+		a.log.Info("button click received again; not done twice", "poll", c.Poll, "user", req.UserId)
+		return &model.PostActionIntegrationResponse{}
+	}
 	if c.Op == opClose {
 		if m := a.bot.PollMessage(ctx, c.Poll); m.Poll != nil && !m.Poll.Closed {
 			return a.confirmClose(ctx, req, c, key)

@@ -3,11 +3,13 @@ package mattermost
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -165,11 +167,19 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// triggers numbers the trigger_ids the tests send: like Mattermost, every
+// request gets a new one.
+var triggers atomic.Int64
+
+func newTriggerID(prefix string) string {
+	return fmt.Sprintf("%s-%d", prefix, triggers.Add(1))
+}
+
 func commandForm(token, command, text string) url.Values {
 	v := url.Values{
 		"channel_id": {"chan1"}, "channel_name": {"raad"}, "command": {command}, "team_domain": {"raad"},
 		"team_id": {teamID}, "text": {text}, "user_id": {"user1"}, "user_name": {"piet"},
-		"response_url": {"http://mm/hooks/commands/x"}, "trigger_id": {"x"},
+		"response_url": {"http://mm/hooks/commands/x"}, "trigger_id": {newTriggerID("cmd")},
 	}
 	if token != "" {
 		v.Set("token", token)

@@ -52,6 +52,15 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
+	switch first, err := a.firstRequest("command", f.Get("trigger_id")); {
+	case err != nil:
+		http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+		return
+	case !first:
+		a.log.Info("slash command request received again; not done twice", "command", f.Get("command"), "user", f.Get("user_id"))
+		writeJSON(w, &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral})
+		return
+	}
 	req := bot.Request{
 		Platform: Platform,
 		Team:     f.Get("team_id"),

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/waardenbot/waardenbot/adapters/internal/replay"
 	"github.com/waardenbot/waardenbot/bot"
 )
 
@@ -88,6 +89,7 @@ type Adapter struct {
 	admins          bot.AdminCache  // who Mattermost calls an admin
 	link            bot.Link        // the WebSocket, for logs and /healthz
 	inflight        sync.WaitGroup  // answers to posts being written
+	seen            *replay.Guard   // trigger_ids of commands and clicks handled
 }
 
 // Option changes an optional part of the adapter.
@@ -108,7 +110,7 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	a := &Adapter{
 		cfg: cfg, bot: b, log: log.With("adapter", Platform), api: api, tokens: &tokenSet{},
 		maxRunes: model.PostMessageMaxRunesV2, minBackoff: time.Second, maxBackoff: 2 * time.Minute,
-		settleDelay: settleDelay,
+		settleDelay: settleDelay, seen: replay.New(replayLimit),
 	}
 	a.admins = bot.AdminCache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
 	a.link = bot.Link{Name: "Mattermost WebSocket", Patience: time.Minute, Log: a.log,

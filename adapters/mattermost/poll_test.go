@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -144,6 +145,12 @@ func (fx *pollFixture) startPoll() *model.Post {
 // context the button carries after change.
 func (fx *pollFixture) click(p *model.Post, id, user, channel string, change func(map[string]any)) model.PostActionIntegrationResponse {
 	fx.t.Helper()
+	return fx.clickWithTrigger(p, id, user, channel, change, newTriggerID("trigger-"+user))
+}
+
+// clickWithTrigger is click with the trigger_id Mattermost gave the click.
+func (fx *pollFixture) clickWithTrigger(p *model.Post, id, user, channel string, change func(map[string]any), trigger string) model.PostActionIntegrationResponse {
+	fx.t.Helper()
 	act := action(fx.t, p, id)
 	ctx := map[string]any{}
 	for k, v := range act.Integration.Context {
@@ -155,7 +162,7 @@ func (fx *pollFixture) click(p *model.Post, id, user, channel string, change fun
 	if act.Integration.URL != "https://bot.example"+actionPath {
 		fx.t.Errorf("integration URL %q", act.Integration.URL)
 	}
-	req := model.PostActionIntegrationRequest{UserId: user, UserName: user, ChannelId: channel, TeamId: teamID, PostId: p.Id, Type: "button", Context: ctx, TriggerId: "trigger-" + user}
+	req := model.PostActionIntegrationRequest{UserId: user, UserName: user, ChannelId: channel, TeamId: teamID, PostId: p.Id, Type: "button", Context: ctx, TriggerId: trigger}
 	var resp model.PostActionIntegrationResponse
 	fx.postJSON(actionPath, req, &resp)
 	return resp
@@ -238,6 +245,50 @@ func TestClicksToggleVotesAndUpdateThePostInPlaceWithTheSameMessage(t *testing.T
 	}
 }
 
+func TestRepeatedCommandOrClickIsDoneOnce(t *testing.T) {
+	fx := newPollFixture(t)
+	// The same /casus request (one trigger_id) arrives five times at once
+	// and twice more after: one poll.
+	form := commandForm("cmdtoken", "/casus", "Zetten we camera's in? | privacy, veiligheid")
+	form.Set("user_id", "anna")
+	form.Set("user_name", "anna")
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() { postCommand(fx.h, form, "Token cmdtoken") })
+	}
+	wg.Wait()
+	for range 2 {
+		if rec := postCommand(fx.h, form, "Token cmdtoken"); rec.Code != http.StatusOK {
+			t.Fatalf("repeat: status %d", rec.Code)
+		}
+	}
+	posts := fx.f.postsIn("chan1")
+	if len(posts) != 1 {
+		t.Fatalf("%d posts after one /casus delivered seven times, want 1", len(posts))
+	}
+	p := posts[0]
+
+	// One click delivered four times toggles the vote once: it counts.
+	for range 4 {
+		resp := fx.clickWithTrigger(p, "v0", "bob", "chan1", nil, "trigger-bob-once")
+		if resp.Update != nil {
+			p.SetProps(resp.Update.GetProps())
+		}
+	}
+	if got := buttons(p)[0]; got != "Privacy · 1" {
+		t.Errorf("after one click delivered four times the post shows %q, want Privacy · 1", got)
+	}
+	res := fx.command("bob", "/uitslag "+action(t, p, "v0").Integration.Context["poll"].(string))
+	if !strings.Contains(res.Text, "1 stemmer") {
+		t.Errorf("the result does not count bob's one vote:\n%s", res.Text)
+	}
+	// A new click (a new trigger_id) is done.
+	resp := fx.click(p, "v0", "bob", "chan1", nil)
+	if resp.Update == nil || buttons(resp.Update)[0] != "Privacy · 0" {
+		t.Errorf("a second, new click did not take the vote out: %+v", resp)
+	}
+}
+
 func TestRefusedClicksChangeNothing(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -298,7 +349,7 @@ func TestCloseButtonAsksForConfirmationAndClosesForTheCreatorOnly(t *testing.T) 
 		t.Fatalf("the close button did something before the confirmation: update %v, ephemeral %q", resp.Update != nil, resp.EphemeralText)
 	}
 	d, ok := fx.f.lastDialog()
-	if !ok || d.TriggerId != "trigger-bob" || d.Dialog.Title != "Peiling sluiten?" || d.Dialog.SubmitLabel != "Sluiten" {
+	if !ok || !strings.HasPrefix(d.TriggerId, "trigger-bob-") || d.Dialog.Title != "Peiling sluiten?" || d.Dialog.SubmitLabel != "Sluiten" {
 		t.Fatalf("dialog %+v", d)
 	}
 	// bob confirms, but he did not start the poll: the dialog says so.

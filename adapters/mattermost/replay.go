@@ -1,0 +1,47 @@
+package mattermost
+
+import (
+	"errors"
+	"time"
+
+	"github.com/waardenbot/waardenbot/adapters/internal/replay"
+)
+
+// Mattermost signs neither slash command requests nor button clicks (a
+// command carries its token, a click the context the bot signed), so a
+// request that a proxy or a client sends again would be done again: a
+// second /casus, a vote toggled back. Every slash command request and
+// every click carries a trigger_id that the server makes new for each
+// request, so the adapter remembers trigger_ids and answers a repeat
+// without doing its work again (an empty ephemeral response to a command,
+// an empty answer to a click: Mattermost then shows nothing more).
+//
+// A request without a trigger_id (a command created by hand on a server
+// that sends none) cannot be told from a repeat and counts as new. Dialog
+// submissions carry no trigger_id; the only one, the close confirmation,
+// changes nothing when repeated (the poll is closed already).
+const (
+	// replayLimit is how many trigger_ids the adapter remembers at most;
+	// beyond it a request is refused (503, logged) rather than risk doing
+	// it twice. 65,536 is some 100 requests a second for ten minutes, in
+	// at most about 4 MB.
+	replayLimit = 1 << 16
+	// triggerMemory is how long a trigger_id is remembered: a resend by a
+	// proxy or a client comes within seconds.
+	triggerMemory = 10 * time.Minute
+)
+
+
+// firstRequest reports whether a request with this trigger_id is new. kind
+// ("command", "click") keeps the two kinds apart in the one guard.
+func (a *Adapter) firstRequest(kind, triggerID string) (bool, error) {
+	if triggerID == "" {
+		return true, nil
+	}
+	now := time.Now()
+	first, err := a.seen.First(replay.KeyOf(kind+":"+triggerID), now, now.Add(triggerMemory))
+	if errors.Is(err, replay.ErrFull) {
+		a.log.Error("too many recent requests to tell a repeat from a new one; request refused", "kind", kind, "remembered", a.seen.Len())
+	}
+	return first, err
+}
