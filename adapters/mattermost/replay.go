@@ -31,7 +31,6 @@ const (
 	triggerMemory = 10 * time.Minute
 )
 
-
 // firstRequest reports whether a request with this trigger_id is new. kind
 // ("command", "click") keeps the two kinds apart in the one guard.
 func (a *Adapter) firstRequest(kind, triggerID string) (bool, error) {
