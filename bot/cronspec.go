@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+	"github.com/waardenbot/waardenbot/bot/wallclock"
 )
 
 // DefaultSpec is the reflection schedule when none is given: Monday 09:00.
@@ -92,7 +93,7 @@ func parseSpec(spec string, loc *time.Location, now time.Time) (cronSpec, error)
 func (c cronSpec) tooOften(now time.Time) bool {
 	step, prev := c.sched.Next, now
 	if wall, ok := c.wallSchedule(); ok {
-		step, prev = wall.Next, wallOf(now, c.loc)
+		step, prev = wall.Next, wallclock.Of(now, c.loc)
 	}
 	prev = step(prev)
 	for range 60 {
@@ -159,7 +160,7 @@ func explainSpec(spec string) error {
 // allowed wall time after the clock at t that is placed after t. Allowed
 // wall times placed at or before t are passed over: t is in a repeated
 // hour and they ran at their first occurrence, or they were skipped and
-// ran at a jump with an earlier one. The loop ends: placeWall(w) is never
+// ran at a jump with an earlier one. The loop ends: wallclock.Place(w) is never
 // before w−maxOffset, so the first allowed wall time past t+maxOffset is
 // placed after t.
 func (c cronSpec) next(t time.Time) time.Time {
@@ -167,11 +168,11 @@ func (c cronSpec) next(t time.Time) time.Time {
 	if !ok {
 		return c.sched.Next(t)
 	}
-	for w := wallOf(t, c.loc); ; {
+	for w := wallclock.Of(t, c.loc); ; {
 		if w = wall.Next(w); w.IsZero() {
 			return time.Time{}
 		}
-		if at := placeWall(w, c.loc); at.After(t) {
+		if at := wallclock.Place(w, c.loc); at.After(t) {
 			return at
 		}
 	}

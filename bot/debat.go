@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/waardenbot/waardenbot/bot/wallclock"
 	"github.com/waardenbot/waardenbot/knowledge"
 )
 
@@ -116,7 +117,7 @@ func (b *Bot) parseDebat(args string, loc *time.Location) (debatRequest, *Reply)
 			words = words[1:]
 		}
 	}
-	d.at = placeWall(wall, loc)
+	d.at = wallclock.Place(wall, loc)
 	d.topic = strings.Join(words, " ")
 	switch n := utf8.RuneCountInString(d.topic); {
 	case n == 0:
@@ -148,7 +149,7 @@ func (b *Bot) debatPlan(req Request) Reply {
 		return b.refuse("debat.far")
 	}
 	y, m, day := d.at.In(loc).Date()
-	prepAt := placeWall(time.Date(y, m, day-d.days, prepHour, 0, 0, 0, time.UTC), loc)
+	prepAt := wallclock.Place(time.Date(y, m, day-d.days, prepHour, 0, 0, 0, time.UTC), loc)
 	if d.hasTime && !prepAt.Before(d.at) {
 		return b.refuse("debat.prep_after", b.when(prepAt, loc))
 	}
@@ -201,7 +202,7 @@ func debateEnd(at time.Time, hasTime bool, loc *time.Location) time.Time {
 		return at
 	}
 	y, m, d := at.In(loc).Date()
-	return placeWall(time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC), loc)
+	return wallclock.Place(time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC), loc)
 }
 
 // debateWhen writes the debate's moment, or its day when it has no time.

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/waardenbot/waardenbot/bot/wallclock"
 	"github.com/waardenbot/waardenbot/knowledge"
 )
 
@@ -180,7 +181,7 @@ func (b *Bot) parseDeadline(s string, now time.Time) (time.Time, error) {
 	}
 	var t time.Time
 	if ok {
-		t = placeWall(wall, b.cfg.Location)
+		t = wallclock.Place(wall, b.cfg.Location)
 	}
 	switch {
 	case !ok:

@@ -1,13 +1,14 @@
 package bot
 
-import "context"
+import (
+	"context"
 
-// Destination is where a message goes without a request: a channel on a platform.
-type Destination struct {
-	Platform string
-	Team     string
-	Channel  string
-}
+	"github.com/waardenbot/waardenbot/bot/chat"
+)
+
+// Destination is where a message goes without a request: a channel on a
+// platform (see package chat, which the poll and schedule packages share).
+type Destination = chat.Destination
 
 // Poster sends a message to a channel. Adapters implement it; the bot uses it for
 // messages nobody asked for at that moment (scheduled prompts, poll results).

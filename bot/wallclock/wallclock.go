@@ -1,13 +1,17 @@
-package bot
+// Package wallclock turns a date and time on the wall clock of a time zone
+// into an instant, following the zone's real transitions, and back. It is
+// the one place waardenbot does this: cron runs, debate dates, prep times
+// and poll deadlines all go through Place.
+package wallclock
 
 import "time"
 
 // maxOffset bounds how far a zone's wall clock is from UTC. The tz database
 // stays within about 16 hours (the local mean time of Manila and Sitka
-// before 1867); placeWall also copes with a time.FixedZone beyond it.
+// before 1867); Place also copes with a time.FixedZone beyond it.
 const maxOffset = 26 * time.Hour
 
-// placeWall is how the bot turns a date and time on the wall clock of a
+// Place is how waardenbot turns a date and time on the wall clock of a
 // zone into an instant: cron runs, debate dates, prep times, poll
 // deadlines. It reads the date and clock fields of w (in w's own location)
 // as a wall time in loc and returns, in loc, the first instant at which
@@ -21,12 +25,12 @@ const maxOffset = 26 * time.Hour
 //
 // It follows the zone's real transitions, whatever their size, direction
 // or hour, also at midnight and with several close together, and it never
-// decreases as w grows, which cronSpec.next relies on. (So a wall time that
+// decreases as w grows, which a cron schedule relies on. (So a wall time that
 // one change skips and a later change brings back counts as reached at the
 // jump; no zone in the tz database does that, checked for 1800–2040.)
 // time.Date and time.ParseInLocation do not do this: for a skipped time
 // they pick either side of the jump, backwards in zones west of UTC.
-func placeWall(w time.Time, loc *time.Location) time.Time {
+func Place(w time.Time, loc *time.Location) time.Time {
 	w = time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), time.UTC)
 	// Start at an instant whose clock shows less than w, then walk the
 	// zone's periods (spans of one offset) forward. In a period [start, end)
@@ -34,7 +38,7 @@ func placeWall(w time.Time, loc *time.Location) time.Time {
 	// gets past w shows w at w−o, or, when it begins past w, jumped over w
 	// at its start.
 	t := w.Add(-maxOffset)
-	for !wallOf(t, loc).Before(w) {
+	for !Of(t, loc).Before(w) {
 		t = t.Add(-maxOffset)
 	}
 	for {
@@ -52,9 +56,9 @@ func placeWall(w time.Time, loc *time.Location) time.Time {
 }
 
 // wallOf returns what the wall clock of loc shows at t, as a time in UTC
-// with those fields: the inverse of placeWall for a time the clock shows.
+// with those fields: the inverse of Place for a time the clock shows.
 // Arithmetic on it is arithmetic on the wall clock.
-func wallOf(t time.Time, loc *time.Location) time.Time {
+func Of(t time.Time, loc *time.Location) time.Time {
 	return t.UTC().Add(offset(t, loc))
 }
 
