@@ -50,7 +50,9 @@ func TestDataFileOfTheFirstMilestoneOpens(t *testing.T) {
 	b := bot.New(kb, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), bot.WithClock(clock.Now), bot.WithPolls(st),
 		bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
 	ctx := context.Background()
-	as := func(user string) bot.Request { return bot.Request{Platform: "console", Channel: "raad", User: user, UserName: user} }
+	as := func(user string) bot.Request {
+		return bot.Request{Platform: "console", Channel: "raad", User: user, UserName: user}
+	}
 	do := func(user, text string) bot.Reply {
 		t.Helper()
 		r := b.HandleText(ctx, as(user), text)
