@@ -69,8 +69,8 @@ func RunClosed(ctx context.Context, t Target, c Closed) (ClosedResult, error) {
 	if err := t.check(); err != nil {
 		return ClosedResult{}, err
 	}
-	if c.Conns < 1 || c.For <= 0 || c.MaxRequests < 0 {
-		return ClosedResult{}, errors.New("closed loop: need at least one connection and a duration")
+	if c.Conns < 1 || c.Conns > maxStreams || c.For <= 0 || c.MaxRequests < 0 {
+		return ClosedResult{}, errors.New("closed loop: need 1 to 10,000 connections and a duration")
 	}
 	nonce := time.Now().UnixNano()
 	open := time.Now().Add(c.Warmup)

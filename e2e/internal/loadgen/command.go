@@ -66,14 +66,11 @@ func (t Target) check() error {
 	if err != nil {
 		return fmt.Errorf("target address %q: %w", t.Addr, err)
 	}
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("target address %q is not a loopback address: only load a server on this machine", t.Addr)
-	}
 	if t.Path == "" || t.Path[0] != '/' {
 		return fmt.Errorf("target path %q must start with /", t.Path)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("target address %q is not a loopback address: only load a server on this machine", t.Addr)
 	}
 	return nil
 }
@@ -97,10 +94,10 @@ const (
 
 // Command is one connection's stream of signed slash commands: a request
 // serialised once, of which Next makes the next one in place. Every
-// request has its own trigger_id, "<nonce>.<stream>.<counter>", so no two
-// requests of streams with the same nonce and different stream numbers,
-// or of different nonces, have the same body or signature. A Command is
-// not safe for concurrent use: give each connection its own.
+// request has its own trigger_id, "<nonce>.<stream>.<counter>": as long as
+// the connections of a run have streams with different numbers, no two
+// of its requests have the same body or signature. A Command is not safe
+// for concurrent use: give each connection its own.
 type Command struct {
 	req     []byte
 	tsAt    int // offset of the timestamp header's value
@@ -112,6 +109,9 @@ type Command struct {
 	sum     [sha256.Size]byte
 	second  int64 // the timestamp in req
 }
+
+// maxStreams is how many streams have different numbers.
+const maxStreams = 10000
 
 // NewCommand returns stream number stream (0 to 9,999) of target t, whose
 // trigger_ids start with nonce (such as the time the run started, in
@@ -126,7 +126,7 @@ func NewCommand(t Target, stream int, nonce int64) *Command {
 		"&command=" + url.QueryEscape(t.Command) + "&text=" + url.QueryEscape(t.Text) +
 		"&api_app_id=A0SLACKBENCH&is_enterprise_install=false" +
 		"&response_url=" + url.QueryEscape("http://127.0.0.1:9/commands/T0SLACKBENCH/1/slackbench") +
-		fmt.Sprintf("&trigger_id=%d.%04d.", nonce, stream%10000)
+		fmt.Sprintf("&trigger_id=%d.%04d.", nonce, stream%maxStreams)
 	head := "POST " + t.Path + " HTTP/1.1\r\n" +
 		"Host: " + t.Addr + "\r\n" +
 		"User-Agent: Slackbot 1.0 (+https://api.slack.com/robots)\r\n" +

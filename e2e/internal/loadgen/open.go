@@ -54,6 +54,7 @@ func RunOpen(ctx context.Context, t Target, o Open) (OpenResult, error) {
 	if o.MaxConns < 1 {
 		o.MaxConns = 128
 	}
+	o.MaxConns = min(o.MaxConns, maxStreams)
 	interval := time.Second / time.Duration(o.Rate)
 	warm := int(o.Warmup / interval)
 	n := warm + int(o.For/interval)

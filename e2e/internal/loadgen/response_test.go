@@ -178,3 +178,26 @@ func FuzzResponseReader(f *testing.F) {
 		}
 	})
 }
+
+// repeatReader reads the same bytes over and over.
+type repeatReader struct {
+	b []byte
+	i int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	n := copy(p, r.b[r.i:])
+	r.i = (r.i + n) % len(r.b)
+	return n, nil
+}
+
+func BenchmarkReadResponse(b *testing.B) {
+	one := "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nDate: Mon, 30 Nov 2026 02:44:09 GMT\r\nContent-Length: 1504\r\n\r\n" + strings.Repeat("x", 1504)
+	rr := NewResponseReader(&repeatReader{b: []byte(one)})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := rr.Read(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
