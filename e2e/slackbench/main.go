@@ -49,7 +49,10 @@
 // busy both CPUs were and with what: the server's and the generator's own
 // share, and the machine's other work. The numbers are only as quiet as
 // the machine: compare medians of interleaved rounds, and look at the
-// other work before believing a difference.
+// other work before believing a difference. On a busy machine the server
+// CPU per answer in the closed loop (its CPU time in the window over its
+// correct answers) varies far less than the rate, which counts the time
+// the server did not get; on a quiet one both say the same.
 package main
 
 import (

@@ -79,6 +79,19 @@ func report(w io.Writer, o options, subjects []*subject, ceiling *phaseResult, l
 		t = append(t, append(row, ""))
 	}
 	t.print(w)
+	fmt.Fprintf(w, "Server CPU per correct answer in the closed loops, µs: what other work on its CPU changes least\n")
+	t = table{append(append([]string{""}, rounds...), "median")}
+	cost := func(r phaseResult) float64 { return 1e6 * r.Usage.Server / r.Closed.PerSecond() }
+	for _, s := range subjects {
+		v := perRound(s.closed, cost)
+		t = append(t, append(append([]string{s.name}, each(v, tenths)...), tenths(median(v))))
+		if s != bare {
+			// bare's cost over this one's: answers per CPU second as % of bare's
+			pct := ratios(bare.closed, s.closed, cost)
+			t = append(t, append(append([]string{"  % of bare"}, each(pct, percent)...), percent(median(pct))))
+		}
+	}
+	t.print(w)
 
 	fmt.Fprintf(w, "\nOpen loop: %s requests/s for %v (after %v of warm-up), p99 in ms from the planned send time\n", thousands(float64(o.rate)), o.dur, o.warmup)
 	t = table{append(append([]string{""}, rounds...), "median")}
@@ -213,6 +226,7 @@ func each(v []float64, f func(float64) string) []string {
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
 
 func millis(x float64) string       { return fmt.Sprintf("%.2f", x) }
+func tenths(x float64) string       { return fmt.Sprintf("%.1f", x) }
 func signedMillis(x float64) string { return fmt.Sprintf("%+.2f", x) }
 func percent(x float64) string      { return fmt.Sprintf("%.0f%%", 100*x) }
 

@@ -248,7 +248,7 @@ func (b *bench) progress(what string, s *subject, r phaseResult) {
 	var line string
 	switch {
 	case r.Closed != nil:
-		line = fmt.Sprintf("closed %-12s %9s answers/s", s.name, thousands(r.Closed.PerSecond()))
+		line = fmt.Sprintf("closed %-12s %9s answers/s, %.1f µs of server CPU each", s.name, thousands(r.Closed.PerSecond()), 1e6*r.Usage.Server/r.Closed.PerSecond())
 		if r.Closed.Limited {
 			line += fmt.Sprintf(" (in %.1f s: ended at %s requests)", r.Closed.Window.Seconds(), thousands(float64(r.Closed.Sent)))
 		}
