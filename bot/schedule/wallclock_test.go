@@ -1,4 +1,4 @@
-package bot
+package schedule
 
 import (
 	"encoding/binary"
@@ -79,7 +79,7 @@ func TestPlaceWallWithSeveralChangesCloseTogether(t *testing.T) {
 	}
 	cs := rawSpec(t, "0,30 * * * *", loc)
 	var got []string
-	for _, r := range cs.upcoming(mustUTC(t, "2026-01-09 22:45"), 9) {
+	for _, r := range cs.Upcoming(mustUTC(t, "2026-01-09 22:45"), 9) {
 		got = append(got, r.UTC().Format("15:04"))
 	}
 	want := "23:00 23:30 00:00 01:00 01:30 02:00 02:30 05:00 05:30"
@@ -88,14 +88,14 @@ func TestPlaceWallWithSeveralChangesCloseTogether(t *testing.T) {
 	}
 }
 
-// rawSpec parses spec without parseSpec's checks of how often it fires.
-func rawSpec(t testing.TB, spec string, loc *time.Location) cronSpec {
+// rawSpec parses spec without ParseSpec's checks of how often it fires.
+func rawSpec(t testing.TB, spec string, loc *time.Location) Spec {
 	t.Helper()
 	sched, err := parseCron(spec)
 	if err != nil {
 		t.Fatalf("spec %q does not parse: %v", spec, err)
 	}
-	return cronSpec{text: spec, sched: withLocation(sched, loc), loc: loc}
+	return newSpec(spec, sched, loc)
 }
 
 // propertyZones have varied rules: DST of one hour, half an hour, two
@@ -110,7 +110,7 @@ var propertyZones = []string{
 	"Pacific/Apia", "Asia/Kolkata", "Asia/Kathmandu", "UTC",
 }
 
-// TestSpecRunsMatchTheWallClock is a property test of cronSpec.next: for
+// TestSpecRunsMatchTheWallClock is a property test of Spec.Next: for
 // random specs in random zones over some years, the runs are exactly the
 // moments at which the zone's wall clock first shows a time the spec allows
 // or a later one. So an allowed wall time that exists runs at its first
@@ -167,7 +167,7 @@ func TestSpecRunsMatchTheWallClock(t *testing.T) {
 		want := tr.spec.wallClockRuns(t, loc, tr.from, to)
 		cs := rawSpec(t, tr.spec.text, loc)
 		var got []time.Time
-		for at := cs.next(tr.from); !at.IsZero() && at.Before(to); at = cs.next(at) {
+		for at := cs.Next(tr.from); !at.IsZero() && at.Before(to); at = cs.Next(at) {
 			if len(got) > 0 && !at.After(got[len(got)-1]) {
 				t.Errorf("%q in %s: run %s does not come after %s", tr.spec.text, loc, at, got[len(got)-1])
 				break
@@ -425,10 +425,10 @@ func TestParseSpecJudgesFrequencyOnTheWallClock(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := parseSpec(tc.spec, mustZone(t, tc.zone), mustUTC(t, tc.now))
-			var se *specError
+			_, err := ParseSpec(tc.spec, mustZone(t, tc.zone), mustUTC(t, tc.now))
+			var se *SpecError
 			if often := errors.As(err, &se) && se.Key == "spec.often"; often != tc.often {
-				t.Errorf("parseSpec(%q) = %v; want refused as too often: %v", tc.spec, err, tc.often)
+				t.Errorf("ParseSpec(%q) = %v; want refused as too often: %v", tc.spec, err, tc.often)
 			}
 		})
 	}
