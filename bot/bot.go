@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/waardenbot/waardenbot/bot/schedule"
 	"github.com/waardenbot/waardenbot/knowledge"
 )
 
@@ -21,8 +22,8 @@ type Config struct {
 	Location *time.Location // time zone for dates users type; default Europe/Amsterdam
 
 	// Grace is how late a scheduled post missed while the bot was down may
-	// still go out at start-up: zero means DefaultGrace (12h), negative
-	// means missed posts are never caught up.
+	// still go out at start-up: zero means schedule.DefaultGrace (12h),
+	// negative means missed posts are never caught up.
 	Grace time.Duration
 
 	// KeepClosed is how long a closed poll and its votes are kept after
@@ -39,11 +40,12 @@ type Bot struct {
 	now      func() time.Time
 	commands map[string]command
 
-	polls    PollStore  // nil: no polls
-	secretMu sync.Mutex // guards hmacKey
-	hmacKey  []byte     // the store's secret, read once
-	open     func() (ScheduleStore, error)
-	sched    *Scheduler
+	polls     PollStore  // nil: no polls
+	secretMu  sync.Mutex // guards hmacKey
+	hmacKey   []byte     // the store's secret, read once
+	open      func() (schedule.Store, error)
+	sched     *schedule.Scheduler
+	scheduler *Scheduler // sched with the bot's messages, for adapters
 }
 
 // Option changes an optional part of a Bot.
@@ -52,11 +54,15 @@ type Option func(*Bot)
 // WithClock sets the clock the bot reads, for tests.
 func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now } }
 
+// ScheduleStore is where the bot keeps schedules: package schedule's
+// Store, named here for the callers of WithStore.
+type ScheduleStore = schedule.Store
+
 // WithStore gives the bot a place to keep schedules. open is called the
 // first time a command or the scheduler needs the store, so a bot that only
 // looks things up never opens it. Without a store /reflectie and /debat
 // say that they cannot keep anything.
-func WithStore(open func() (ScheduleStore, error)) Option {
+func WithStore(open func() (schedule.Store, error)) Option {
 	return func(b *Bot) { b.open = open }
 }
 
@@ -69,7 +75,8 @@ func New(kb *knowledge.Base, cfg Config, log *slog.Logger, opts ...Option) *Bot 
 	for _, o := range opts {
 		o(b)
 	}
-	b.sched = newScheduler(b, b.open)
+	b.sched = schedule.New(kb, b.open, schedule.Config{Location: cfg.Location, Grace: cfg.Grace, Now: b.now}, log)
+	b.scheduler = &Scheduler{b: b}
 	b.commands = b.commandTable()
 	return b
 }
@@ -118,7 +125,7 @@ func (b *Bot) Commands() []string {
 
 // Scheduler returns the bot's scheduler, which posts the reflection
 // prompts and debate prep cards that /reflectie and /debat plan.
-func (b *Bot) Scheduler() *Scheduler { return b.sched }
+func (b *Bot) Scheduler() *Scheduler { return b.scheduler }
 
 // Knowledge returns the knowledge base the bot answers from.
 func (b *Bot) Knowledge() *knowledge.Base { return b.kb }

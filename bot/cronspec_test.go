@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waardenbot/waardenbot/bot/schedule"
 	"github.com/waardenbot/waardenbot/knowledge"
 )
 
@@ -23,147 +24,39 @@ func mustZone(t testing.TB, name string) *time.Location {
 	return loc
 }
 
-func mustSpec(t testing.TB, spec string, loc *time.Location) cronSpec {
+func mustSpec(t testing.TB, spec string, loc *time.Location) schedule.Spec {
 	t.Helper()
-	cs, err := parseSpec(spec, loc, time.Date(2026, 1, 1, 0, 0, 0, 0, loc))
+	cs, err := schedule.ParseSpec(spec, loc, time.Date(2026, 1, 1, 0, 0, 0, 0, loc))
 	if err != nil {
-		t.Fatalf("parseSpec(%q): %v", spec, err)
+		t.Fatalf("ParseSpec(%q): %v", spec, err)
 	}
 	return cs
 }
 
-// TestNextAcrossDaylightSavingTime checks the runs around the last Sundays
-// of March and October 2026 in Europe/Amsterdam.
-func TestNextAcrossDaylightSavingTime(t *testing.T) {
+// TestSpecRefusalsHaveMessages: every reason package schedule gives for a
+// refused spec is in both catalogs, and what the user typed comes back
+// escaped.
+func TestSpecRefusalsHaveMessages(t *testing.T) {
+	b := testBot(t)
 	ams := mustZone(t, "Europe/Amsterdam")
-	at := func(y int, m time.Month, d, h, min int, offset int) time.Time {
-		return time.Date(y, m, d, h, min, 0, 0, time.FixedZone("", offset*3600))
-	}
-	tests := []struct {
-		name  string
-		spec  string
-		after time.Time
-		want  []time.Time
-	}{
-		{
-			name:  "weekly 09:00 stays 09:00 local when summer time starts",
-			spec:  "0 9 * * 1",
-			after: at(2026, 3, 20, 12, 0, 1),
-			want:  []time.Time{at(2026, 3, 23, 9, 0, 1), at(2026, 3, 30, 9, 0, 2), at(2026, 4, 6, 9, 0, 2)},
-		},
-		{
-			name:  "weekly 09:00 stays 09:00 local when summer time ends",
-			spec:  "0 9 * * 1",
-			after: at(2026, 10, 16, 12, 0, 2),
-			want:  []time.Time{at(2026, 10, 19, 9, 0, 2), at(2026, 10, 26, 9, 0, 1), at(2026, 11, 2, 9, 0, 1)},
-		},
-		{
-			name:  "daily 02:30 runs once, at 03:00, on the spring-forward day",
-			spec:  "30 2 * * *",
-			after: at(2026, 3, 28, 12, 0, 1),
-			want:  []time.Time{at(2026, 3, 29, 3, 0, 2), at(2026, 3, 30, 2, 30, 2)},
-		},
-		{
-			name:  "daily 02:30 runs once, at the first 02:30, on the fall-back day",
-			spec:  "30 2 * * *",
-			after: at(2026, 10, 24, 12, 0, 2),
-			want:  []time.Time{at(2026, 10, 25, 2, 30, 2), at(2026, 10, 26, 2, 30, 1)},
-		},
-		{
-			name:  "every 2h counts elapsed time through the jump",
-			spec:  "@every 2h",
-			after: at(2026, 3, 29, 0, 0, 1),
-			want:  []time.Time{at(2026, 3, 29, 2, 0, 1), at(2026, 3, 29, 4, 0, 1)},
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := mustSpec(t, tc.spec, ams).upcoming(tc.after, len(tc.want))
-			if len(got) != len(tc.want) {
-				t.Fatalf("got %d runs %v, want %v", len(got), got, tc.want)
-			}
-			for i := range got {
-				if !got[i].Equal(tc.want[i]) {
-					t.Errorf("run %d = %s, want %s", i, got[i].In(ams), tc.want[i].In(ams))
-				}
-			}
-		})
-	}
-}
-
-func TestHourlyRunsAreDistinctAndIncreasingAroundDST(t *testing.T) {
-	ams := mustZone(t, "Europe/Amsterdam")
-	for _, day := range []time.Time{
-		time.Date(2026, 3, 28, 20, 0, 0, 0, ams),
-		time.Date(2026, 10, 24, 20, 0, 0, 0, ams),
-	} {
-		runs := mustSpec(t, "0 * * * *", ams).upcoming(day, 30)
-		seen := map[string]bool{}
-		for i, r := range runs {
-			wall := r.In(ams).Format("2006-01-02 15:04")
-			if seen[wall] {
-				t.Errorf("wall time %s runs twice", wall)
-			}
-			seen[wall] = true
-			if i > 0 && !r.After(runs[i-1]) {
-				t.Errorf("run %s not after %s", r, runs[i-1])
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, ams)
+	for _, spec := range []string{"0 9 * * 7", "0 25 * * *", "60 9 * * 1", "0 9 * foo 1", "0 9 *", "0 0 9 * * 1 2026",
+		"@wekelijks", "@every soon", "* * * * *", "0 9 30 2 *", "CRON_TZ=Europe/Amsterdam", "0 9 * * 1-*", "0 0 9 * * 1#2", "* * */0 * *"} {
+		_, err := schedule.ParseSpec(spec, ams, now)
+		var se *schedule.SpecError
+		if !errors.As(err, &se) {
+			t.Errorf("ParseSpec(%q) = %v, want a *SpecError", spec, err)
+			continue
+		}
+		for name, c := range map[string]catalog{"dutch": dutch, "english": english} {
+			if _, ok := c[se.Key]; !ok {
+				t.Errorf("%s: no %s message for %s", spec, name, se.Key)
 			}
 		}
 	}
-}
-
-func TestParseCronRecoversFromCronTZPanic(t *testing.T) {
-	// robfig/cron v3.0.1 panics on this input (issues #470, #554).
-	_, err := parseCron("CRON_TZ=Europe/Amsterdam")
-	if err == nil {
-		t.Fatal("want an error for a zone with no spec")
-	}
-}
-
-func TestParseSpecRefusals(t *testing.T) {
-	ams := mustZone(t, "Europe/Amsterdam")
-	now := time.Date(2026, 11, 23, 12, 0, 0, 0, ams)
-	tests := []struct {
-		name, spec, key string
-	}{
-		{"seven is not Sunday", "0 9 * * 7", "spec.sunday"},
-		{"hour out of range", "0 25 * * *", "spec.field.hour"},
-		{"minute out of range", "60 9 * * 1", "spec.field.minute"},
-		{"month name unknown", "0 9 * foo 1", "spec.field.month"},
-		{"too few fields", "0 9 *", "spec.fields"},
-		{"too many fields", "0 0 9 * * 1 2026", "spec.fields"},
-		{"unknown descriptor", "@wekelijks", "spec.descriptor"},
-		{"bad every", "@every soon", "spec.every"},
-		{"every minute is too often", "* * * * *", "spec.often"},
-		{"every 30 minutes is too often", "@every 30m", "spec.often"},
-		{"two minutes in one hour is too often", "0,30 9 * * 1", "spec.often"},
-		{"30 February never comes", "0 9 30 2 *", "spec.never"},
-		{"zone prefix left inside the spec", "CRON_TZ=Europe/Amsterdam", "spec.fields"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := parseSpec(tc.spec, ams, now)
-			var se *specError
-			if !errors.As(err, &se) {
-				t.Fatalf("parseSpec(%q) = %v, want a specError", tc.spec, err)
-			}
-			if se.Key != tc.key {
-				t.Errorf("key = %s, want %s", se.Key, tc.key)
-			}
-			if _, ok := dutch[se.Key]; !ok {
-				t.Errorf("no Dutch message for %s", se.Key)
-			}
-		})
-	}
-}
-
-func TestParseSpecAccepts(t *testing.T) {
-	ams := mustZone(t, "Europe/Amsterdam")
-	now := time.Date(2026, 11, 23, 12, 0, 0, 0, ams)
-	for _, spec := range []string{"", "0 9 * * 1", "0 0 9 * * 1", "@weekly", "@daily", "@every 24h", "30 16 * * fri", "0 9 1,15 * *", "  0   9 * *   1 "} {
-		if _, err := parseSpec(spec, ams, now); err != nil {
-			t.Errorf("parseSpec(%q): %v", spec, err)
-		}
+	r := b.refuseSpec(&schedule.SpecError{Key: "spec.sunday", Args: []any{schedule.Echo{Text: "**7**", Max: 20}}})
+	if !strings.Contains(r.Text, `\*\*7\*\*`) || r.Status != Refused {
+		t.Errorf("refusal should echo the field escaped: %s", r.Text)
 	}
 }
 
@@ -228,7 +121,7 @@ func TestCatalogsHaveTheSameScheduleKeys(t *testing.T) {
 		}
 	}
 	for _, k := range []string{"debat.state.", "debat.word."} {
-		for _, s := range []DebateState{PrepPosted, PrepFailed, PrepMissed, PrepCancelled} {
+		for _, s := range []schedule.DebateState{schedule.PrepPosted, schedule.PrepFailed, schedule.PrepMissed, schedule.PrepCancelled} {
 			if _, ok := dutch[k+string(s)]; !ok {
 				t.Errorf("dutch lacks %s%s", k, s)
 			}
@@ -249,34 +142,40 @@ func FuzzParseSpec(f *testing.F) {
 		}
 		loc := ams
 		if zone != "" {
-			l, ok := loadZone(zone)
+			l, ok := schedule.LoadZone(zone)
 			if !ok {
 				return
 			}
 			loc = l
 		}
-		cs, err := parseSpec(spec, loc, now)
+		cs, err := schedule.ParseSpec(spec, loc, now)
 		if err != nil {
 			return
 		}
-		if strings.TrimSpace(cs.text) == "" {
+		if strings.TrimSpace(cs.Text()) == "" {
 			t.Errorf("accepted an empty spec for %q", s)
 		}
-		if next := cs.next(now); next.IsZero() || !next.After(now) {
-			t.Errorf("accepted spec %q has no next run after now: %v", cs.text, next)
+		if next := cs.Next(now); next.IsZero() || !next.After(now) {
+			t.Errorf("accepted spec %q has no next run after now: %v", cs.Text(), next)
 		}
 	})
 }
 
-// TestEveryLiteralCatalogKeyExists reads the bot's source for msg.T and
-// refuse calls and refusal and spec errors with a literal key, so that a typo shows as a failing test
-// rather than as a key in a chat message.
+// TestEveryLiteralCatalogKeyExists reads the bot's source (and package
+// schedule's) for msg.T and refuse calls and refusal and spec errors with a
+// literal key, so that a typo shows as a failing test rather than as a key
+// in a chat message.
 func TestEveryLiteralCatalogKeyExists(t *testing.T) {
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	re := regexp.MustCompile(`(?:msg\.T\(|refuse\(|specError\{Key: |, key: )"([a-z_.]+[a-z_])"`)
+	more, err := filepath.Glob("schedule/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, more...)
+	re := regexp.MustCompile(`(?:msg\.T\(|refuse\(|SpecError\{Key: |, key: )"([a-z_.]+[a-z_])"`)
 	n := 0
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {

@@ -1,30 +1,24 @@
 package bot
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/waardenbot/waardenbot/bot/schedule"
 	"github.com/waardenbot/waardenbot/bot/wallclock"
 	"github.com/waardenbot/waardenbot/knowledge"
 )
 
 // Limits of /debat.
 const (
-	debatMax     = 600 // bytes of arguments /debat reads
-	topicMax     = 200 // runes of a debate topic
-	prepDefault  = 3   // days between prep card and debate
-	prepMaxDays  = 60
-	prepHour     = 9 // the prep card comes at 09:00
-	planAhead    = 2 * 365 * 24 * time.Hour
-	plannedLimit = 25 // planned debates per channel
+	debatMax = 600 // bytes of arguments /debat reads
+	topicMax = 200 // runes of a debate topic
 )
 
 var (
@@ -42,35 +36,27 @@ func (b *Bot) debat(ctx context.Context, req Request) Reply {
 	case "":
 		return Reply{Text: b.msg.T("debat.usage"), Ephemeral: true}
 	case "lijst", "list":
-		return b.debatList(req)
+		return b.debatList(ctx, req)
 	case "annuleer", "cancel":
 		if !b.mayChange(ctx, req) {
 			return b.refuse("sched.admins")
 		}
-		return b.debatCancel(req, rest)
+		return b.debatCancel(ctx, req, rest)
 	}
 	if !b.mayChange(ctx, req) {
 		return b.refuse("sched.admins")
 	}
-	return b.debatPlan(req)
-}
-
-// debatRequest is a parsed /debat DATUM [TIJD] ONDERWERP.
-type debatRequest struct {
-	at      time.Time // the debate, at the start of its day when no time was given
-	hasTime bool
-	topic   string
-	days    int
+	return b.debatPlan(ctx, req)
 }
 
 // parseDebat reads the arguments of /debat in loc; a refusal comes back as
 // a Reply.
-func (b *Bot) parseDebat(args string, loc *time.Location) (debatRequest, *Reply) {
-	refuse := func(key string, a ...any) (debatRequest, *Reply) {
+func (b *Bot) parseDebat(args string, loc *time.Location) (schedule.Debate, *Reply) {
+	refuse := func(key string, a ...any) (schedule.Debate, *Reply) {
 		r := b.refuse(key, a...)
-		return debatRequest{}, &r
+		return schedule.Debate{}, &r
 	}
-	d := debatRequest{days: prepDefault}
+	d := schedule.Debate{PrepDays: schedule.DefaultPrepDays}
 	var words []string
 	for _, f := range strings.Fields(args) {
 		key, val, ok := strings.Cut(f, "=")
@@ -80,10 +66,10 @@ func (b *Bot) parseDebat(args string, loc *time.Location) (debatRequest, *Reply)
 			if m != nil {
 				n, _ = strconv.Atoi(m[1])
 			}
-			if m == nil || n > prepMaxDays {
-				return refuse("debat.prep_bad", Quote(val, 20), prepMaxDays)
+			if m == nil || n > schedule.MaxPrepDays {
+				return refuse("debat.prep_bad", Quote(val, 20), schedule.MaxPrepDays)
 			}
-			d.days = n
+			d.PrepDays = n
 			continue
 		}
 		words = append(words, f)
@@ -113,13 +99,13 @@ func (b *Bot) parseDebat(args string, loc *time.Location) (debatRequest, *Reply)
 				return refuse("debat.bad_time", Quote(words[0], 10))
 			}
 			wall = wall.Add(time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute)
-			d.hasTime = true
+			d.HasTime = true
 			words = words[1:]
 		}
 	}
-	d.at = wallclock.Place(wall, loc)
-	d.topic = strings.Join(words, " ")
-	switch n := utf8.RuneCountInString(d.topic); {
+	d.At = wallclock.Place(wall, loc)
+	d.Topic = strings.Join(words, " ")
+	switch n := utf8.RuneCountInString(d.Topic); {
 	case n == 0:
 		return refuse("debat.no_topic")
 	case n > topicMax:
@@ -135,74 +121,33 @@ func atoi(s string) int {
 
 // debatPlan plans a debate prep card. A prep moment that has passed while
 // the debate is still to come gives the card at once, as the reply.
-func (b *Bot) debatPlan(req Request) Reply {
+func (b *Bot) debatPlan(ctx context.Context, req Request) Reply {
 	loc := b.cfg.Location
 	d, refusal := b.parseDebat(req.Args, loc)
 	if refusal != nil {
 		return *refusal
 	}
-	now := b.now()
+	sc, err := b.sched.PlanDebate(ctx, destination(req), who(req), d)
+	var tooMany *schedule.TooManyDebatesError
 	switch {
-	case !debateEnd(d.at, d.hasTime, loc).After(now):
-		return b.refuse("debat.past", b.debateWhen(d.at, d.hasTime, loc))
-	case d.at.Sub(now) > planAhead:
+	case errors.Is(err, schedule.ErrDebatePast):
+		return b.refuse("debat.past", b.debateWhen(d.At, d.HasTime, loc))
+	case errors.Is(err, schedule.ErrDebateTooFar):
 		return b.refuse("debat.far")
+	case errors.Is(err, schedule.ErrPrepAfterDebate):
+		return b.refuse("debat.prep_after", b.when(d.PrepAt(loc), loc))
+	case errors.As(err, &tooMany):
+		return b.refuse("debat.too_many", tooMany.Planned)
+	case err != nil:
+		return b.failed("plan debate", err)
 	}
-	y, m, day := d.at.In(loc).Date()
-	prepAt := wallclock.Place(time.Date(y, m, day-d.days, prepHour, 0, 0, 0, time.UTC), loc)
-	if d.hasTime && !prepAt.Before(d.at) {
-		return b.refuse("debat.prep_after", b.when(prepAt, loc))
-	}
-	st, err := b.sched.store()
-	if err != nil {
-		return b.failed("open schedule store", err)
-	}
-	dest := destinationOf(req)
-	planned, err := b.debates(st, dest)
-	if err != nil {
-		return b.failed("list debates", err)
-	}
-	if n := countPlanned(planned); n >= plannedLimit {
-		return b.refuse("debat.too_many", n)
-	}
-	num, err := st.NextNumber()
-	if err != nil {
-		return b.failed("number debate", err)
-	}
-	late := !prepAt.After(now)
-	sc, err := st.UpdateSchedule(debateID(num), func(s *Schedule) error {
-		*s = Schedule{
-			ID: debateID(num), Kind: DebatePrep, To: dest, Version: 1, Created: now, By: who(req),
-			Number: num, Topic: d.topic, DebateAt: d.at, HasTime: d.hasTime, PrepAt: prepAt, State: PrepPlanned,
-		}
-		if late {
-			s.State, s.Last = PrepPosted, now
-		}
-		return nil
-	})
-	if err != nil {
-		return b.failed("store debate", err)
-	}
-	b.log.Info("debate planned", "schedule", sc.ID, "debate_at", sc.DebateAt, "prep_at", sc.PrepAt, "by", sc.By, "prep_now", late)
-	when := b.debateWhen(d.at, d.hasTime, loc)
-	if late {
-		card := b.prepCard(&sc, "")
-		card.Text = b.msg.T("debat.prep_now", num, Quote(d.topic, topicMax), when, b.when(prepAt, loc)) + "\n\n" + card.Text
+	when := b.debateWhen(sc.DebateAt, sc.HasTime, loc)
+	if sc.State == schedule.PrepPosted {
+		card := b.prepCard(sc, "")
+		card.Text = b.msg.T("debat.prep_now", sc.Number, Quote(sc.Topic, topicMax), when, b.when(sc.PrepAt, loc)) + "\n\n" + card.Text
 		return card
 	}
-	b.sched.changed(sc)
-	return Reply{Text: b.msg.T("debat.planned", num, Quote(d.topic, topicMax), when, b.when(prepAt, loc), num)}
-}
-
-// debateEnd is when a debate counts as begun: its time, or the end of its
-// day in loc when it has no time (a debate "today" is still to come all
-// day, also on a day of 23 or 25 hours).
-func debateEnd(at time.Time, hasTime bool, loc *time.Location) time.Time {
-	if hasTime {
-		return at
-	}
-	y, m, d := at.In(loc).Date()
-	return wallclock.Place(time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC), loc)
+	return Reply{Text: b.msg.T("debat.planned", sc.Number, Quote(sc.Topic, topicMax), when, b.when(sc.PrepAt, loc), sc.Number)}
 }
 
 // debateWhen writes the debate's moment, or its day when it has no time.
@@ -213,43 +158,15 @@ func (b *Bot) debateWhen(t time.Time, hasTime bool, loc *time.Location) string {
 	return b.date(t.In(loc))
 }
 
-// debates returns the debate preps of a channel, soonest debate first.
-func (b *Bot) debates(st ScheduleStore, dest Destination) ([]Schedule, error) {
-	all, err := st.Schedules(debatePrefix)
-	if err != nil {
-		return nil, err
-	}
-	out := slices.DeleteFunc(all, func(s Schedule) bool { return s.To != dest })
-	slices.SortFunc(out, func(a, b Schedule) int { return cmp.Compare(a.DebateAt.Unix(), b.DebateAt.Unix()) })
-	return out, nil
-}
-
-func countPlanned(ds []Schedule) int {
-	n := 0
-	for _, d := range ds {
-		if d.State == PrepPlanned {
-			n++
-		}
-	}
-	return n
-}
-
 // debatList lists the channel's debates that are still to come.
-func (b *Bot) debatList(req Request) Reply {
-	st, err := b.sched.store()
-	if err != nil {
-		return b.failed("open schedule store", err)
-	}
-	ds, err := b.debates(st, destinationOf(req))
+func (b *Bot) debatList(ctx context.Context, req Request) Reply {
+	ds, err := b.sched.ComingDebates(ctx, destination(req))
 	if err != nil {
 		return b.failed("list debates", err)
 	}
-	now, loc := b.now(), b.cfg.Location
+	loc := b.cfg.Location
 	var sb strings.Builder
 	for _, d := range ds {
-		if d.State == PrepCancelled || !debateEnd(d.DebateAt, d.HasTime, loc).After(now) {
-			continue
-		}
 		prep := b.msg.T("debat.state."+string(d.State), b.when(d.PrepAt, loc))
 		sb.WriteString(b.msg.T("debat.item", d.Number, Quote(d.Topic, 80), b.debateWhen(d.DebateAt, d.HasTime, loc), prep) + "\n")
 	}
@@ -260,46 +177,28 @@ func (b *Bot) debatList(req Request) Reply {
 }
 
 // debatCancel cancels a planned debate prep of this channel.
-func (b *Bot) debatCancel(req Request, arg string) Reply {
+func (b *Bot) debatCancel(ctx context.Context, req Request, arg string) Reply {
 	num, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimSpace(arg), "#"), 10, 64)
 	if err != nil || num == 0 {
 		return b.refuse("debat.cancel_usage", Quote(arg, 20))
 	}
-	st, err := b.sched.store()
-	if err != nil {
-		return b.failed("open schedule store", err)
-	}
-	dest := destinationOf(req)
-	errUnknown, errNotPlanned := errors.New("unknown"), errors.New("not planned")
-	var state DebateState
-	sc, err := st.UpdateSchedule(debateID(num), func(s *Schedule) error {
-		if s.Kind != DebatePrep || s.To != dest {
-			return errUnknown
-		}
-		if state = s.State; s.State != PrepPlanned {
-			return errNotPlanned
-		}
-		s.State, s.By = PrepCancelled, who(req)
-		s.Version++
-		return nil
-	})
+	sc, err := b.sched.CancelDebate(ctx, destination(req), who(req), num)
+	var notPlanned *schedule.NotPlannedError
 	switch {
-	case errors.Is(err, errUnknown):
+	case errors.Is(err, schedule.ErrUnknownDebate):
 		return b.refuse("debat.unknown", num)
-	case errors.Is(err, errNotPlanned):
-		return b.refuse("debat.not_planned", num, b.msg.T("debat.word."+string(state)))
+	case errors.As(err, &notPlanned):
+		return b.refuse("debat.not_planned", num, b.msg.T("debat.word."+string(notPlanned.State)))
 	case err != nil:
 		return b.failed("cancel debate", err)
 	}
-	b.sched.changed(sc)
-	b.log.Info("debate cancelled", "schedule", sc.ID, "by", sc.By)
 	return Reply{Text: b.msg.T("debat.cancelled", num, Quote(sc.Topic, 80))}
 }
 
 // prepCard renders the prep card of a debate: the topic, the questions of
 // the cards that match it, the values most likely at stake, and three
 // prompts to prepare positions. note, if any, goes before the source.
-func (b *Bot) prepCard(sc *Schedule, note string) Reply {
+func (b *Bot) prepCard(sc schedule.Schedule, note string) Reply {
 	loc := b.cfg.Location
 	var sb strings.Builder
 	sb.WriteString(b.msg.T("prep.title", Quote(sc.Topic, topicMax)) + "\n")

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/waardenbot/waardenbot/bot/schedule"
 )
 
 func TestParseDebatReadsDateTimeTopicAndPrepDays(t *testing.T) {
@@ -28,7 +30,7 @@ func TestParseDebatReadsDateTimeTopicAndPrepDays(t *testing.T) {
 			t.Errorf("parseDebat(%q) refused: %s", tc.args, refusal.Text)
 			continue
 		}
-		if !d.at.Equal(tc.at) || d.hasTime != tc.hasTime || d.topic != tc.topic || d.days != tc.days {
+		if !d.At.Equal(tc.at) || d.HasTime != tc.hasTime || d.Topic != tc.topic || d.PrepDays != tc.days {
 			t.Errorf("parseDebat(%q) = %+v", tc.args, d)
 		}
 	}
@@ -55,10 +57,10 @@ func FuzzParseDebat(f *testing.F) {
 		if refusal != nil {
 			return
 		}
-		if d.topic == "" || utf8.RuneCountInString(d.topic) > topicMax || d.days > prepMaxDays {
+		if d.Topic == "" || utf8.RuneCountInString(d.Topic) > topicMax || d.PrepDays > schedule.MaxPrepDays {
 			t.Errorf("accepted %q as %+v", s, d)
 		}
-		sc := &Schedule{Topic: d.topic, DebateAt: d.at, HasTime: d.hasTime}
+		sc := schedule.Schedule{Topic: d.Topic, DebateAt: d.At, HasTime: d.HasTime}
 		if card := b.prepCard(sc, ""); strings.Contains(card.Text, "@channel") || strings.Contains(card.Text, "<!") {
 			t.Errorf("prep card for %q pings a channel", s)
 		}

@@ -2,81 +2,76 @@ package bot
 
 import (
 	"fmt"
-	"math/bits"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
+	"github.com/waardenbot/waardenbot/bot/schedule"
 )
-
-// starBit is robfig/cron's mark for a field given as * or ?.
-const starBit = 1 << 63
 
 // describe says a spec in words, in the zone it runs in: "elke maandag om
 // 09:00 (Europe/Amsterdam)". A spec too irregular for a short sentence is
 // shown as typed.
-func (b *Bot) describe(c cronSpec) string {
-	zone := c.loc.String()
-	switch s := c.sched.(type) {
-	case cron.ConstantDelaySchedule:
-		if s.Delay%time.Hour == 0 {
-			return b.msg.T("spec.every_hours", int(s.Delay/time.Hour), zone)
+func (b *Bot) describe(c schedule.Spec) string {
+	zone := c.Location().String()
+	f := c.Fields()
+	if f.Every != 0 {
+		if f.Every%time.Hour == 0 {
+			return b.msg.T("spec.every_hours", int(f.Every/time.Hour), zone)
 		}
-		return b.msg.T("spec.every_minutes", int(s.Delay/time.Minute), zone)
-	case *cron.SpecSchedule:
-		if d, ok := b.describeFields(s); ok {
-			return d + " (" + zone + ")"
-		}
+		return b.msg.T("spec.every_minutes", int(f.Every/time.Minute), zone)
 	}
-	return b.msg.T("spec.literal", c.text, zone)
+	if d, ok := b.describeFields(f); ok {
+		return d + " (" + zone + ")"
+	}
+	return b.msg.T("spec.literal", c.Text(), zone)
 }
 
-func (b *Bot) describeFields(s *cron.SpecSchedule) (string, bool) {
-	secs, mins, hours := setBits(s.Second, 0, 59), setBits(s.Minute, 0, 59), setBits(s.Hour, 0, 23)
+// describeFields says the fields of a spec in words; a field given as *
+// is nil in f.
+func (b *Bot) describeFields(f schedule.Fields) (string, bool) {
 	var days string
-	domStar, dowStar := s.Dom&starBit != 0, s.Dow&starBit != 0
 	switch {
-	case domStar && dowStar:
+	case f.Dom == nil && f.Dow == nil:
 		days = b.msg.T("spec.daily")
-	case domStar:
-		dows := setBits(s.Dow, 0, 6)
-		if fmt.Sprint(dows) == "[1 2 3 4 5]" {
+	case f.Dom == nil:
+		if fmt.Sprint(f.Dow) == "[1 2 3 4 5]" {
 			days = b.msg.T("spec.weekdays")
 			break
 		}
 		var names []string
-		for _, d := range dows {
+		for _, d := range f.Dow {
 			names = append(names, b.msg.T("sched.day."+strconv.Itoa(d)))
 		}
 		days = b.msg.T("spec.each", b.list(names))
-	case dowStar:
+	case f.Dow == nil:
 		var ns []string
-		for _, d := range setBits(s.Dom, 1, 31) {
+		for _, d := range f.Dom {
 			ns = append(ns, strconv.Itoa(d))
 		}
 		days = b.msg.T("spec.dom", b.list(ns))
 	default:
 		return "", false // cron's "either day field" rule needs more than a phrase
 	}
-	if s.Month&starBit == 0 {
+	if f.Month != nil {
 		var ms []string
-		for _, m := range setBits(s.Month, 1, 12) {
+		for _, m := range f.Month {
 			ms = append(ms, b.msg.T("sched.month."+strconv.Itoa(m)))
 		}
 		days += " " + b.msg.T("spec.in", b.list(ms))
 	}
+	secs, mins := f.Second, f.Minute
 	if len(secs) != 1 || len(mins) != 1 {
 		return "", false
 	}
-	if s.Hour&starBit != 0 {
+	if f.Hour == nil {
 		return b.msg.T("spec.hourly", days, mins[0]), secs[0] == 0
 	}
-	if len(hours) > 4 {
+	if len(f.Hour) > 4 {
 		return "", false
 	}
 	var times []string
-	for _, h := range hours {
+	for _, h := range f.Hour {
 		t := fmt.Sprintf("%02d:%02d", h, mins[0])
 		if secs[0] != 0 {
 			t += fmt.Sprintf(":%02d", secs[0])
@@ -84,20 +79,6 @@ func (b *Bot) describeFields(s *cron.SpecSchedule) (string, bool) {
 		times = append(times, t)
 	}
 	return b.msg.T("spec.at", days, b.list(times)), true
-}
-
-// setBits lists the values whose bits are set in a cron field.
-func setBits(field uint64, lo, hi int) []int {
-	var out []int
-	field &^= starBit
-	for field != 0 {
-		i := bits.TrailingZeros64(field)
-		field &^= 1 << i
-		if i >= lo && i <= hi {
-			out = append(out, i)
-		}
-	}
-	return out
 }
 
 // list joins items as a sentence does: "a, b en c".

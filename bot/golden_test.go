@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/waardenbot/waardenbot/bot/schedule"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -34,17 +36,20 @@ func golden(t *testing.T, name, got string) {
 
 func TestReflectionPromptGolden(t *testing.T) {
 	b := testBot(t)
-	sc := &Schedule{ID: reflectionID(Destination{Platform: "console", Channel: "fractie"})}
+	sc := schedule.Schedule{ID: schedule.ReflectionID(Destination{Platform: "console", Channel: "fractie"}), Kind: schedule.Reflection}
+	sc.Turn.Next(b.kb, sc.ID) // what a claim does before the prompt is made
 	golden(t, "prompt.golden", b.reflectionPrompt(sc, "").Text)
+	sc.Turn.Next(b.kb, sc.ID)
 	ams := mustZone(t, "Europe/Amsterdam")
-	golden(t, "prompt_late.golden", b.reflectionPrompt(sc, b.msg.T("run.late", b.when(time.Date(2026, 11, 30, 9, 0, 0, 0, ams), ams))).Text)
+	late := b.scheduledMessage(schedule.Claimed{Schedule: sc, At: time.Date(2026, 11, 30, 9, 0, 0, 0, ams), Late: true})
+	golden(t, "prompt_late.golden", late.Text)
 }
 
 func TestDebatePrepCardGolden(t *testing.T) {
 	b := testBot(t)
 	ams := mustZone(t, "Europe/Amsterdam")
-	sc := &Schedule{Topic: "Camera's in de binnenstad @channel", DebateAt: time.Date(2026, 12, 10, 19, 30, 0, 0, ams), HasTime: true}
+	sc := schedule.Schedule{Topic: "Camera's in de binnenstad @channel", DebateAt: time.Date(2026, 12, 10, 19, 30, 0, 0, ams), HasTime: true}
 	golden(t, "prep.golden", b.prepCard(sc, "").Text)
-	sc = &Schedule{Topic: "Xyzzy plugh", DebateAt: time.Date(2026, 12, 10, 0, 0, 0, 0, ams)}
+	sc = schedule.Schedule{Topic: "Xyzzy plugh", DebateAt: time.Date(2026, 12, 10, 0, 0, 0, 0, ams)}
 	golden(t, "prep_nothing_found.golden", b.prepCard(sc, "").Text)
 }

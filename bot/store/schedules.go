@@ -2,8 +2,8 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,24 +11,24 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/schedule"
 )
 
-// Buckets for schedules. A schedule is one JSON value under its ID; a run
-// is keyed by schedule ID, a zero byte and its scheduled time (big-endian
+// Buckets for schedules. A schedule is one value under its ID; a run is
+// keyed by schedule ID, a zero byte and its scheduled time (big-endian
 // Unix nanoseconds), so the runs of a schedule sort by time.
 var (
 	schedulesBucket = []byte("schedules")
 	runsBucket      = []byte("runs")
 )
 
-// The store implements bot's interface.
-var _ bot.ScheduleStore = (*Store)(nil)
+// The store implements the schedule package's interface.
+var _ schedule.Store = (*Store)(nil)
 
 // run is a run record as stored.
 type run struct {
-	State   bot.RunState `json:"state"`
-	Updated time.Time    `json:"updated"`
+	State   schedule.RunState `json:"state"`
+	Updated time.Time         `json:"updated"`
 }
 
 func runKey(id string, at time.Time) []byte {
@@ -47,8 +47,11 @@ func splitRunKey(k []byte) (string, time.Time, bool) {
 }
 
 // Schedules returns the schedules whose ID starts with prefix, in ID order.
-func (s *Store) Schedules(prefix string) ([]bot.Schedule, error) {
-	var out []bot.Schedule
+func (s *Store) Schedules(ctx context.Context, prefix string) ([]schedule.Schedule, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []schedule.Schedule
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(schedulesBucket)
 		if b == nil {
@@ -57,8 +60,8 @@ func (s *Store) Schedules(prefix string) ([]bot.Schedule, error) {
 		c := b.Cursor()
 		p := []byte(prefix)
 		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
-			var sc bot.Schedule
-			if err := json.Unmarshal(v, &sc); err != nil {
+			var sc schedule.Schedule
+			if err := decode(v, &sc); err != nil {
 				return fmt.Errorf("schedule %s: %w", k, err)
 			}
 			out = append(out, sc)
@@ -72,8 +75,11 @@ func (s *Store) Schedules(prefix string) ([]bot.Schedule, error) {
 }
 
 // Schedule returns the schedule with id, and false when there is none.
-func (s *Store) Schedule(id string) (bot.Schedule, bool, error) {
-	var sc bot.Schedule
+func (s *Store) Schedule(ctx context.Context, id string) (schedule.Schedule, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return schedule.Schedule{}, false, err
+	}
+	var sc schedule.Schedule
 	found := false
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(schedulesBucket)
@@ -85,36 +91,39 @@ func (s *Store) Schedule(id string) (bot.Schedule, bool, error) {
 			return nil
 		}
 		found = true
-		return json.Unmarshal(v, &sc)
+		return decode(v, &sc)
 	})
 	if err != nil {
-		return bot.Schedule{}, false, fmt.Errorf("read schedule %s: %w", id, err)
+		return schedule.Schedule{}, false, fmt.Errorf("read schedule %s: %w", id, err)
 	}
 	return sc, found, nil
 }
 
 // getSchedule reads a schedule in tx, or a zero one with only its ID.
-func getSchedule(b *bolt.Bucket, id string) (bot.Schedule, error) {
-	sc := bot.Schedule{ID: id}
+func getSchedule(b *bolt.Bucket, id string) (schedule.Schedule, error) {
+	sc := schedule.Schedule{ID: id}
 	if v := b.Get([]byte(id)); v != nil {
-		if err := json.Unmarshal(v, &sc); err != nil {
-			return sc, fmt.Errorf("decode schedule %s: %w", id, err)
+		if err := decode(v, &sc); err != nil {
+			return sc, fmt.Errorf("schedule %s: %w", id, err)
 		}
 	}
 	return sc, nil
 }
 
-func putSchedule(b *bolt.Bucket, sc bot.Schedule) error {
-	v, err := json.Marshal(sc)
+func putSchedule(b *bolt.Bucket, sc schedule.Schedule) error {
+	v, err := encode(sc)
 	if err != nil {
-		return fmt.Errorf("encode schedule %s: %w", sc.ID, err)
+		return fmt.Errorf("schedule %s: %w", sc.ID, err)
 	}
 	return b.Put([]byte(sc.ID), v)
 }
 
 // UpdateSchedule reads, changes and stores one schedule in one transaction.
-func (s *Store) UpdateSchedule(id string, fn func(*bot.Schedule) error) (bot.Schedule, error) {
-	var out bot.Schedule
+func (s *Store) UpdateSchedule(ctx context.Context, id string, fn func(*schedule.Schedule) error) (schedule.Schedule, error) {
+	if err := ctx.Err(); err != nil {
+		return schedule.Schedule{}, err
+	}
+	var out schedule.Schedule
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(schedulesBucket)
 		sc, err := getSchedule(b, id)
@@ -129,13 +138,16 @@ func (s *Store) UpdateSchedule(id string, fn func(*bot.Schedule) error) (bot.Sch
 		return putSchedule(b, sc)
 	})
 	if err != nil {
-		return bot.Schedule{}, err
+		return schedule.Schedule{}, err
 	}
 	return out, nil
 }
 
 // NextNumber returns the schedules bucket's next sequence number.
-func (s *Store) NextNumber() (uint64, error) {
+func (s *Store) NextNumber(ctx context.Context) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
 	var n uint64
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var err error
@@ -153,13 +165,16 @@ func (s *Store) NextNumber() (uint64, error) {
 // by several workers, and Batch commits them together. Batch may call the
 // transaction function again, which is why fn must not act outside the
 // schedule it is given.
-func (s *Store) ClaimRun(id string, at time.Time, fn func(*bot.Schedule) error) (bot.Schedule, error) {
-	var out bot.Schedule
+func (s *Store) ClaimRun(ctx context.Context, id string, at time.Time, fn func(*schedule.Schedule) error) (schedule.Schedule, error) {
+	if err := ctx.Err(); err != nil {
+		return schedule.Schedule{}, err
+	}
+	var out schedule.Schedule
 	key := runKey(id, at)
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		runs := tx.Bucket(runsBucket)
 		if runs.Get(key) != nil {
-			return bot.ErrRunClaimed
+			return schedule.ErrRunClaimed
 		}
 		b := tx.Bucket(schedulesBucket)
 		sc, err := getSchedule(b, id)
@@ -173,7 +188,7 @@ func (s *Store) ClaimRun(id string, at time.Time, fn func(*bot.Schedule) error) 
 		if err := putSchedule(b, sc); err != nil {
 			return err
 		}
-		v, err := json.Marshal(run{State: bot.RunClaimed, Updated: time.Now().UTC()})
+		v, err := encode(run{State: schedule.RunClaimed, Updated: time.Now().UTC()})
 		if err != nil {
 			return err
 		}
@@ -181,14 +196,17 @@ func (s *Store) ClaimRun(id string, at time.Time, fn func(*bot.Schedule) error) 
 		return runs.Put(key, v)
 	})
 	if err != nil {
-		return bot.Schedule{}, err
+		return schedule.Schedule{}, err
 	}
 	return out, nil
 }
 
 // FinishRun records how a claimed run ended.
-func (s *Store) FinishRun(id string, at time.Time, state bot.RunState) error {
-	v, err := json.Marshal(run{State: state, Updated: time.Now().UTC()})
+func (s *Store) FinishRun(ctx context.Context, id string, at time.Time, state schedule.RunState) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	v, err := encode(run{State: state, Updated: time.Now().UTC()})
 	if err != nil {
 		return err
 	}
@@ -203,8 +221,11 @@ func (s *Store) FinishRun(id string, at time.Time, state bot.RunState) error {
 }
 
 // Runs returns the runs in state, oldest first.
-func (s *Store) Runs(state bot.RunState) ([]bot.Run, error) {
-	var out []bot.Run
+func (s *Store) Runs(ctx context.Context, state schedule.RunState) ([]schedule.Run, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []schedule.Run
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(runsBucket)
 		if b == nil {
@@ -212,8 +233,8 @@ func (s *Store) Runs(state bot.RunState) ([]bot.Run, error) {
 		}
 		return b.ForEach(func(k, v []byte) error {
 			var r run
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("decode run: %w", err)
+			if err := decode(v, &r); err != nil {
+				return err
 			}
 			if r.State != state {
 				return nil
@@ -222,19 +243,22 @@ func (s *Store) Runs(state bot.RunState) ([]bot.Run, error) {
 			if !ok {
 				return errors.New("malformed run key")
 			}
-			out = append(out, bot.Run{ScheduleID: id, At: at, State: r.State})
+			out = append(out, schedule.Run{ScheduleID: id, At: at, State: r.State})
 			return nil
 		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read runs: %w", err)
 	}
-	sortRuns(out)
+	slices.SortFunc(out, func(a, b schedule.Run) int { return a.At.Compare(b.At) })
 	return out, nil
 }
 
 // PruneRuns deletes the runs scheduled before t.
-func (s *Store) PruneRuns(t time.Time) (int, error) {
+func (s *Store) PruneRuns(ctx context.Context, t time.Time) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
 	n := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(runsBucket)
@@ -263,8 +287,4 @@ func (s *Store) PruneRuns(t time.Time) (int, error) {
 		return 0, fmt.Errorf("prune runs: %w", err)
 	}
 	return n, nil
-}
-
-func sortRuns(rs []bot.Run) {
-	slices.SortFunc(rs, func(a, b bot.Run) int { return a.At.Compare(b.At) })
 }

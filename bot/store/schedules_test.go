@@ -1,18 +1,19 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/schedule"
 )
 
 func openTestStore(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(filepath.Join(t.TempDir(), "sub", "waardenbot.db"))
+	s, err := Open(filepath.Join(t.TempDir(), "sub", "waardenschedule.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,13 +36,14 @@ func TestRunKeyRoundTripsTimesWithZeroBytes(t *testing.T) {
 }
 
 func TestClaimRunTwiceIsRefused(t *testing.T) {
+	ctx := context.Background()
 	s := openTestStore(t)
 	at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 	calls := 0
 	claim := func() error {
-		_, err := s.ClaimRun("r", at, func(sc *bot.Schedule) error {
+		_, err := s.ClaimRun(ctx, "r", at, func(sc *schedule.Schedule) error {
 			calls++
-			sc.Kind = bot.Reflection
+			sc.Kind = schedule.Reflection
 			sc.Last = at
 			return nil
 		})
@@ -50,80 +52,84 @@ func TestClaimRunTwiceIsRefused(t *testing.T) {
 	if err := claim(); err != nil {
 		t.Fatal(err)
 	}
-	if err := claim(); !errors.Is(err, bot.ErrRunClaimed) {
+	if err := claim(); !errors.Is(err, schedule.ErrRunClaimed) {
 		t.Fatalf("second claim: %v, want ErrRunClaimed", err)
 	}
 	if calls != 1 {
 		t.Errorf("the second claim changed the schedule (%d calls)", calls)
 	}
-	if err := s.FinishRun("r", at, bot.RunPosted); err != nil {
+	if err := s.FinishRun(ctx, "r", at, schedule.RunPosted); err != nil {
 		t.Fatal(err)
 	}
-	if err := claim(); !errors.Is(err, bot.ErrRunClaimed) {
+	if err := claim(); !errors.Is(err, schedule.ErrRunClaimed) {
 		t.Errorf("claim after the run was posted: %v, want ErrRunClaimed", err)
 	}
-	sc, ok, err := s.Schedule("r")
+	sc, ok, err := s.Schedule(ctx, "r")
 	if err != nil || !ok || !sc.Last.Equal(at) {
 		t.Errorf("schedule = %+v, %v, %v; want Last %s", sc, ok, err, at)
 	}
 }
 
 func TestFailedUpdateOrClaimStoresNothing(t *testing.T) {
+	ctx := context.Background()
 	s := openTestStore(t)
 	boom := errors.New("refused")
-	if _, err := s.UpdateSchedule("a", func(sc *bot.Schedule) error { sc.Topic = "half"; return boom }); !errors.Is(err, boom) {
+	if _, err := s.UpdateSchedule(ctx, "a", func(sc *schedule.Schedule) error { sc.Topic = "half"; return boom }); !errors.Is(err, boom) {
 		t.Fatalf("update: %v", err)
 	}
 	at := time.Unix(1_800_000_000, 0)
-	if _, err := s.ClaimRun("a", at, func(sc *bot.Schedule) error { sc.Topic = "half"; return boom }); !errors.Is(err, boom) {
+	if _, err := s.ClaimRun(ctx, "a", at, func(sc *schedule.Schedule) error { sc.Topic = "half"; return boom }); !errors.Is(err, boom) {
 		t.Fatalf("claim: %v", err)
 	}
-	if all, err := s.Schedules(""); err != nil || len(all) != 0 {
+	if all, err := s.Schedules(ctx, ""); err != nil || len(all) != 0 {
 		t.Errorf("schedules after failed writes: %v, %v", all, err)
 	}
-	if _, err := s.ClaimRun("a", at, func(*bot.Schedule) error { return nil }); err != nil {
+	if _, err := s.ClaimRun(ctx, "a", at, func(*schedule.Schedule) error { return nil }); err != nil {
 		t.Errorf("a run whose claim failed could not be claimed again: %v", err)
 	}
 }
 
 func TestSchedulesByPrefixInIDOrder(t *testing.T) {
+	ctx := context.Background()
 	s := openTestStore(t)
 	for _, id := range []string{"debat/0000000002", "reflectie/x", "debat/0000000001"} {
-		if _, err := s.UpdateSchedule(id, func(*bot.Schedule) error { return nil }); err != nil {
+		if _, err := s.UpdateSchedule(ctx, id, func(*schedule.Schedule) error { return nil }); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := s.Schedules("debat/")
+	got, err := s.Schedules(ctx, "debat/")
 	if err != nil || len(got) != 2 || got[0].ID != "debat/0000000001" || got[1].ID != "debat/0000000002" {
 		t.Errorf("Schedules(debat/) = %v, %v", got, err)
 	}
 }
 
 func TestRunsAndPrune(t *testing.T) {
+	ctx := context.Background()
 	s := openTestStore(t)
 	old, recent := time.Unix(1_700_000_000, 0), time.Unix(1_800_000_000, 0)
 	for _, at := range []time.Time{recent, old} {
-		if _, err := s.ClaimRun("r", at, func(*bot.Schedule) error { return nil }); err != nil {
+		if _, err := s.ClaimRun(ctx, "r", at, func(*schedule.Schedule) error { return nil }); err != nil {
 			t.Fatal(err)
 		}
 	}
-	runs, err := s.Runs(bot.RunClaimed)
+	runs, err := s.Runs(ctx, schedule.RunClaimed)
 	if err != nil || len(runs) != 2 || !runs[0].At.Equal(old) {
 		t.Fatalf("claimed runs = %v, %v; want both, oldest first", runs, err)
 	}
-	n, err := s.PruneRuns(time.Unix(1_750_000_000, 0))
+	n, err := s.PruneRuns(ctx, time.Unix(1_750_000_000, 0))
 	if err != nil || n != 1 {
 		t.Fatalf("pruned %d, %v; want 1", n, err)
 	}
-	if runs, _ := s.Runs(bot.RunClaimed); len(runs) != 1 || !runs[0].At.Equal(recent) {
+	if runs, _ := s.Runs(ctx, schedule.RunClaimed); len(runs) != 1 || !runs[0].At.Equal(recent) {
 		t.Errorf("after pruning: %v", runs)
 	}
 }
 
 func TestNextNumberNeverRepeats(t *testing.T) {
+	ctx := context.Background()
 	s := openTestStore(t)
-	a, err1 := s.NextNumber()
-	b, err2 := s.NextNumber()
+	a, err1 := s.NextNumber(ctx)
+	b, err2 := s.NextNumber(ctx)
 	if err1 != nil || err2 != nil || a == b || a == 0 {
 		t.Errorf("NextNumber gave %d, %d (%v, %v)", a, b, err1, err2)
 	}
@@ -142,5 +148,41 @@ func TestOpenMakesAPrivateFileAndRefusesASecondOpener(t *testing.T) {
 	}
 	if _, err := Open(path); !errors.Is(err, ErrInUse) {
 		t.Errorf("second Open: %v, want ErrInUse", err)
+	}
+}
+
+func TestScheduleMethodsDoNothingOnceTheContextIsDone(t *testing.T) {
+	s := openTestStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	at := time.Unix(1_800_000_000, 0)
+	calls := 0
+	change := func(*schedule.Schedule) error { calls++; return nil }
+	errs := []error{}
+	_, err := s.UpdateSchedule(ctx, "a", change)
+	errs = append(errs, err)
+	_, err = s.ClaimRun(ctx, "a", at, change)
+	errs = append(errs, err)
+	errs = append(errs, s.FinishRun(ctx, "a", at, schedule.RunPosted))
+	_, err = s.NextNumber(ctx)
+	errs = append(errs, err)
+	_, _, err = s.Schedule(ctx, "a")
+	errs = append(errs, err)
+	_, err = s.Schedules(ctx, "")
+	errs = append(errs, err)
+	_, err = s.Runs(ctx, schedule.RunClaimed)
+	errs = append(errs, err)
+	_, err = s.PruneRuns(ctx, at)
+	errs = append(errs, err)
+	for i, err := range errs {
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("call %d with a cancelled context: %v, want context.Canceled", i, err)
+		}
+	}
+	if calls != 0 {
+		t.Errorf("a cancelled call changed a schedule (%d calls)", calls)
+	}
+	if all, err := s.Schedules(context.Background(), ""); err != nil || len(all) != 0 {
+		t.Errorf("schedules after cancelled calls: %v, %v", all, err)
 	}
 }

@@ -1,35 +1,34 @@
-package bot_test
+package schedule_test
 
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/chat"
+	"github.com/waardenbot/waardenbot/bot/schedule"
 	"github.com/waardenbot/waardenbot/bot/store"
 )
 
 // seedChannels stores n channels with the default weekly reflection, as
 // /reflectie aan in each would, using several writers as many channels
 // typing at once would.
-func seedChannels(tb testing.TB, st bot.ScheduleStore, n int, since time.Time) {
+func seedChannels(tb testing.TB, st schedule.Store, n int, since time.Time) {
 	tb.Helper()
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)
 	for w := range 16 {
 		wg.Go(func() {
 			for i := w; i < n; i += 16 {
-				d := bot.Destination{Platform: "slack", Team: "T1", Channel: fmt.Sprintf("C%06d", i)}
-				id := "reflectie/slack/T1/" + d.Channel
-				_, err := st.UpdateSchedule(id, func(s *bot.Schedule) error {
-					*s = bot.Schedule{ID: id, Kind: bot.Reflection, To: d, Version: 1, Created: since, Since: since,
-						On: true, Spec: bot.DefaultSpec, Zone: "Europe/Amsterdam"}
+				d := chat.Destination{Platform: "slack", Team: "T1", Channel: fmt.Sprintf("C%06d", i)}
+				id := schedule.ReflectionID(d)
+				_, err := st.UpdateSchedule(ctx, id, func(s *schedule.Schedule) error {
+					*s = schedule.Schedule{ID: id, Kind: schedule.Reflection, To: d, Version: 1, Created: since, Since: since,
+						On: true, Spec: schedule.DefaultSpec, Zone: "Europe/Amsterdam"}
 					return nil
 				})
 				if err != nil {
@@ -52,10 +51,10 @@ type countingPoster struct {
 	per map[string]int
 }
 
-func (p *countingPoster) Post(_ context.Context, to bot.Destination, _ bot.Reply) error {
+func (p *countingPoster) Post(_ context.Context, c schedule.Claimed) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.per[to.Channel]++
+	p.per[c.Schedule.To.Channel]++
 	return nil
 }
 
@@ -82,26 +81,25 @@ func TestTenThousandChannelsRestoreAndPostEachOnce(t *testing.T) {
 	t.Logf("stored %d schedules in %s", n, time.Since(t0))
 
 	clock := &fakeClock{t: local(2026, 11, 30, 8, 0)}
-	b := bot.New(book, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		bot.WithClock(clock.Now), bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
+	s := schedule.New(book, func() (schedule.Store, error) { return st, nil }, schedule.Config{Location: ams, Now: clock.Now}, discard)
 	poster := &countingPoster{per: map[string]int{}}
 	before := heapInUse()
 	t0 = time.Now()
-	if err := b.Scheduler().Restore(context.Background(), poster); err != nil {
+	if err := s.Restore(ctx, poster); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("restored %d schedules in %s, heap +%d KiB", n, time.Since(t0), (int64(heapInUse())-int64(before))/1024)
-	if got := b.Scheduler().Len(); got != n {
+	if got := s.Len(); got != n {
 		t.Fatalf("%d runs queued, want %d", got, n)
 	}
-	if next := b.Scheduler().RunDue(context.Background()); !next.Equal(local(2026, 11, 30, 9, 0)) || len(poster.per) != 0 {
+	if next := s.RunDue(ctx); !next.Equal(local(2026, 11, 30, 9, 0)) || len(poster.per) != 0 {
 		t.Fatalf("idle RunDue: next %s, %d posts", next, len(poster.per))
 	}
 	clock.Set(local(2026, 11, 30, 9, 0))
 	t0 = time.Now()
-	b.Scheduler().RunDue(context.Background())
+	s.RunDue(ctx)
 	t.Logf("posted %d due runs in %s", n, time.Since(t0))
-	b.Scheduler().RunDue(context.Background())
+	s.RunDue(ctx)
 	if len(poster.per) != n {
 		t.Errorf("%d channels got a post, want %d", len(poster.per), n)
 	}
@@ -110,7 +108,7 @@ func TestTenThousandChannelsRestoreAndPostEachOnce(t *testing.T) {
 			t.Errorf("channel %s got %d posts", ch, c)
 		}
 	}
-	if got := b.Scheduler().Len(); got != n {
+	if got := s.Len(); got != n {
 		t.Errorf("%d runs queued after the posts, want %d (next week)", got, n)
 	}
 }
@@ -128,10 +126,9 @@ func benchStore(b *testing.B, n int) *store.Store {
 	return st
 }
 
-func benchBot(st bot.ScheduleStore, now time.Time) *bot.Bot {
+func benchScheduler(st schedule.Store, now time.Time) *schedule.Scheduler {
 	clock := &fakeClock{t: now}
-	return bot.New(book, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		bot.WithClock(clock.Now), bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
+	return schedule.New(book, func() (schedule.Store, error) { return st, nil }, schedule.Config{Location: ams, Now: clock.Now}, discard)
 }
 
 // BenchmarkRestore measures start-up: reading every schedule from bbolt
@@ -148,13 +145,13 @@ func BenchmarkRestore(b *testing.B) {
 				b.StopTimer()
 				before := heapInUse()
 				b.StartTimer()
-				bb := benchBot(st, local(2026, 11, 30, 8, 0))
-				if err := bb.Scheduler().Restore(context.Background(), poster); err != nil {
+				s := benchScheduler(st, local(2026, 11, 30, 8, 0))
+				if err := s.Restore(ctx, poster); err != nil {
 					b.Fatal(err)
 				}
 				b.StopTimer()
 				kept = heapInUse() - before
-				runtime.KeepAlive(bb)
+				runtime.KeepAlive(s)
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(kept)/float64(n), "heap-B/schedule")
@@ -168,13 +165,13 @@ func BenchmarkRunDueIdle(b *testing.B) {
 	for _, n := range []int{100, 10_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			st := benchStore(b, n)
-			bb := benchBot(st, local(2026, 11, 30, 8, 0))
-			if err := bb.Scheduler().Restore(context.Background(), &countingPoster{per: map[string]int{}}); err != nil {
+			s := benchScheduler(st, local(2026, 11, 30, 8, 0))
+			if err := s.Restore(ctx, &countingPoster{per: map[string]int{}}); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				bb.Scheduler().RunDue(context.Background())
+				s.RunDue(ctx)
 			}
 		})
 	}

@@ -1,13 +1,19 @@
-package bot
+package schedule
 
 import (
 	"container/heap"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 )
 
+func testScheduler() *Scheduler {
+	return New(kb, nil, Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
 func TestOlderVersionDoesNotReplaceNewerQueuedRun(t *testing.T) {
-	s := testBot(t).Scheduler()
+	s := testScheduler()
 	s.loaded = true
 	newer := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	s.push(queuedRun{id: "r", at: newer, version: 3})
@@ -22,7 +28,7 @@ func TestOlderVersionDoesNotReplaceNewerQueuedRun(t *testing.T) {
 }
 
 func TestHeapPopsRunsInTimeOrder(t *testing.T) {
-	s := testBot(t).Scheduler()
+	s := testScheduler()
 	s.loaded = true
 	base := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	for i, h := range []int{5, 1, 4, 2, 3} {

@@ -1,7 +1,6 @@
-package bot
+package schedule
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -21,21 +20,36 @@ const minInterval = time.Hour
 // descriptors such as @weekly and @every 2h.
 var specParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
-// specError says why a cron spec was refused, in words for the user: the
-// catalog key and its arguments.
-type specError struct {
+// SpecError says why ParseSpec refused a spec, for the user: a message
+// catalog key and its arguments. An argument of type Echo repeats what the
+// user typed.
+type SpecError struct {
 	Key  string
 	Args []any
 }
 
-func (e *specError) Error() string { return fmt.Sprintf("cron spec: %s %v", e.Key, e.Args) }
+func (e *SpecError) Error() string { return fmt.Sprintf("cron spec: %s %v", e.Key, e.Args) }
 
-// cronSpec is a parsed spec with the zone it is read in.
-type cronSpec struct {
+// Echo is an argument of a SpecError that repeats user input: whoever shows
+// it escapes it and shortens it to Max runes.
+type Echo struct {
+	Text string
+	Max  int
+}
+
+// Spec is a cron spec that ParseSpec accepted, with the zone whose wall
+// clock it is read on.
+type Spec struct {
 	text  string
-	sched cron.Schedule
+	sched cron.Schedule // a *cron.SpecSchedule computes in UTC, on wall times
 	loc   *time.Location
 }
+
+// Text is the spec as accepted: its fields separated by single spaces.
+func (c Spec) Text() string { return c.text }
+
+// Location is the zone the spec is read in.
+func (c Spec) Location() *time.Location { return c.loc }
 
 // parseCron parses spec with robfig/cron and never panics: cron v3.0.1
 // panics on some input (a CRON_TZ= prefix with nothing after it), and spec
@@ -49,11 +63,22 @@ func parseCron(spec string) (s cron.Schedule, err error) {
 	return specParser.Parse(spec)
 }
 
-// parseSpec checks a spec a user typed and returns it in loc. A CRON_TZ= or
-// TZ= prefix is read as the zone (it must agree with loc when tz= was also
-// given, which the caller checks). It refuses specs that never fire or fire
-// more often than minInterval, with reasons that name the field.
-func parseSpec(spec string, loc *time.Location, now time.Time) (cronSpec, error) {
+// newSpec keeps a parsed spec for loc. A field spec is evaluated on wall
+// times, which are kept in UTC (a zone without changes), never in the
+// machine's zone: see Next.
+func newSpec(text string, sched cron.Schedule, loc *time.Location) Spec {
+	if ss, ok := sched.(*cron.SpecSchedule); ok {
+		ss.Location = time.UTC
+	}
+	return Spec{text: text, sched: sched, loc: loc}
+}
+
+// ParseSpec checks a spec a user typed (an empty one is DefaultSpec) and
+// returns it read in loc. It refuses, with a *SpecError that names the
+// field, specs that do not parse, never fire, or fire more often than once
+// an hour. A zone prefix (CRON_TZ=) is not read here: the caller takes the
+// zone from the user's text and passes it as loc.
+func ParseSpec(spec string, loc *time.Location, now time.Time) (Spec, error) {
 	spec = strings.Join(strings.Fields(spec), " ")
 	if spec == "" {
 		spec = DefaultSpec
@@ -62,26 +87,40 @@ func parseSpec(spec string, loc *time.Location, now time.Time) (cronSpec, error)
 		switch spec {
 		case "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly":
 		default:
-			return cronSpec{}, &specError{Key: "spec.descriptor", Args: []any{Quote(spec, 30)}}
+			return Spec{}, &SpecError{Key: "spec.descriptor", Args: []any{Echo{spec, 30}}}
 		}
 	}
 	if !strings.HasPrefix(spec, "@") {
 		if n := len(strings.Fields(spec)); n != 5 && n != 6 {
-			return cronSpec{}, &specError{Key: "spec.fields", Args: []any{n}}
+			return Spec{}, &SpecError{Key: "spec.fields", Args: []any{n}}
 		}
 	}
 	sched, err := parseCron(spec)
 	if err != nil {
-		return cronSpec{}, explainSpec(spec)
+		return Spec{}, explainSpec(spec)
 	}
-	cs := cronSpec{text: spec, sched: withLocation(sched, loc), loc: loc}
-	if cs.next(now).IsZero() {
-		return cronSpec{}, &specError{Key: "spec.never"}
+	cs := newSpec(spec, sched, loc)
+	if cs.Next(now).IsZero() {
+		return Spec{}, &SpecError{Key: "spec.never"}
 	}
 	if cs.tooOften(now) {
-		return cronSpec{}, &specError{Key: "spec.often"}
+		return Spec{}, &SpecError{Key: "spec.often"}
 	}
 	return cs, nil
+}
+
+// parseStored parses a spec that ParseSpec accepted before, with the zone
+// it was stored with.
+func parseStored(text, zone string) (Spec, error) {
+	loc, ok := LoadZone(zone)
+	if !ok {
+		return Spec{}, fmt.Errorf("unknown zone %q", zone)
+	}
+	sched, err := parseCron(text)
+	if err != nil {
+		return Spec{}, err
+	}
+	return newSpec(text, sched, loc), nil
 }
 
 // tooOften reports whether two of the next 60 times of the spec after now
@@ -90,14 +129,14 @@ func parseSpec(spec string, loc *time.Location, now time.Time) (cronSpec, error)
 // a run that a DST change moves to the jump (02:30 to 03:00, just before a
 // 03:30 run) must not make a spec acceptable on one day and refused on
 // another. @every is compared on elapsed time.
-func (c cronSpec) tooOften(now time.Time) bool {
-	step, prev := c.sched.Next, now
-	if wall, ok := c.wallSchedule(); ok {
-		step, prev = wall.Next, wallclock.Of(now, c.loc)
+func (c Spec) tooOften(now time.Time) bool {
+	prev := now
+	if _, ok := c.sched.(*cron.SpecSchedule); ok {
+		prev = wallclock.Of(now, c.loc)
 	}
-	prev = step(prev)
+	prev = c.sched.Next(prev)
 	for range 60 {
-		t := step(prev)
+		t := c.sched.Next(prev)
 		if t.IsZero() {
 			return false
 		}
@@ -109,15 +148,6 @@ func (c cronSpec) tooOften(now time.Time) bool {
 	return false
 }
 
-// withLocation makes a parsed spec compute in loc, never in the machine's
-// zone.
-func withLocation(sched cron.Schedule, loc *time.Location) cron.Schedule {
-	if ss, ok := sched.(*cron.SpecSchedule); ok {
-		ss.Location = loc
-	}
-	return sched
-}
-
 // specFields names the fields of a 6-field spec, seconds first.
 var specFields = []string{"second", "minute", "hour", "dom", "month", "dow"}
 
@@ -125,7 +155,7 @@ var specFields = []string{"second", "minute", "hour", "dom", "month", "dow"}
 // alone, so that the user hears which one is wrong.
 func explainSpec(spec string) error {
 	if strings.HasPrefix(spec, "@every ") {
-		return &specError{Key: "spec.every", Args: []any{Quote(strings.TrimPrefix(spec, "@every "), 30)}}
+		return &SpecError{Key: "spec.every", Args: []any{Echo{strings.TrimPrefix(spec, "@every "), 30}}}
 	}
 	fields := strings.Fields(spec)
 	if len(fields) == 5 {
@@ -136,15 +166,15 @@ func explainSpec(spec string) error {
 		probe[i] = f
 		if _, err := parseCron(strings.Join(probe, " ")); err != nil {
 			if specFields[i] == "dow" && strings.Contains(f, "7") {
-				return &specError{Key: "spec.sunday", Args: []any{Quote(f, 20)}}
+				return &SpecError{Key: "spec.sunday", Args: []any{Echo{f, 20}}}
 			}
-			return &specError{Key: "spec.field." + specFields[i], Args: []any{Quote(f, 20)}}
+			return &SpecError{Key: "spec.field." + specFields[i], Args: []any{Echo{f, 20}}}
 		}
 	}
-	return &specError{Key: "spec.invalid", Args: []any{Quote(spec, 60)}}
+	return &SpecError{Key: "spec.invalid", Args: []any{Echo{spec, 60}}}
 }
 
-// next returns the first run strictly after t, or the zero time when the
+// Next returns the first run strictly after t, or the zero time when the
 // spec never fires again.
 //
 // A cron spec is read on the wall clock of its zone, and a time of day that
@@ -152,24 +182,23 @@ func explainSpec(spec string) error {
 // would skip 02:30 on the last Sunday of March and run it twice on the last
 // Sunday of October in Europe/Amsterdam. So the spec is evaluated on wall
 // times (in UTC, which has no changes) and each wall time it allows runs at
-// placeWall's instant: its first occurrence, or the jump past it when the
-// clock skips it. @every runs on elapsed time.
+// wallclock.Place's instant: its first occurrence, or the jump past it when
+// the clock skips it. @every runs on elapsed time.
 //
-// placeWall never decreases as the wall time grows, and a wall time placed
+// Place never decreases as the wall time grows, and a wall time placed
 // after t is later than the clock shows at t; so the next run is the first
 // allowed wall time after the clock at t that is placed after t. Allowed
 // wall times placed at or before t are passed over: t is in a repeated
 // hour and they ran at their first occurrence, or they were skipped and
-// ran at a jump with an earlier one. The loop ends: wallclock.Place(w) is never
-// before w−maxOffset, so the first allowed wall time past t+maxOffset is
-// placed after t.
-func (c cronSpec) next(t time.Time) time.Time {
-	wall, ok := c.wallSchedule()
-	if !ok {
+// ran at a jump with an earlier one. The loop ends: wallclock.Place(w) is
+// never before w−maxOffset, so the first allowed wall time past
+// t+maxOffset is placed after t.
+func (c Spec) Next(t time.Time) time.Time {
+	if _, ok := c.sched.(*cron.SpecSchedule); !ok {
 		return c.sched.Next(t)
 	}
 	for w := wallclock.Of(t, c.loc); ; {
-		if w = wall.Next(w); w.IsZero() {
+		if w = c.sched.Next(w); w.IsZero() {
 			return time.Time{}
 		}
 		if at := wallclock.Place(w, c.loc); at.After(t) {
@@ -178,23 +207,11 @@ func (c cronSpec) next(t time.Time) time.Time {
 	}
 }
 
-// wallSchedule returns the spec computing on wall times, in UTC; false for
-// @every, which counts elapsed time.
-func (c cronSpec) wallSchedule() (*cron.SpecSchedule, bool) {
-	ss, ok := c.sched.(*cron.SpecSchedule)
-	if !ok {
-		return nil, false
-	}
-	wall := *ss
-	wall.Location = time.UTC
-	return &wall, true
-}
-
-// upcoming returns the next n runs after t.
-func (c cronSpec) upcoming(t time.Time, n int) []time.Time {
+// Upcoming returns the next n runs after t.
+func (c Spec) Upcoming(t time.Time, n int) []time.Time {
 	var out []time.Time
 	for len(out) < n {
-		t = c.next(t)
+		t = c.Next(t)
 		if t.IsZero() {
 			break
 		}
@@ -203,35 +220,10 @@ func (c cronSpec) upcoming(t time.Time, n int) []time.Time {
 	return out
 }
 
-// errSpecZone is returned by splitSpecArgs when tz= and CRON_TZ= disagree.
-var errSpecZone = errors.New("two different zones")
-
-// splitSpecArgs takes the arguments of /reflectie aan apart: the spec, and
-// the zone from tz=Zone or a CRON_TZ=/TZ= prefix ("" when none).
-func splitSpecArgs(args string) (spec, zone string, err error) {
-	var rest []string
-	for _, f := range strings.Fields(args) {
-		key, val, ok := strings.Cut(f, "=")
-		switch k := strings.ToLower(key); {
-		case ok && (k == "tz" || k == "cron_tz" || k == "zone"):
-			if zone != "" && zone != val {
-				return "", "", errSpecZone
-			}
-			zone = val
-			if val == "" {
-				zone = "="
-			}
-		default:
-			rest = append(rest, f)
-		}
-	}
-	return strings.Join(rest, " "), zone, nil
-}
-
-// loadZone loads an IANA zone a user typed; "Local" and "" are not zones
-// a channel can share.
-func loadZone(name string) (*time.Location, bool) {
-	if name == "" || strings.EqualFold(name, "local") || name == "=" {
+// LoadZone loads an IANA zone a user typed or a schedule stored; "Local"
+// and "" are not zones a channel can share.
+func LoadZone(name string) (*time.Location, bool) {
+	if name == "" || strings.EqualFold(name, "local") {
 		return nil, false
 	}
 	loc, err := time.LoadLocation(name)

@@ -1,9 +1,11 @@
-package bot
+package schedule
 
 import (
 	"errors"
 	"net/url"
 	"time"
+
+	"github.com/waardenbot/waardenbot/bot/chat"
 )
 
 // Kind is what a schedule posts.
@@ -29,12 +31,13 @@ const (
 
 // Schedule is something the bot posts in a channel at set times: the weekly
 // reflection prompt of a channel, or the prep card for one debate. It is
-// stored whole; Version changes whenever a person changes the schedule, so
-// that a run planned for an older version is not posted.
+// stored whole (as JSON: its field names are part of the data file's
+// format); Version changes whenever a person changes the schedule, so that
+// a run planned for an older version is not posted.
 type Schedule struct {
 	ID      string
 	Kind    Kind
-	To      Destination
+	To      chat.Destination
 	Version int
 	Created time.Time
 	By      string // who last changed it, for the log and /debat lijst
@@ -56,14 +59,6 @@ type Schedule struct {
 
 	// Last is the scheduled time of the last run claimed for this schedule.
 	Last time.Time
-}
-
-// Rotation is a channel's place in the values of the Waardenkaart: the
-// order of the current round and how many prompts the channel has had.
-type Rotation struct {
-	Round int      // rounds completed
-	Order []string // value names of the current round
-	Pos   int      // prompts given in the current round
 }
 
 // RunState is how a run of a schedule at one scheduled time went.
@@ -90,44 +85,18 @@ type Run struct {
 // being posted, and must not be posted again.
 var ErrRunClaimed = errors.New("run already claimed")
 
-// ScheduleStore keeps schedules and their runs durably. Every method is one
-// transaction: a schedule is stored whole or not at all.
-type ScheduleStore interface {
-	// Schedules returns the schedules whose ID starts with prefix, in ID order.
-	Schedules(prefix string) ([]Schedule, error)
-	// Schedule returns the schedule with id, and false when there is none.
-	Schedule(id string) (Schedule, bool, error)
-	// UpdateSchedule reads the schedule with id (a zero Schedule with only ID
-	// set when there is none), lets fn change it and stores it. When fn
-	// returns an error nothing is stored and the error is returned.
-	UpdateSchedule(id string, fn func(*Schedule) error) (Schedule, error)
-	// NextNumber returns a number never returned before, for debate IDs.
-	NextNumber() (uint64, error)
-	// ClaimRun records the run (id, at) as claimed and applies fn to the
-	// schedule (a zero Schedule with only ID set when there is none),
-	// atomically. It returns ErrRunClaimed when that run was claimed
-	// before; fn's error aborts the claim and is returned. fn may be called
-	// more than once, so it must not have effects outside the schedule.
-	ClaimRun(id string, at time.Time, fn func(*Schedule) error) (Schedule, error)
-	// FinishRun records how a claimed run ended.
-	FinishRun(id string, at time.Time, state RunState) error
-	// Runs returns the runs in state, oldest first.
-	Runs(state RunState) ([]Run, error)
-	// PruneRuns deletes runs scheduled before t and returns how many.
-	PruneRuns(t time.Time) (int, error)
-}
-
-// reflectionID is the ID of a channel's reflection schedule. IDs sort by
+// ReflectionID is the ID of a channel's reflection schedule. IDs sort by
 // kind, then platform, team and channel.
-func reflectionID(d Destination) string {
+func ReflectionID(d chat.Destination) string {
 	return string(Reflection) + "/" + url.PathEscape(d.Platform) + "/" + url.PathEscape(d.Team) + "/" + url.PathEscape(d.Channel)
 }
 
-// debatePrefix starts every debate prep ID.
-const debatePrefix = string(DebatePrep) + "/"
+// DebatePrefix starts every debate prep ID.
+const DebatePrefix = string(DebatePrep) + "/"
 
-func debateID(n uint64) string {
-	return debatePrefix + leftPad(n)
+// DebateID is the ID of the debate prep with number n; IDs sort by number.
+func DebateID(n uint64) string {
+	return DebatePrefix + leftPad(n)
 }
 
 // leftPad writes n with 10 digits so that IDs sort by number.
@@ -140,6 +109,9 @@ func leftPad(n uint64) string {
 	return string(b)
 }
 
-func destinationOf(req Request) Destination {
-	return Destination{Platform: req.Platform, Team: req.Team, Channel: req.Channel}
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

@@ -1,0 +1,250 @@
+package schedule
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/waardenbot/waardenbot/knowledge"
+)
+
+// DefaultGrace is how late a missed run may still be posted at start-up.
+const DefaultGrace = 12 * time.Hour
+
+// maxSleep bounds how long the loop sleeps, so that a wall clock that
+// jumps (a suspended laptop, an NTP correction) is noticed within a minute.
+const maxSleep = time.Minute
+
+// ErrNoStore means the scheduler was made without a place to keep
+// schedules.
+var ErrNoStore = errors.New("no schedule store configured")
+
+// Config is how a Scheduler works.
+type Config struct {
+	// Location is the zone debates are planned in (the bot's). Nil means
+	// UTC.
+	Location *time.Location
+
+	// Grace is how late a run missed while the bot was down may still be
+	// posted at start-up: zero means DefaultGrace, negative means missed
+	// runs are never caught up.
+	Grace time.Duration
+
+	// Now is the clock; nil means time.Now. Tests move it by hand and call
+	// RunDue.
+	Now func() time.Time
+}
+
+// Scheduler keeps the schedules of every channel and posts each run at its
+// time, exactly once, through a Poster. It is safe for concurrent use.
+//
+// It drives timing itself instead of using cron.Cron's runner, and uses
+// robfig/cron only to parse specs: cron.Cron reads the real clock (tests
+// could not move time), never replays a missed run, has no hook to claim a
+// run in the store before it runs, and sorts all its entries on every wake.
+// Here one goroutine sleeps on one timer until the earliest run in a
+// min-heap, so 10,000 idle schedules cost a heap entry each and nothing per
+// tick.
+type Scheduler struct {
+	kb    *knowledge.Base
+	open  func() (Store, error)
+	loc   *time.Location
+	grace time.Duration
+	now   func() time.Time
+	log   *slog.Logger
+
+	openOnce sync.Once
+	st       Store
+	stErr    error
+
+	mu        sync.Mutex
+	poster    Poster // set by Restore
+	loaded    bool
+	restoring bool     // Restore is reading the store
+	pending   []string // schedules changed while Restore was reading
+	queue     runQueue
+	queued    map[string]*queuedRun
+	specs     map[string]Spec // parsed specs by zone and text; most channels share one
+	wake      chan struct{}
+}
+
+// New returns a scheduler for the schedules in the store that open opens,
+// with reflection prompts that rotate through the values of kb. open is
+// called the first time something needs the store, so a bot that only
+// looks things up never opens it; a nil open makes every call that needs
+// the store fail with ErrNoStore.
+func New(kb *knowledge.Base, open func() (Store, error), cfg Config, log *slog.Logger) *Scheduler {
+	s := &Scheduler{
+		kb: kb, open: open, loc: cfg.Location, grace: cfg.Grace, now: cfg.Now, log: log,
+		queued: map[string]*queuedRun{}, specs: map[string]Spec{},
+		wake: make(chan struct{}, 1),
+	}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	if s.grace == 0 {
+		s.grace = DefaultGrace
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+// store opens the store the first time something needs it.
+func (s *Scheduler) store() (Store, error) {
+	s.openOnce.Do(func() {
+		if s.open == nil {
+			s.stErr = ErrNoStore
+			return
+		}
+		s.st, s.stErr = s.open()
+	})
+	return s.st, s.stErr
+}
+
+// Len is the number of runs waiting in the queue.
+func (s *Scheduler) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.queue)
+}
+
+// Run restores the schedules, posts missed runs within the grace period,
+// then posts every run at its time through p until ctx is cancelled. It
+// returns when the posts it started have finished. When Restore has run
+// already, Run does not restore again: a caller that must finish start-up
+// before it goes on (the console, before its first prompt) calls Restore
+// itself, then Run.
+func (s *Scheduler) Run(ctx context.Context, p Poster) error {
+	s.mu.Lock()
+	restored := s.loaded
+	if restored {
+		s.poster = p
+	}
+	s.mu.Unlock()
+	if !restored {
+		if err := s.Restore(ctx, p); err != nil {
+			return err
+		}
+	}
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		next := s.RunDue(ctx)
+		wait := maxSleep
+		if !next.IsZero() {
+			wait = min(max(next.Sub(s.now()), 0), maxSleep)
+		}
+		timer.Reset(wait)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		case <-s.wake:
+			timer.Stop() // since Go 1.23 a stopped timer delivers no stale tick
+		}
+	}
+}
+
+// RunDue posts every queued run that is due at the scheduler's clock and
+// returns when the next run is due (zero when none is queued). It does
+// nothing before Restore.
+func (s *Scheduler) RunDue(ctx context.Context) time.Time {
+	now := s.now()
+	var due []queuedRun
+	s.mu.Lock()
+	if !s.loaded {
+		s.mu.Unlock()
+		return time.Time{}
+	}
+	for len(s.queue) > 0 && !s.queue[0].due().After(now) {
+		q := heap.Pop(&s.queue).(*queuedRun)
+		delete(s.queued, q.id)
+		due = append(due, *q)
+	}
+	s.mu.Unlock()
+	s.fire(ctx, due)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.queue) == 0 {
+		return time.Time{}
+	}
+	return s.queue[0].due()
+}
+
+// changed takes a schedule that was just stored and queues (or drops) its
+// next run. Before Restore (as in `waardenbot ask`) it does nothing: the
+// next start-up reads the store.
+func (s *Scheduler) changed(sc Schedule) {
+	var next time.Time
+	switch {
+	case sc.Kind == Reflection && sc.On:
+		cs, err := s.spec(sc.Spec, sc.Zone)
+		if err != nil {
+			return
+		}
+		next = cs.Next(later(s.now(), sc.Last))
+	case sc.Kind == DebatePrep && sc.State == PrepPlanned:
+		next = sc.PrepAt
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.loaded {
+		if s.restoring {
+			s.pending = append(s.pending, sc.ID)
+		}
+		return
+	}
+	if q, ok := s.queued[sc.ID]; ok {
+		if q.version > sc.Version {
+			return // a newer change was queued already
+		}
+		heap.Remove(&s.queue, q.index)
+		delete(s.queued, sc.ID)
+	}
+	if !next.IsZero() {
+		s.push(queuedRun{id: sc.ID, at: next, version: sc.Version})
+	}
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// push queues a run, replacing the schedule's queued one unless that one
+// belongs to a newer version of the schedule (a run that finished while a
+// person changed the schedule must not undo the change). s.mu is held.
+func (s *Scheduler) push(q queuedRun) {
+	if old, ok := s.queued[q.id]; ok {
+		if old.version > q.version {
+			return
+		}
+		heap.Remove(&s.queue, old.index)
+	}
+	qq := &q
+	s.queued[q.id] = qq
+	heap.Push(&s.queue, qq)
+}
+
+// spec parses a stored spec, cached: it was checked when it was stored.
+func (s *Scheduler) spec(text, zone string) (Spec, error) {
+	key := zone + " " + text
+	s.mu.Lock()
+	cs, ok := s.specs[key]
+	s.mu.Unlock()
+	if ok {
+		return cs, nil
+	}
+	cs, err := parseStored(text, zone)
+	if err != nil {
+		return Spec{}, err
+	}
+	s.mu.Lock()
+	s.specs[key] = cs
+	s.mu.Unlock()
+	return cs, nil
+}
