@@ -8,9 +8,9 @@ package bot
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
+	"github.com/waardenbot/waardenbot/bot/poll"
 	"github.com/waardenbot/waardenbot/knowledge"
 )
 
@@ -39,11 +39,10 @@ type Bot struct {
 	now      func() time.Time
 	commands map[string]command
 
-	polls    PollStore  // nil: no polls
-	secretMu sync.Mutex // guards hmacKey
-	hmacKey  []byte     // the store's secret, read once
-	open     func() (ScheduleStore, error)
-	sched    *Scheduler
+	pollStore poll.Store    // nil: no polls
+	polls     *poll.Service // on pollStore; nil: no polls
+	open      func() (ScheduleStore, error)
+	sched     *Scheduler
 }
 
 // Option changes an optional part of a Bot.
@@ -69,6 +68,7 @@ func New(kb *knowledge.Base, cfg Config, log *slog.Logger, opts ...Option) *Bot 
 	for _, o := range opts {
 		o(b)
 	}
+	b.polls = b.newPolls()
 	b.sched = newScheduler(b, b.open)
 	b.commands = b.commandTable()
 	return b

@@ -150,8 +150,7 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 		Admin: a.admins.Check(c.Team, req.ChannelId, req.UserId)}
 	var reply bot.Reply
 	if c.Op == opClose {
-		breq.Command, breq.Args = "sluit", c.Poll
-		reply = a.bot.Handle(ctx, breq)
+		reply = a.bot.Close(ctx, breq, c.Poll)
 	} else {
 		reply = a.bot.Toggle(ctx, breq, c.Poll, c.Option)
 	}
@@ -242,8 +241,8 @@ func (a *Adapter) dialog(ctx context.Context, req *model.SubmitDialogRequest) *m
 		return &model.SubmitDialogResponse{Error: render(a.bot.T("button.invalid"))}
 	}
 	breq := bot.Request{Platform: Platform, Team: c.Team, Channel: req.ChannelId, User: req.UserId,
-		Admin: a.admins.Check(c.Team, req.ChannelId, req.UserId), Command: "sluit", Args: c.Poll}
-	reply := a.bot.Handle(ctx, breq)
+		Admin: a.admins.Check(c.Team, req.ChannelId, req.UserId)}
+	reply := a.bot.Close(ctx, breq, c.Poll)
 	a.redrawLater(reply)
 	if reply.Status != bot.Answered {
 		return &model.SubmitDialogResponse{Error: render(reply.Text)}
