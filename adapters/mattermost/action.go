@@ -136,7 +136,7 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 	}
 	if c.Op == opClose {
 		if m := a.bot.PollMessage(ctx, c.Poll); m.Poll != nil && !m.Poll.Closed {
-			return a.confirmClose(ctx, req, c, key)
+			return a.confirmClose(ctx, req, c, key, m.Poll.Parts().Close)
 		}
 		// Closed already: the refusal below says so and redraws the post.
 	}
@@ -193,8 +193,8 @@ const dialogPath = "/mattermost/dialog"
 // undone. The dialog's state is the signed click, which serveDialog checks
 // again, because Mattermost passes it back from the user's client. When the
 // dialog cannot be opened, the clicker is told to type /sluit instead;
-// nothing closes without a confirmation.
-func (a *Adapter) confirmClose(ctx context.Context, req *model.PostActionIntegrationRequest, c click, key []byte) *model.PostActionIntegrationResponse {
+// nothing closes without a confirmation. words are the poll's close words.
+func (a *Adapter) confirmClose(ctx context.Context, req *model.PostActionIntegrationRequest, c click, key []byte, words bot.CloseParts) *model.PostActionIntegrationResponse {
 	state, err := json.Marshal(c.context(key))
 	if err == nil {
 		_, err = a.api.OpenInteractiveDialog(ctx, model.OpenDialogRequest{
@@ -202,9 +202,9 @@ func (a *Adapter) confirmClose(ctx context.Context, req *model.PostActionIntegra
 			URL:       a.cfg.PublicURL + dialogPath,
 			Dialog: model.Dialog{
 				CallbackId:       opClose,
-				Title:            a.bot.T("button.close.title"),
-				IntroductionText: a.bot.T("button.close.text"),
-				SubmitLabel:      a.bot.T("button.close.confirm"),
+				Title:            words.Title,
+				IntroductionText: words.Text,
+				SubmitLabel:      words.Confirm,
 				State:            string(state),
 			},
 		})
