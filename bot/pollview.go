@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/waardenbot/waardenbot/bot/poll"
@@ -37,16 +36,29 @@ type PollView struct {
 	Where   Destination `json:"-"`
 	Message string      `json:"-"`
 
-	parts func() *PollParts // builds the parts on first use
+	parts partsSource // what Parts builds from
 }
 
-// Parts returns the poll as localised sentences in parts (see PollParts),
-// built on first use. A view that did not come from the bot has none.
+// Parts returns the poll as localised sentences in parts (see PollParts).
+// They are built on each call, not with the view, so that a reply whose
+// poll nobody lays out (a vote's) does not pay for them: call it once per
+// message. A view that did not come from the bot has none.
 func (v *PollView) Parts() *PollParts {
-	if v == nil || v.parts == nil {
+	if v == nil || v.parts.b == nil {
 		return nil
 	}
-	return v.parts()
+	s := &v.parts
+	return s.b.pollParts(s.p, s.t, s.now, s.withResult, s.r)
+}
+
+// partsSource is what a view's parts are built from.
+type partsSource struct {
+	b          *Bot
+	p          poll.Poll
+	t          poll.Tally
+	now        time.Time
+	withResult bool
+	r          *poll.Result // nil while the counts are hidden
 }
 
 // OptionView is one option of a PollView.
@@ -112,7 +124,7 @@ func (b *Bot) view(p poll.Poll, t poll.Tally, withResult bool) *PollView {
 		}
 		v.Result = rv
 	}
-	v.parts = sync.OnceValue(func() *PollParts { return b.pollParts(p, t, now, withResult, r) })
+	v.parts = partsSource{b: b, p: p, t: t, now: now, withResult: withResult, r: r}
 	return v
 }
 

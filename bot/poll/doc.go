@@ -26,10 +26,14 @@
 // Use it through one Service:
 //
 //	svc := poll.NewService(st, kb, time.Now, loc, poll.WithStatementLabels("agree", "neutral", "disagree"))
+//	who := poll.Person{Where: chat.Destination{Platform: "slack", Team: "T1", Channel: "C1"}, User: "U1", Name: "anna"}
 //	p, err := svc.Create(ctx, who, poll.Values, "max=2 Mag de gemeente dit? | privacy, gelijkheid")
-//	b, err := svc.Vote(ctx, voter, p.ID, "privacy")
-//	p, t, err := svc.Close(ctx, who, p.ID, false, nil)
-//	r := svc.Result(p, t)
+//	ballot, err := svc.Vote(ctx, voter, p.ID, "privacy")       // or svc.Toggle for a button
+//	p, t, err := svc.Close(ctx, who, p.ID, isAdmin, askPlatform) // the creator, or an admin
+//	result := svc.Result(p, t)
 //
-// A Service is safe for concurrent use.
+// and, from a loop, svc.CloseDue to close polls at their deadline and
+// deliver their results, and svc.Prune to delete old closed polls.
+// Package bot turns all of it into commands and replies. A Service is
+// safe for concurrent use.
 package poll
