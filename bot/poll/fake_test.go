@@ -85,18 +85,7 @@ func (m *memStore) Vote(_ context.Context, id string, voter func(Poll) string, c
 	if err != nil {
 		return p, t, prev, err
 	}
-	for _, k := range prev.Choices {
-		t.Votes[k]--
-	}
-	for _, k := range next.Choices {
-		t.Votes[k]++
-	}
-	switch {
-	case len(prev.Choices) == 0 && len(next.Choices) > 0:
-		t.Voters++
-	case len(prev.Choices) > 0 && len(next.Choices) == 0:
-		t.Voters--
-	}
+	t.Apply(prev, next)
 	if len(next.Choices) == 0 {
 		delete(m.votes[id], who)
 	} else {

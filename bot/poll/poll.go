@@ -62,6 +62,23 @@ type Tally struct {
 	Voters int            `json:"voters"`
 }
 
+// Apply counts a voter's new vote next in place of their earlier vote
+// prev (either may be empty: no vote).
+func (t *Tally) Apply(prev, next Vote) {
+	for _, k := range prev.Choices {
+		t.Votes[k]--
+	}
+	for _, k := range next.Choices {
+		t.Votes[k]++
+	}
+	switch {
+	case len(prev.Choices) == 0 && len(next.Choices) > 0:
+		t.Voters++
+	case len(prev.Choices) > 0 && len(next.Choices) == 0:
+		t.Voters--
+	}
+}
+
 // IsClosed reports whether no more votes count at now: closed by hand or
 // past its deadline, even before the deadline loop has noticed.
 func (p *Poll) IsClosed(now time.Time) bool {

@@ -1,6 +1,7 @@
 package poll
 
 import (
+	"maps"
 	"slices"
 	"testing"
 )
@@ -111,5 +112,31 @@ func TestFollowUpQuestionsTakeTurnsBetweenTheWinningValues(t *testing.T) {
 	}
 	if qs[0].Value != "Privacy" || qs[1].Value != "Doelmatigheid" {
 		t.Errorf("values do not take turns: %v", qs)
+	}
+}
+
+func TestTallyCountsAVoteInPlaceOfTheEarlierOne(t *testing.T) {
+	vote := func(keys ...string) Vote { return Vote{Choices: keys} }
+	tests := []struct {
+		name       string
+		prev, next Vote
+		votes      map[string]int
+		voters     int
+	}{
+		{"a first vote", vote(), vote("a", "b"), map[string]int{"a": 2, "b": 2, "c": 0}, 2},
+		{"a changed vote", vote("a"), vote("b", "c"), map[string]int{"a": 1, "b": 2, "c": 1}, 2},
+		{"a withdrawn vote", vote("a"), vote(), map[string]int{"a": 1, "b": 1, "c": 0}, 1},
+		{"no vote and still none", vote(), vote(), map[string]int{"a": 1, "b": 1, "c": 0}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			// Before: one other voter for a and b, and prev.
+			tl := Tally{Votes: map[string]int{"a": 1, "b": 1, "c": 0}, Voters: 1}
+			tl.Apply(Vote{}, tc.prev)
+			tl.Apply(tc.prev, tc.next)
+			if !maps.Equal(tl.Votes, tc.votes) || tl.Voters != tc.voters {
+				t.Errorf("got %v %d, want %v %d", tl.Votes, tl.Voters, tc.votes, tc.voters)
+			}
+		})
 	}
 }

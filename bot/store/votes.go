@@ -182,18 +182,7 @@ func applyGroup(tx *bolt.Tx, group []*voteRequest) error {
 			continue
 		}
 		t := &st.tally
-		for _, k := range prev.Choices {
-			t.Votes[k]--
-		}
-		for _, k := range next.Choices {
-			t.Votes[k]++
-		}
-		switch {
-		case len(prev.Choices) == 0 && len(next.Choices) > 0:
-			t.Voters++
-		case len(prev.Choices) > 0 && len(next.Choices) == 0:
-			t.Voters--
-		}
+		t.Apply(prev, next)
 		if len(next.Choices) == 0 {
 			err = votes.Delete(key)
 		} else {
