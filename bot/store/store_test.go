@@ -88,7 +88,7 @@ func TestCreatePollRefusesTakenID(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := s.CreatePoll(ctx, testPoll("ab3k", "c2")); !errors.Is(err, poll.ErrIDTaken) {
-		t.Errorf("got %v, want ErrPollIDTaken", err)
+		t.Errorf("got %v, want ErrIDTaken", err)
 	}
 	if p, _, _ := s.Poll(ctx, "ab3k"); p.Where.Channel != "c1" {
 		t.Errorf("the first poll was overwritten")
