@@ -8,9 +8,9 @@ package bot
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
+	"github.com/waardenbot/waardenbot/bot/poll"
 	"github.com/waardenbot/waardenbot/bot/schedule"
 	"github.com/waardenbot/waardenbot/knowledge"
 )
@@ -40,9 +40,8 @@ type Bot struct {
 	now      func() time.Time
 	commands map[string]command
 
-	polls     PollStore  // nil: no polls
-	secretMu  sync.Mutex // guards hmacKey
-	hmacKey   []byte     // the store's secret, read once
+	pollStore poll.Store    // nil: no polls
+	polls     *poll.Service // on pollStore; nil: no polls
 	open      func() (schedule.Store, error)
 	sched     *schedule.Scheduler
 	scheduler *Scheduler // sched with the bot's messages, for adapters
@@ -75,6 +74,7 @@ func New(kb *knowledge.Base, cfg Config, log *slog.Logger, opts ...Option) *Bot 
 	for _, o := range opts {
 		o(b)
 	}
+	b.polls = b.newPolls()
 	b.sched = schedule.New(kb, b.open, schedule.Config{Location: cfg.Location, Grace: cfg.Grace, Now: b.now}, log)
 	b.scheduler = &Scheduler{b: b}
 	b.commands = b.commandTable()

@@ -158,15 +158,3 @@ func TestPollCommandsWithoutStoreSaySo(t *testing.T) {
 		}
 	}
 }
-
-func TestPollIDsAreShortUnambiguousAndUnique(t *testing.T) {
-	f := newFixture(t, bot.Config{})
-	seen := map[string]bool{}
-	for range 300 {
-		v := f.mustPoll("u1", "c1", "/stelling Tekst")
-		if !pollIDPattern.MatchString(v.ID) || seen[v.ID] {
-			t.Fatalf("ID %q is ambiguous, too long or seen before", v.ID)
-		}
-		seen[v.ID] = true
-	}
-}

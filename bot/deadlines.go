@@ -2,16 +2,9 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"time"
-)
 
-// postRetry is how long the bot waits before it tries again to post a
-// result that could not be delivered, and postGiveUp how long after a
-// poll closed it stops trying.
-const (
-	postRetry  = time.Minute
-	postGiveUp = 24 * time.Hour
+	"github.com/waardenbot/waardenbot/bot/poll"
 )
 
 // CloseDue closes the polls whose deadline has passed by the bot's clock
@@ -23,28 +16,15 @@ func (b *Bot) CloseDue(ctx context.Context, p Poster) (int, error) {
 	if b.polls == nil {
 		return 0, ErrNoPolls
 	}
-	now := b.now()
-	polls, tallies, err := b.polls.CloseDue(ctx, now)
-	if err != nil {
-		return 0, err
-	}
-	posted := 0
-	var errs []error
-	for i, poll := range polls {
-		r := Reply{Text: b.msg.T("close.deadline", poll.ID) + "\n\n" + b.resultText(poll, tallies[i]), Poll: b.view(poll, tallies[i], true), Changed: true}
-		if err := p.Post(ctx, poll.Where, r); err != nil {
-			b.log.Warn("post poll result", "poll", poll.ID, "channel", poll.Where.Channel, "err", err)
-			errs = append(errs, err)
-			if now.Sub(poll.ClosedAt) < postGiveUp {
-				if err := b.polls.Unposted(ctx, poll.ID, now.Add(postRetry)); err != nil {
-					errs = append(errs, err)
-				}
-			}
-			continue
+	return b.polls.CloseDue(ctx, func(pl poll.Poll, t poll.Tally) error {
+		v := b.view(pl, t, true)
+		r := Reply{Text: b.msg.T("close.deadline", pl.ID) + "\n\n" + v.Parts().Result.Markdown(), Poll: v, Changed: true}
+		if err := p.Post(ctx, pl.Where, r); err != nil {
+			b.log.Warn("post poll result", "poll", pl.ID, "channel", pl.Where.Channel, "err", err)
+			return err
 		}
-		posted++
-	}
-	return posted, errors.Join(errs...)
+		return nil
+	})
 }
 
 // pruneEvery is how often RunDeadlines deletes polls closed longer ago
@@ -88,7 +68,7 @@ func (b *Bot) PruneClosed(ctx context.Context) {
 	if b.polls == nil || b.cfg.KeepClosed <= 0 {
 		return
 	}
-	n, err := b.polls.PrunePolls(ctx, b.now().Add(-b.cfg.KeepClosed))
+	n, err := b.polls.Prune(ctx, b.cfg.KeepClosed)
 	switch {
 	case err != nil && ctx.Err() == nil:
 		b.log.Error("delete old closed polls", "err", err)

@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"errors"
+
+	"github.com/waardenbot/waardenbot/bot/poll"
 )
 
 // PollMessage returns the message that shows a poll in its channel, as it
@@ -14,18 +16,20 @@ func (b *Bot) PollMessage(ctx context.Context, pollID string) Reply {
 	if b.polls == nil {
 		return b.noPolls()
 	}
-	p, t, err := b.polls.Poll(ctx, normalizeID(pollID))
+	p, t, err := b.polls.Get(ctx, pollID)
 	switch {
-	case errors.Is(err, ErrPollNotFound):
+	case errors.Is(err, poll.ErrNotFound):
 		return b.refuse("poll.not_found", Quote(pollID, 10))
 	case err != nil:
 		return b.internal("poll message", err)
 	}
-	text := b.pollText(p, t)
-	if p.isClosed(b.now()) {
-		text += "\n\n" + b.resultText(p, t)
+	v := b.view(p, t, true)
+	parts := v.Parts()
+	text := parts.Markdown()
+	if v.Closed {
+		text += "\n\n" + parts.Result.Markdown()
 	}
-	return Reply{Text: text, Poll: b.view(p, t, true)}
+	return Reply{Text: text, Poll: v}
 }
 
 // PollPosted records that the poll is shown in message, the platform's ID
@@ -36,7 +40,7 @@ func (b *Bot) PollPosted(ctx context.Context, pollID, message string) error {
 	if b.polls == nil {
 		return ErrNoPolls
 	}
-	return b.polls.SetPollMessage(ctx, normalizeID(pollID), message)
+	return b.polls.SetMessage(ctx, pollID, message)
 }
 
 // T returns the catalog sentence for key in the bot's language, for the

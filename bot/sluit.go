@@ -5,61 +5,39 @@ import (
 	"errors"
 	"slices"
 	"strings"
+
+	"github.com/waardenbot/waardenbot/bot/poll"
 )
 
 // sluit answers /sluit ID: the creator or an admin closes the poll, and the
 // result goes to the channel.
 func (b *Bot) sluit(ctx context.Context, req Request) Reply {
+	return b.Close(ctx, req, req.Args)
+}
+
+// Close closes poll pollID for the user of req, as /sluit does: the
+// poll's creator may, and an admin (by the configuration, or by the
+// platform through req.Admin, which is asked only when it matters). The
+// reply carries the result for the channel, or says why the poll was not
+// closed. Adapters call it for a close button.
+func (b *Bot) Close(ctx context.Context, req Request, pollID string) Reply {
 	if b.polls == nil {
 		return b.noPolls()
 	}
-	id := normalizeID(req.Args)
-	if id == "" {
+	if poll.NormalizeID(pollID) == "" {
 		return b.refuse("close.usage")
 	}
-	creator, err := b.personKey(ctx, Poll{ID: id, Anon: true}, req, "creator")
-	if err != nil {
-		return b.internal("close", err)
-	}
-	plain, err := b.personKey(ctx, Poll{}, req, "creator")
-	if err != nil {
-		return b.internal("close", err)
-	}
-	closeAs := func(admin bool) (Poll, Tally, error) {
-		return b.polls.ClosePoll(ctx, id, b.now(), func(p Poll) error {
-			switch {
-			case p.Where != destination(req):
-				return &refusal{err: ErrOtherChannel, key: "poll.other_channel", args: []any{p.ID}}
-			case admin:
-			case p.Anon && p.Creator == creator:
-			case !p.Anon && p.Creator == plain:
-			default:
-				return &refusal{err: ErrNotAllowed, key: "close.not_allowed", args: []any{p.ID}}
-			}
-			return nil
-		})
-	}
-	p, t, err := closeAs(b.configuredAdmin(req))
-	// Ask the platform only when it matters, and outside the transaction.
-	if errors.Is(err, ErrNotAllowed) && req.Admin != nil && req.Admin(ctx) {
-		p, t, err = closeAs(true)
-	}
+	p, t, err := b.polls.Close(ctx, person(req), pollID, b.configuredAdmin(req), req.Admin)
 	switch {
-	case errors.Is(err, ErrPollNotFound):
-		return b.refuse("poll.not_found", Quote(id, 10))
-	case errors.Is(err, ErrPollClosed):
-		if p.Where != destination(req) {
-			return b.refuse("poll.other_channel", p.ID)
-		}
-		reply := b.refuse("close.already", p.ID, p.ID)
-		reply.Poll = b.view(p, t, true)
-		return reply
-	case errors.Is(err, ErrOtherChannel):
-		return b.refusal(err, nil)
-	case err != nil:
-		return b.refusal(err, b.view(p, t, false))
+	case err == nil:
+		v := b.view(p, t, true)
+		return Reply{Text: b.msg.T("close.done", p.ID) + "\n\n" + v.Parts().Result.Markdown(), Poll: v, Changed: true}
+	case errors.Is(err, poll.ErrNotFound), errors.Is(err, poll.ErrOtherChannel):
+		return b.pollRefusal("close", err, nil)
+	case errors.Is(err, poll.ErrClosed):
+		return b.pollRefusal("close", err, b.view(p, t, true))
 	}
-	return Reply{Text: b.msg.T("close.done", p.ID) + "\n\n" + b.resultText(p, t), Poll: b.view(p, t, true), Changed: true}
+	return b.pollRefusal("close", err, b.view(p, t, false))
 }
 
 // configuredAdmin reports whether the configuration lists the user, by ID

@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"errors"
 	"maps"
 	"strings"
 	"testing"
@@ -215,22 +214,6 @@ func TestHiddenPollShowsNoCountsUntilClosed(t *testing.T) {
 	closed := f.do("anna", "c1", "/sluit "+id)
 	if votes(closed.Poll)["privacy"] != 1 || closed.Poll.Result == nil {
 		t.Errorf("closed hidden poll shows no counts: %v", votes(closed.Poll))
-	}
-}
-
-func TestRefusalsWrapSentinelErrors(t *testing.T) {
-	// The store passes a refusal through unchanged; check that the bot's
-	// sentinels survive it, for callers that branch with errors.Is.
-	f := newFixture(t, bot.Config{})
-	id := f.mustPoll("anna", "c1", "/stelling Tekst").ID
-	_, _, _, err := f.st.Vote(context.Background(), id, func(bot.Poll) string { return "x" }, func(p bot.Poll, prev bot.Vote) (bot.Vote, error) {
-		return prev, bot.ErrPollClosed
-	})
-	if !errors.Is(err, bot.ErrPollClosed) {
-		t.Errorf("got %v", err)
-	}
-	if _, _, err := f.st.Poll(context.Background(), "zzzz"); !errors.Is(err, bot.ErrPollNotFound) {
-		t.Errorf("got %v", err)
 	}
 }
 

@@ -2,7 +2,8 @@ package bot
 
 import (
 	"context"
-	"errors"
+
+	"github.com/waardenbot/waardenbot/bot/poll"
 )
 
 // uitslag answers /uitslag ID: the current or final result, for anyone in
@@ -11,18 +12,13 @@ func (b *Bot) uitslag(ctx context.Context, req Request) Reply {
 	if b.polls == nil {
 		return b.noPolls()
 	}
-	id := normalizeID(req.Args)
-	if id == "" {
+	if poll.NormalizeID(req.Args) == "" {
 		return b.refuse("result.usage")
 	}
-	p, t, err := b.polls.Poll(ctx, id)
-	switch {
-	case errors.Is(err, ErrPollNotFound):
-		return b.refuse("poll.not_found", Quote(id, 10))
-	case err != nil:
-		return b.internal("result", err)
-	case p.Where != destination(req):
-		return b.refuse("poll.other_channel", p.ID)
+	p, t, err := b.polls.Show(ctx, destination(req), req.Args)
+	if err != nil {
+		return b.pollRefusal("result", err, nil)
 	}
-	return Reply{Text: b.resultText(p, t), Poll: b.view(p, t, true), Ephemeral: !countsShown(p, b.now())}
+	v := b.view(p, t, true)
+	return Reply{Text: v.Parts().Result.Markdown(), Poll: v, Ephemeral: !p.CountsShown(b.now())}
 }

@@ -136,7 +136,7 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 	}
 	if c.Op == opClose {
 		if m := a.bot.PollMessage(ctx, c.Poll); m.Poll != nil && !m.Poll.Closed {
-			return a.confirmClose(ctx, req, c, key)
+			return a.confirmClose(ctx, req, c, key, m.Poll.Parts().Close)
 		}
 		// Closed already: the refusal below says so and redraws the post.
 	}
@@ -150,8 +150,7 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 		Admin: a.admins.Check(c.Team, req.ChannelId, req.UserId)}
 	var reply bot.Reply
 	if c.Op == opClose {
-		breq.Command, breq.Args = "sluit", c.Poll
-		reply = a.bot.Handle(ctx, breq)
+		reply = a.bot.Close(ctx, breq, c.Poll)
 	} else {
 		reply = a.bot.Toggle(ctx, breq, c.Poll, c.Option)
 	}
@@ -194,8 +193,8 @@ const dialogPath = "/mattermost/dialog"
 // undone. The dialog's state is the signed click, which serveDialog checks
 // again, because Mattermost passes it back from the user's client. When the
 // dialog cannot be opened, the clicker is told to type /sluit instead;
-// nothing closes without a confirmation.
-func (a *Adapter) confirmClose(ctx context.Context, req *model.PostActionIntegrationRequest, c click, key []byte) *model.PostActionIntegrationResponse {
+// nothing closes without a confirmation. words are the poll's close words.
+func (a *Adapter) confirmClose(ctx context.Context, req *model.PostActionIntegrationRequest, c click, key []byte, words bot.CloseParts) *model.PostActionIntegrationResponse {
 	state, err := json.Marshal(c.context(key))
 	if err == nil {
 		_, err = a.api.OpenInteractiveDialog(ctx, model.OpenDialogRequest{
@@ -203,9 +202,9 @@ func (a *Adapter) confirmClose(ctx context.Context, req *model.PostActionIntegra
 			URL:       a.cfg.PublicURL + dialogPath,
 			Dialog: model.Dialog{
 				CallbackId:       opClose,
-				Title:            a.bot.T("button.close.title"),
-				IntroductionText: a.bot.T("button.close.text"),
-				SubmitLabel:      a.bot.T("button.close.confirm"),
+				Title:            words.Title,
+				IntroductionText: words.Text,
+				SubmitLabel:      words.Confirm,
 				State:            string(state),
 			},
 		})
@@ -242,8 +241,8 @@ func (a *Adapter) dialog(ctx context.Context, req *model.SubmitDialogRequest) *m
 		return &model.SubmitDialogResponse{Error: render(a.bot.T("button.invalid"))}
 	}
 	breq := bot.Request{Platform: Platform, Team: c.Team, Channel: req.ChannelId, User: req.UserId,
-		Admin: a.admins.Check(c.Team, req.ChannelId, req.UserId), Command: "sluit", Args: c.Poll}
-	reply := a.bot.Handle(ctx, breq)
+		Admin: a.admins.Check(c.Team, req.ChannelId, req.UserId)}
+	reply := a.bot.Close(ctx, breq, c.Poll)
 	a.redrawLater(reply)
 	if reply.Status != bot.Answered {
 		return &model.SubmitDialogResponse{Error: render(reply.Text)}

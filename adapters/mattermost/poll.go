@@ -9,6 +9,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/poll"
 )
 
 // A poll post has a message that never changes (the title and the casus or
@@ -26,8 +27,9 @@ const (
 	actionVotePrefix = "v" // "v0", "v1", … by option position
 )
 
-// maxButtonName is how many runes of an option's label a button shows;
-// Mattermost cuts long button text off without an ellipsis.
+// maxButtonName is how many runes of an option's button text (its label
+// and count) a button shows; Mattermost cuts long button text off without
+// an ellipsis.
 const maxButtonName = 60
 
 // pollColor is the bar beside an open poll's attachment; a closed poll has
@@ -39,102 +41,76 @@ const (
 
 // pollMessage is the fixed message of a poll post: the title and the casus
 // or statement, as the poll text starts.
-func (a *Adapter) pollMessage(v *bot.PollView) string {
-	title := "poll.title." + string(v.Kind)
-	var head string
-	if v.Creator == "" {
-		head = a.bot.T(title, v.ID)
-	} else {
-		head = a.bot.T(title+".by", v.ID, bot.Quote(v.Creator, 60))
-	}
-	return bot.Truncate(render(head+"\n> "+bot.Escape(v.Question)), a.maxRunes)
+func (a *Adapter) pollMessage(parts *bot.PollParts) string {
+	return bot.Truncate(render(parts.Title+"\n> "+parts.Question), a.maxRunes)
 }
 
-// pollPost is the poll post for r, a reply whose Poll is set and whose Text
-// is the poll message as PollMessage returns it. team and channel are where
-// the poll lives; they and key go into each button's signed context.
+// pollPost is the poll post for r, a reply whose Poll is set. team and
+// channel are where the poll lives; they and key go into each button's
+// signed context.
 func (a *Adapter) pollPost(r bot.Reply, team, channel string, key []byte) *model.Post {
 	v := r.Poll
+	parts := v.Parts()
 	att := &model.MessageAttachment{Fallback: bot.Truncate(render(v.Prompt), 200), Color: pollColor}
 	if v.Closed {
+		// The message above already shows the casus, and the result
+		// repeats the counts: the attachment is the result alone.
 		att.Color = closedColor
-		att.Text = bot.Truncate(render(a.resultText(r)), a.maxRunes)
+		att.Text = bot.Truncate(render(parts.Result.Markdown()), a.maxRunes)
 	} else {
-		att.Text = bot.Truncate(render(a.openText(v)), a.maxRunes)
-		att.Actions = a.buttons(v, team, channel, key)
+		att.Text = bot.Truncate(render(openText(v, parts)), a.maxRunes)
+		att.Actions = a.buttons(v, parts, team, channel, key)
 	}
 	props := model.StringInterface{
 		model.PostPropsAttachments: []*model.MessageAttachment{att},
 		model.PostPropsFromBot:     "true",
 	}
-	return &model.Post{ChannelId: channel, Message: a.pollMessage(v), Props: props}
-}
-
-// resultText is the result part of a closed poll's message: the message
-// itself already shows the casus, and the poll part above the result
-// repeats the counts. Should the text not have the expected shape, all of
-// it is shown.
-func (a *Adapter) resultText(r bot.Reply) string {
-	title := a.bot.T("result.title", r.Poll.ID, a.bot.T("result.final"))
-	if i := strings.Index(r.Text, title); i >= 0 {
-		return r.Text[i:]
-	}
-	return r.Text
+	return &model.Post{ChannelId: channel, Message: a.pollMessage(parts), Props: props}
 }
 
 // openText is the attachment text of an open poll: the question to the
-// voters, the options with their clusters, how many voted, and how to vote
-// by typing.
-func (a *Adapter) openText(v *bot.PollView) string {
+// voters, the values with their clusters (the buttons show the options and
+// counts), how many voted, and how to vote by typing.
+func openText(v *bot.PollView, parts *bot.PollParts) string {
 	var sb strings.Builder
-	sb.WriteString("**" + v.Prompt + "**")
-	if v.Kind == bot.ValuePoll {
-		sb.WriteString(" " + a.bot.T("poll.max", v.Max))
+	sb.WriteString(parts.Prompt)
+	if v.Kind == poll.Values {
 		sb.WriteString("\n")
-		for _, o := range v.Options {
-			cluster := bot.Escape(o.Cluster)
-			if !o.OnMap {
-				cluster = "_" + a.bot.T("poll.offmap") + "_"
-			}
-			fmt.Fprintf(&sb, "\n- **%s** · %s", bot.Escape(o.Label), cluster)
+		for _, o := range parts.Options {
+			sb.WriteString("\n- **" + o.Label + "** · " + o.Cluster)
 		}
 	}
-	if v.Proposed {
-		sb.WriteString("\n_" + a.bot.T("poll.proposed") + "_")
+	if parts.Proposed != "" {
+		sb.WriteString("\n" + parts.Proposed)
 	}
-	sb.WriteString("\n\n" + a.bot.T("poll.voters", v.Voters))
-	if v.Hidden {
-		sb.WriteString(" " + a.bot.T("poll.hidden"))
+	sb.WriteString("\n\n" + parts.Voters)
+	if parts.Hidden != "" {
+		sb.WriteString(" " + parts.Hidden)
 	}
-	sb.WriteString("\n" + a.bot.T("poll.howto", v.ID, v.Options[0].Key))
-	if v.Anonymous {
-		sb.WriteString("\n" + a.bot.T("poll.anon"))
-	}
-	if !v.ClosesAt.IsZero() {
-		sb.WriteString("\n" + a.bot.T("poll.closes", v.ClosesAt.Format("2006-01-02 15:04")))
+	for _, s := range []string{parts.HowToOne, parts.Anonymous, parts.Closes} {
+		if s != "" {
+			sb.WriteString("\n" + s)
+		}
 	}
 	return sb.String()
 }
 
 // buttons are one button per option, with its count unless the poll hides
 // the counts, and a close button. Each carries a signed context.
-func (a *Adapter) buttons(v *bot.PollView, team, channel string, key []byte) []*model.PostAction {
+func (a *Adapter) buttons(v *bot.PollView, parts *bot.PollParts, team, channel string, key []byte) []*model.PostAction {
 	url := a.actionURL()
 	var out []*model.PostAction
 	for i, o := range v.Options {
-		name := bot.Truncate(o.Label, maxButtonName)
-		if !v.Hidden {
-			name = fmt.Sprintf("%s · %d", name, o.Votes)
-		}
 		c := click{Op: opVote, Poll: v.ID, Option: o.Key, Team: team, Channel: channel}
 		out = append(out, &model.PostAction{
-			Id: fmt.Sprintf("%s%d", actionVotePrefix, i), Type: model.PostActionTypeButton, Name: bot.Neutralize(name),
+			Id: fmt.Sprintf("%s%d", actionVotePrefix, i), Type: model.PostActionTypeButton,
+			Name:        bot.Truncate(parts.Options[i].Button, maxButtonName),
 			Integration: &model.PostActionIntegration{URL: url, Context: c.context(key)},
 		})
 	}
 	c := click{Op: opClose, Poll: v.ID, Team: team, Channel: channel}
 	out = append(out, &model.PostAction{
-		Id: actionClose, Type: model.PostActionTypeButton, Name: a.bot.T("button.close"), Style: "danger",
+		Id: actionClose, Type: model.PostActionTypeButton, Name: parts.Close.Button, Style: "danger",
 		Integration: &model.PostActionIntegration{URL: url, Context: c.context(key)},
 	})
 	return out

@@ -27,34 +27,33 @@ const maxButtonText = 75
 const maxButtonsPerBlock = 25
 
 // withPoll is a reply's message plus, for a poll that is open and shown to
-// the channel, one button per option with its count and a close button.
+// the channel, one button per option with its count and a close button,
+// in the words of the poll's parts.
 func (a *Adapter) withPoll(r bot.Reply) message {
 	m := render(r)
 	v := r.Poll
 	if v == nil || v.Closed || r.Ephemeral {
 		return m
 	}
+	parts := v.Parts()
 	var buttons []slack.BlockElement
-	for _, o := range v.Options {
-		label := o.Label
-		if !v.Hidden {
-			label = fmt.Sprintf("%s · %d", o.Label, o.Votes)
-		}
+	for i, o := range v.Options {
 		btn := slack.NewButtonBlockElement(fmt.Sprintf("%s-%s", actionVote, o.Key), v.ID+" "+o.Key,
-			slack.NewTextBlockObject(slack.PlainTextType, truncate(label, maxButtonText), true, false))
+			slack.NewTextBlockObject(slack.PlainTextType, truncate(parts.Options[i].Button, maxButtonText), true, false))
 		buttons = append(buttons, btn)
 	}
 	for i := 0; i < len(buttons); i += maxButtonsPerBlock {
 		end := min(i+maxButtonsPerBlock, len(buttons))
 		m.Blocks = append(m.Blocks, slack.NewActionBlock(fmt.Sprintf("poll-%s-%d", v.ID, i/maxButtonsPerBlock), buttons[i:end]...))
 	}
+	c := parts.Close
 	closeBtn := slack.NewButtonBlockElement(actionClose, v.ID,
-		slack.NewTextBlockObject(slack.PlainTextType, a.bot.T("button.close"), false, false)).WithStyle(slack.StyleDanger)
+		slack.NewTextBlockObject(slack.PlainTextType, c.Button, false, false)).WithStyle(slack.StyleDanger)
 	closeBtn.Confirm = slack.NewConfirmationBlockObject(
-		slack.NewTextBlockObject(slack.PlainTextType, a.bot.T("button.close.title"), false, false),
-		slack.NewTextBlockObject(slack.PlainTextType, a.bot.T("button.close.text"), false, false),
-		slack.NewTextBlockObject(slack.PlainTextType, a.bot.T("button.close.confirm"), false, false),
-		slack.NewTextBlockObject(slack.PlainTextType, a.bot.T("button.cancel"), false, false),
+		slack.NewTextBlockObject(slack.PlainTextType, c.Title, false, false),
+		slack.NewTextBlockObject(slack.PlainTextType, c.Text, false, false),
+		slack.NewTextBlockObject(slack.PlainTextType, c.Confirm, false, false),
+		slack.NewTextBlockObject(slack.PlainTextType, c.Cancel, false, false),
 	)
 	m.Blocks = append(m.Blocks, slack.NewActionBlock("poll-"+v.ID+"-close", closeBtn))
 	return m
@@ -84,8 +83,7 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallbac
 			reply = a.bot.Toggle(ctx, req, pollID, key)
 		case act.ActionID == actionClose:
 			pollID = act.Value
-			req.Command, req.Args = "sluit", pollID
-			reply = a.bot.Handle(ctx, req)
+			reply = a.bot.Close(ctx, req, pollID)
 		default:
 			continue
 		}

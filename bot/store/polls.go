@@ -10,14 +10,15 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/chat"
+	"github.com/waardenbot/waardenbot/bot/poll"
 )
 
 // Buckets, one per kind of thing.
 var (
-	bucketPolls     = []byte("polls")     // poll ID → bot.Poll
-	bucketTallies   = []byte("tallies")   // poll ID → bot.Tally
-	bucketVotes     = []byte("votes")     // poll ID, 0, voter → bot.Vote
+	bucketPolls     = []byte("polls")     // poll ID → poll.Poll
+	bucketTallies   = []byte("tallies")   // poll ID → poll.Tally
+	bucketVotes     = []byte("votes")     // poll ID, 0, voter → poll.Vote
 	bucketDeadlines = []byte("deadlines") // time, poll ID → nothing: results still to post
 	bucketChannels  = []byte("channels")  // platform, 0, team, 0, channel, 0, created, poll ID → nothing: open polls
 	bucketMeta      = []byte("meta")      // "secret" → 32 random bytes
@@ -27,7 +28,7 @@ var allBuckets = [][]byte{bucketPolls, bucketTallies, bucketVotes, bucketDeadlin
 
 var keySecret = []byte("secret")
 
-var _ bot.PollStore = (*Store)(nil)
+var _ poll.Store = (*Store)(nil)
 
 // prepare creates the buckets, and the installation's secret the first time.
 func (s *Store) prepare() error {
@@ -75,19 +76,19 @@ func (s *Store) Secret(ctx context.Context) ([]byte, error) {
 }
 
 // CreatePoll stores a new poll with an empty tally.
-func (s *Store) CreatePoll(ctx context.Context, p bot.Poll) error {
+func (s *Store) CreatePoll(ctx context.Context, p poll.Poll) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		polls := tx.Bucket(bucketPolls)
 		if polls.Get([]byte(p.ID)) != nil {
-			return bot.ErrPollIDTaken
+			return poll.ErrIDTaken
 		}
 		if err := putJSON(polls, []byte(p.ID), p); err != nil {
 			return err
 		}
-		if err := putJSON(tx.Bucket(bucketTallies), []byte(p.ID), bot.Tally{Votes: map[string]int{}}); err != nil {
+		if err := putJSON(tx.Bucket(bucketTallies), []byte(p.ID), poll.Tally{Votes: map[string]int{}}); err != nil {
 			return err
 		}
 		if !p.Closed {
@@ -103,9 +104,9 @@ func (s *Store) CreatePoll(ctx context.Context, p bot.Poll) error {
 }
 
 // Poll returns poll id and its tally.
-func (s *Store) Poll(ctx context.Context, id string) (bot.Poll, bot.Tally, error) {
-	var p bot.Poll
-	var t bot.Tally
+func (s *Store) Poll(ctx context.Context, id string) (poll.Poll, poll.Tally, error) {
+	var p poll.Poll
+	var t poll.Tally
 	if err := ctx.Err(); err != nil {
 		return p, t, err
 	}
@@ -118,9 +119,9 @@ func (s *Store) Poll(ctx context.Context, id string) (bot.Poll, bot.Tally, error
 }
 
 // ClosePoll closes poll id by hand.
-func (s *Store) ClosePoll(ctx context.Context, id string, at time.Time, allow func(bot.Poll) error) (bot.Poll, bot.Tally, error) {
-	var p bot.Poll
-	var t bot.Tally
+func (s *Store) ClosePoll(ctx context.Context, id string, at time.Time, allow func(poll.Poll) error) (poll.Poll, poll.Tally, error) {
+	var p poll.Poll
+	var t poll.Tally
 	if err := ctx.Err(); err != nil {
 		return p, t, err
 	}
@@ -132,7 +133,7 @@ func (s *Store) ClosePoll(ctx context.Context, id string, at time.Time, allow fu
 			return err
 		}
 		if p.Closed {
-			refusal = bot.ErrPollClosed
+			refusal = poll.ErrClosed
 			return nil
 		}
 		if err := allow(p); err != nil {
@@ -149,7 +150,7 @@ func (s *Store) ClosePoll(ctx context.Context, id string, at time.Time, allow fu
 
 // closePoll marks p closed at at with its result posted, and removes it
 // from the open polls of its channel and from the deadlines.
-func closePoll(tx *bolt.Tx, p *bot.Poll, at time.Time) error {
+func closePoll(tx *bolt.Tx, p *poll.Poll, at time.Time) error {
 	if !p.Closed {
 		p.Closed, p.ClosedAt = true, at
 		if err := tx.Bucket(bucketChannels).Delete(channelKey(*p)); err != nil {
@@ -168,7 +169,7 @@ func closePoll(tx *bolt.Tx, p *bot.Poll, at time.Time) error {
 // CloseDue closes the polls whose deadline has come. It looks first in a
 // read transaction, so that the deadline loop does not write (and sync) the
 // file when nothing is due.
-func (s *Store) CloseDue(ctx context.Context, now time.Time) ([]bot.Poll, []bot.Tally, error) {
+func (s *Store) CloseDue(ctx context.Context, now time.Time) ([]poll.Poll, []poll.Tally, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -181,8 +182,8 @@ func (s *Store) CloseDue(ctx context.Context, now time.Time) ([]bot.Poll, []bot.
 	}); err != nil || !due {
 		return nil, nil, err
 	}
-	var polls []bot.Poll
-	var tallies []bot.Tally
+	var polls []poll.Poll
+	var tallies []poll.Tally
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		polls, tallies = nil, nil
 		deadlines := tx.Bucket(bucketDeadlines)
@@ -195,7 +196,7 @@ func (s *Store) CloseDue(ctx context.Context, now time.Time) ([]bot.Poll, []bot.
 			}
 			done = append(done, bytes.Clone(k))
 			p, t, err := load(tx, id)
-			if errors.Is(err, bot.ErrPollNotFound) {
+			if errors.Is(err, poll.ErrNotFound) {
 				continue
 			}
 			if err != nil {
@@ -269,7 +270,7 @@ func (s *Store) PrunePolls(ctx context.Context, t time.Time) (int, error) {
 	var old []string
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketPolls).ForEach(func(k, v []byte) error {
-			var p bot.Poll
+			var p poll.Poll
 			if err := decode(v, &p); err != nil {
 				return fmt.Errorf("poll %s: %w", k, err)
 			}
@@ -287,7 +288,7 @@ func (s *Store) PrunePolls(ctx context.Context, t time.Time) (int, error) {
 		n = 0
 		for _, id := range old {
 			p, _, err := load(tx, id)
-			if errors.Is(err, bot.ErrPollNotFound) {
+			if errors.Is(err, poll.ErrNotFound) {
 				continue
 			}
 			if err != nil {
@@ -307,7 +308,7 @@ func (s *Store) PrunePolls(ctx context.Context, t time.Time) (int, error) {
 }
 
 // prunable reports whether p closed before t and its result was posted.
-func prunable(p bot.Poll, t time.Time) bool { return p.Closed && p.Posted && p.ClosedAt.Before(t) }
+func prunable(p poll.Poll, t time.Time) bool { return p.Closed && p.Posted && p.ClosedAt.Before(t) }
 
 // deletePoll deletes a closed poll with its tally and votes.
 func deletePoll(tx *bolt.Tx, id string) error {
@@ -329,11 +330,11 @@ func deletePoll(tx *bolt.Tx, id string) error {
 }
 
 // OpenPolls lists the open polls of a channel, oldest first.
-func (s *Store) OpenPolls(ctx context.Context, where bot.Destination) ([]bot.Poll, error) {
+func (s *Store) OpenPolls(ctx context.Context, where chat.Destination) ([]poll.Poll, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var out []bot.Poll
+	var out []poll.Poll
 	err := s.db.View(func(tx *bolt.Tx) error {
 		prefix := append(join(where.Platform, where.Team, where.Channel), 0)
 		c := tx.Bucket(bucketChannels).Cursor()
@@ -350,18 +351,18 @@ func (s *Store) OpenPolls(ctx context.Context, where bot.Destination) ([]bot.Pol
 	return out, err
 }
 
-func channelKey(p bot.Poll) []byte {
+func channelKey(p poll.Poll) []byte {
 	k := append(join(p.Where.Platform, p.Where.Team, p.Where.Channel), 0)
 	return append(k, timeKey(p.Created, p.ID)...)
 }
 
 // load reads a poll and its tally in tx.
-func load(tx *bolt.Tx, id string) (bot.Poll, bot.Tally, error) {
-	var p bot.Poll
-	var t bot.Tally
+func load(tx *bolt.Tx, id string) (poll.Poll, poll.Tally, error) {
+	var p poll.Poll
+	var t poll.Tally
 	data := tx.Bucket(bucketPolls).Get([]byte(id))
 	if data == nil {
-		return p, t, bot.ErrPollNotFound
+		return p, t, poll.ErrNotFound
 	}
 	if err := decode(data, &p); err != nil {
 		return p, t, fmt.Errorf("poll %s: %w", id, err)

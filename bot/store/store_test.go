@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/poll"
 )
 
 func openTemp(t *testing.T, opts ...Option) (*Store, string) {
@@ -29,24 +30,24 @@ func openTemp(t *testing.T, opts ...Option) (*Store, string) {
 
 var t0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-func testPoll(id, channel string) bot.Poll {
-	return bot.Poll{
-		ID: id, Kind: bot.StatementPoll, Where: bot.Destination{Platform: "console", Channel: channel},
+func testPoll(id, channel string) poll.Poll {
+	return poll.Poll{
+		ID: id, Kind: poll.Statement, Where: bot.Destination{Platform: "console", Channel: channel},
 		Creator: "anna", Question: "Tekst", Max: 1, Created: t0,
-		Options: []bot.PollOption{{Key: "eens", Label: "eens"}, {Key: "oneens", Label: "oneens"}},
+		Options: []poll.Option{{Key: "eens", Label: "eens"}, {Key: "oneens", Label: "oneens"}},
 	}
 }
 
-func choose(key string) bot.Change {
-	return func(p bot.Poll, prev bot.Vote) (bot.Vote, error) {
+func choose(key string) poll.Change {
+	return func(p poll.Poll, prev poll.Vote) (poll.Vote, error) {
 		if key == "" {
-			return bot.Vote{}, nil
+			return poll.Vote{}, nil
 		}
-		return bot.Vote{Choices: []string{key}, At: t0}, nil
+		return poll.Vote{Choices: []string{key}, At: t0}, nil
 	}
 }
 
-func as(user string) func(bot.Poll) string { return func(bot.Poll) string { return user } }
+func as(user string) func(poll.Poll) string { return func(poll.Poll) string { return user } }
 
 func TestOpenMakesPrivateFileWithSecretKeptAcrossRestarts(t *testing.T) {
 	s, path := openTemp(t)
@@ -86,11 +87,38 @@ func TestCreatePollRefusesTakenID(t *testing.T) {
 	if err := s.CreatePoll(ctx, testPoll("ab3k", "c1")); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreatePoll(ctx, testPoll("ab3k", "c2")); !errors.Is(err, bot.ErrPollIDTaken) {
-		t.Errorf("got %v, want ErrPollIDTaken", err)
+	if err := s.CreatePoll(ctx, testPoll("ab3k", "c2")); !errors.Is(err, poll.ErrIDTaken) {
+		t.Errorf("got %v, want ErrIDTaken", err)
 	}
 	if p, _, _ := s.Poll(ctx, "ab3k"); p.Where.Channel != "c1" {
 		t.Errorf("the first poll was overwritten")
+	}
+}
+
+func TestRefusalsWrapSentinelErrors(t *testing.T) {
+	// The store passes a refusal through unchanged; check that the poll
+	// package's sentinels survive it, for callers that branch with
+	// errors.Is, and its refusals, for the bot to say why.
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	if err := s.CreatePoll(ctx, testPoll("aaaa", "c1")); err != nil {
+		t.Fatal(err)
+	}
+	refusal := &poll.Refusal{Err: poll.ErrClosed, Key: "vote.closed"}
+	for _, refuse := range []error{poll.ErrClosed, refusal} {
+		_, _, _, err := s.Vote(ctx, "aaaa", as("x"), func(p poll.Poll, prev poll.Vote) (poll.Vote, error) {
+			return prev, refuse
+		})
+		if !errors.Is(err, poll.ErrClosed) {
+			t.Errorf("got %v", err)
+		}
+		var r *poll.Refusal
+		if refuse == refusal && (!errors.As(err, &r) || r != refusal) {
+			t.Errorf("the refusal did not come through: %v", err)
+		}
+	}
+	if _, _, err := s.Poll(ctx, "zzzz"); !errors.Is(err, poll.ErrNotFound) {
+		t.Errorf("got %v", err)
 	}
 }
 
@@ -120,7 +148,7 @@ func TestEveryCommitModeCountsConcurrentVotesExactly(t *testing.T) {
 						}
 					}
 					// A vote for a poll that does not exist fails alone.
-					if _, _, _, err := s.Vote(ctx, "zzzz", as(user), choose("eens")); !errors.Is(err, bot.ErrPollNotFound) {
+					if _, _, _, err := s.Vote(ctx, "zzzz", as(user), choose("eens")); !errors.Is(err, poll.ErrNotFound) {
 						errs <- fmt.Errorf("vote for a missing poll: %v", err)
 					}
 				})
@@ -146,8 +174,8 @@ func TestRefusedChangeWritesNothing(t *testing.T) {
 	s.CreatePoll(ctx, testPoll("aaaa", "c1"))
 	s.Vote(ctx, "aaaa", as("bob"), choose("eens"))
 	refuse := errors.New("refused")
-	_, tally, kept, err := s.Vote(ctx, "aaaa", as("bob"), func(bot.Poll, bot.Vote) (bot.Vote, error) {
-		return bot.Vote{Choices: []string{"oneens"}}, refuse
+	_, tally, kept, err := s.Vote(ctx, "aaaa", as("bob"), func(poll.Poll, poll.Vote) (poll.Vote, error) {
+		return poll.Vote{Choices: []string{"oneens"}}, refuse
 	})
 	if !errors.Is(err, refuse) || len(kept.Choices) != 1 || kept.Choices[0] != "eens" || tally.Votes["eens"] != 1 || tally.Votes["oneens"] != 0 {
 		t.Errorf("got %v, kept %v, tally %+v", err, kept, tally)
@@ -189,7 +217,7 @@ func TestCloseDueTakesOnlyPollsWhoseDeadlineCame(t *testing.T) {
 func TestPollMessageIsKeptAcrossRestartsAndVotes(t *testing.T) {
 	s, path := openTemp(t)
 	ctx := context.Background()
-	if err := s.SetPollMessage(ctx, "nope", "1700000000.000100"); !errors.Is(err, bot.ErrPollNotFound) {
+	if err := s.SetPollMessage(ctx, "nope", "1700000000.000100"); !errors.Is(err, poll.ErrNotFound) {
 		t.Errorf("message for an unknown poll: %v", err)
 	}
 	s.CreatePoll(ctx, testPoll("aaaa", "c1"))
@@ -214,7 +242,7 @@ func TestPollMessageIsKeptAcrossRestartsAndVotes(t *testing.T) {
 func TestPrunePollsDeletesOnlyOldClosedPollsWithTheirVotes(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
-	allow := func(bot.Poll) error { return nil }
+	allow := func(poll.Poll) error { return nil }
 	for _, id := range []string{"aaaa", "bbbb", "cccc", "dddd"} {
 		if err := s.CreatePoll(ctx, testPoll(id, "c1")); err != nil {
 			t.Fatal(err)
@@ -235,7 +263,7 @@ func TestPrunePollsDeletesOnlyOldClosedPollsWithTheirVotes(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("pruned %d (%v), want 1", n, err)
 	}
-	if _, _, err := s.Poll(ctx, "aaaa"); !errors.Is(err, bot.ErrPollNotFound) {
+	if _, _, err := s.Poll(ctx, "aaaa"); !errors.Is(err, poll.ErrNotFound) {
 		t.Errorf("old closed poll still there: %v", err)
 	}
 	for _, id := range []string{"bbbb", "cccc", "dddd"} {

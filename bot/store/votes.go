@@ -7,7 +7,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/poll"
 )
 
 // How votes reach the file. Each vote is durable when Vote returns; the
@@ -43,17 +43,17 @@ var ErrClosed = errors.New("store closed")
 // voteRequest is one call of Vote waiting for its commit.
 type voteRequest struct {
 	id     string
-	voter  func(bot.Poll) string
-	change bot.Change
+	voter  func(poll.Poll) string
+	change poll.Change
 	done   chan voteResult // buffered: the committer never waits for the caller
 
 	res voteResult // filled while applying, sent after the commit
 }
 
 type voteResult struct {
-	poll  bot.Poll
-	tally bot.Tally
-	vote  bot.Vote
+	poll  poll.Poll
+	tally poll.Tally
+	vote  poll.Vote
 	err   error
 }
 
@@ -61,9 +61,9 @@ type voteResult struct {
 // once the result is committed. Change may run more than once (after a
 // failed transaction the votes of a group are retried one by one), so it
 // must have no side effects.
-func (s *Store) Vote(ctx context.Context, id string, voter func(bot.Poll) string, change bot.Change) (bot.Poll, bot.Tally, bot.Vote, error) {
+func (s *Store) Vote(ctx context.Context, id string, voter func(poll.Poll) string, change poll.Change) (poll.Poll, poll.Tally, poll.Vote, error) {
 	if err := ctx.Err(); err != nil {
-		return bot.Poll{}, bot.Tally{}, bot.Vote{}, err
+		return poll.Poll{}, poll.Tally{}, poll.Vote{}, err
 	}
 	r := &voteRequest{id: id, voter: voter, change: change, done: make(chan voteResult, 1)}
 	switch s.mode {
@@ -78,7 +78,7 @@ func (s *Store) Vote(ctx context.Context, id string, voter func(bot.Poll) string
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
-		return bot.Poll{}, bot.Tally{}, bot.Vote{}, ErrClosed
+		return poll.Poll{}, poll.Tally{}, poll.Vote{}, ErrClosed
 	}
 	s.votes <- r
 	s.mu.RUnlock()
@@ -86,7 +86,7 @@ func (s *Store) Vote(ctx context.Context, id string, voter func(bot.Poll) string
 	return res.poll, res.tally, res.vote, res.err
 }
 
-func (r *voteRequest) result(err error) (bot.Poll, bot.Tally, bot.Vote, error) {
+func (r *voteRequest) result(err error) (poll.Poll, poll.Tally, poll.Vote, error) {
 	if err != nil {
 		return r.res.poll, r.res.tally, r.res.vote, err
 	}
@@ -147,8 +147,8 @@ func (r *voteRequest) send(err error) {
 // of the file or the data fails the transaction.
 func applyGroup(tx *bolt.Tx, group []*voteRequest) error {
 	type state struct {
-		poll  bot.Poll
-		tally bot.Tally
+		poll  poll.Poll
+		tally poll.Tally
 		dirty bool
 	}
 	polls := map[string]*state{}
@@ -158,7 +158,7 @@ func applyGroup(tx *bolt.Tx, group []*voteRequest) error {
 		st, ok := polls[r.id]
 		if !ok {
 			p, t, err := load(tx, r.id)
-			if errors.Is(err, bot.ErrPollNotFound) {
+			if errors.Is(err, poll.ErrNotFound) {
 				r.res.err = err
 				continue
 			}
@@ -169,7 +169,7 @@ func applyGroup(tx *bolt.Tx, group []*voteRequest) error {
 			polls[r.id] = st
 		}
 		key := join(r.id, r.voter(st.poll))
-		var prev bot.Vote
+		var prev poll.Vote
 		if data := votes.Get(key); data != nil {
 			if err := decode(data, &prev); err != nil {
 				return err
@@ -182,18 +182,7 @@ func applyGroup(tx *bolt.Tx, group []*voteRequest) error {
 			continue
 		}
 		t := &st.tally
-		for _, k := range prev.Choices {
-			t.Votes[k]--
-		}
-		for _, k := range next.Choices {
-			t.Votes[k]++
-		}
-		switch {
-		case len(prev.Choices) == 0 && len(next.Choices) > 0:
-			t.Voters++
-		case len(prev.Choices) > 0 && len(next.Choices) == 0:
-			t.Voters--
-		}
+		t.Apply(prev, next)
 		if len(next.Choices) == 0 {
 			err = votes.Delete(key)
 		} else {
@@ -216,6 +205,6 @@ func applyGroup(tx *bolt.Tx, group []*voteRequest) error {
 	return nil
 }
 
-func cloneTally(t bot.Tally) bot.Tally {
-	return bot.Tally{Votes: maps.Clone(t.Votes), Voters: t.Voters}
+func cloneTally(t poll.Tally) poll.Tally {
+	return poll.Tally{Votes: maps.Clone(t.Votes), Voters: t.Voters}
 }

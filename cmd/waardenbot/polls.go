@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/poll"
 	"github.com/waardenbot/waardenbot/bot/store"
 )
 
@@ -20,7 +21,7 @@ type lazyStore struct {
 	err error
 }
 
-var _ bot.PollStore = (*lazyStore)(nil)
+var _ poll.Store = (*lazyStore)(nil)
 
 func (l *lazyStore) open() (*store.Store, error) {
 	l.mu.Lock()
@@ -60,7 +61,7 @@ func (l *lazyStore) Close() error {
 	return err
 }
 
-func (l *lazyStore) CreatePoll(ctx context.Context, p bot.Poll) error {
+func (l *lazyStore) CreatePoll(ctx context.Context, p poll.Poll) error {
 	st, err := l.open()
 	if err != nil {
 		return err
@@ -68,31 +69,31 @@ func (l *lazyStore) CreatePoll(ctx context.Context, p bot.Poll) error {
 	return st.CreatePoll(ctx, p)
 }
 
-func (l *lazyStore) Poll(ctx context.Context, id string) (bot.Poll, bot.Tally, error) {
+func (l *lazyStore) Poll(ctx context.Context, id string) (poll.Poll, poll.Tally, error) {
 	st, err := l.open()
 	if err != nil {
-		return bot.Poll{}, bot.Tally{}, err
+		return poll.Poll{}, poll.Tally{}, err
 	}
 	return st.Poll(ctx, id)
 }
 
-func (l *lazyStore) Vote(ctx context.Context, id string, voter func(bot.Poll) string, change bot.Change) (bot.Poll, bot.Tally, bot.Vote, error) {
+func (l *lazyStore) Vote(ctx context.Context, id string, voter func(poll.Poll) string, change poll.Change) (poll.Poll, poll.Tally, poll.Vote, error) {
 	st, err := l.open()
 	if err != nil {
-		return bot.Poll{}, bot.Tally{}, bot.Vote{}, err
+		return poll.Poll{}, poll.Tally{}, poll.Vote{}, err
 	}
 	return st.Vote(ctx, id, voter, change)
 }
 
-func (l *lazyStore) ClosePoll(ctx context.Context, id string, at time.Time, allow func(bot.Poll) error) (bot.Poll, bot.Tally, error) {
+func (l *lazyStore) ClosePoll(ctx context.Context, id string, at time.Time, allow func(poll.Poll) error) (poll.Poll, poll.Tally, error) {
 	st, err := l.open()
 	if err != nil {
-		return bot.Poll{}, bot.Tally{}, err
+		return poll.Poll{}, poll.Tally{}, err
 	}
 	return st.ClosePoll(ctx, id, at, allow)
 }
 
-func (l *lazyStore) CloseDue(ctx context.Context, now time.Time) ([]bot.Poll, []bot.Tally, error) {
+func (l *lazyStore) CloseDue(ctx context.Context, now time.Time) ([]poll.Poll, []poll.Tally, error) {
 	st, err := l.open()
 	if err != nil {
 		return nil, nil, err
@@ -108,7 +109,7 @@ func (l *lazyStore) Unposted(ctx context.Context, id string, retryAt time.Time) 
 	return st.Unposted(ctx, id, retryAt)
 }
 
-func (l *lazyStore) OpenPolls(ctx context.Context, where bot.Destination) ([]bot.Poll, error) {
+func (l *lazyStore) OpenPolls(ctx context.Context, where bot.Destination) ([]poll.Poll, error) {
 	st, err := l.open()
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/poll"
 	"github.com/waardenbot/waardenbot/bot/store"
 )
 
@@ -127,10 +128,10 @@ func TestConsoleRunsPollsAndPostsResultsMissedWhileDown(t *testing.T) {
 	}
 	// A poll whose deadline passed while no bot ran.
 	past := time.Now().Add(-time.Hour)
-	missed := bot.Poll{
-		ID: "mmmm", Kind: bot.StatementPoll, Where: bot.Destination{Platform: "console", Channel: "console"},
+	missed := poll.Poll{
+		ID: "mmmm", Kind: poll.Statement, Where: bot.Destination{Platform: "console", Channel: "console"},
 		Creator: "anna", Question: "Gemiste stelling", Max: 1, Created: past.Add(-time.Hour), ClosesAt: past,
-		Options: []bot.PollOption{{Key: "eens", Label: "eens"}, {Key: "oneens", Label: "oneens"}},
+		Options: []poll.Option{{Key: "eens", Label: "eens"}, {Key: "oneens", Label: "oneens"}},
 	}
 	if err := st.CreatePoll(context.Background(), missed); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package bot
+package poll
 
 import (
 	"cmp"
@@ -17,11 +17,12 @@ import (
 // the Waardenkaart counts as a cluster of its own, but two such values are
 // not paired, as nothing says where they lie. Tensions are ordered by
 // the votes of the weaker value of the pair, then by the pair's total, and
-// the first three are shown.
+// the first three are kept. Only a value poll with votes has clusters,
+// strong values, tensions and questions.
 type Result struct {
 	Options   []Count // every option, most votes first (poll order on ties)
 	Clusters  []Count // clusters with votes, most votes first; values not on the map are left out
-	Strong    []PollOption
+	Strong    []Option
 	Tensions  []Tension
 	Questions []FollowUp
 	Voters    int
@@ -36,8 +37,8 @@ type Count struct {
 
 // Tension is a pair of strongly chosen values from different clusters.
 type Tension struct {
-	A PollOption
-	B PollOption
+	A Option
+	B Option
 }
 
 // FollowUp is a question from the question cards that fits a winning value.
@@ -52,16 +53,19 @@ const (
 	maxQuestions = 3
 )
 
-// result computes the Result of p with tally t.
-func (b *Bot) result(p Poll, t Tally) Result {
+// Result computes the Result of p with tally t. It reads the counts
+// whether or not the poll hides them: the caller decides what to show.
+func (s *Service) Result(p Poll, t Tally) Result {
+	return result(s.kb, p, t)
+}
+
+func result(kb *knowledge.Base, p Poll, t Tally) Result {
 	r := Result{Voters: t.Voters}
-	order := map[string]int{}
-	for i, o := range p.Options {
-		order[o.Key] = i
+	for _, o := range p.Options {
 		r.Options = append(r.Options, Count{Key: o.Key, Name: o.Label, Votes: t.Votes[o.Key]})
 	}
 	slices.SortStableFunc(r.Options, func(a, b Count) int { return cmp.Compare(b.Votes, a.Votes) })
-	if p.Kind != ValuePoll || len(r.Options) == 0 || r.Options[0].Votes == 0 {
+	if p.Kind != Values || len(r.Options) == 0 || r.Options[0].Votes == 0 {
 		return r
 	}
 
@@ -86,7 +90,7 @@ func (b *Bot) result(p Poll, t Tally) Result {
 	top := r.Options[0].Votes
 	for _, c := range r.Options {
 		if c.Votes > 0 && 2*c.Votes >= top {
-			o, _ := p.option(c.Key)
+			o, _ := p.Option(c.Key)
 			r.Strong = append(r.Strong, o)
 		}
 	}
@@ -112,20 +116,20 @@ func (b *Bot) result(p Poll, t Tally) Result {
 		return cmp.Compare(ys, xs)
 	})
 	r.Tensions = r.Tensions[:min(maxTensions, len(r.Tensions))]
-	r.Questions = b.followUps(r.Strong)
+	r.Questions = followUps(kb, r.Strong)
 	return r
 }
 
 // followUps takes questions from the themes linked to the strongly chosen
 // values, taking turns between the values (first theme of the first value,
 // first theme of the second, …), each theme once, at most maxQuestions.
-func (b *Bot) followUps(strong []PollOption) []FollowUp {
+func followUps(kb *knowledge.Base, strong []Option) []FollowUp {
 	var values []*knowledge.Value
 	for _, o := range strong {
 		if !o.OnMap {
 			continue
 		}
-		for _, m := range b.kb.Lookup(o.Label) {
+		for _, m := range kb.Lookup(o.Label) {
 			if m.Value != nil && optionKey(m.Value.Name) == o.Key {
 				values = append(values, m.Value)
 				break

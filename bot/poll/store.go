@@ -1,0 +1,51 @@
+package poll
+
+import (
+	"context"
+	"time"
+
+	"github.com/waardenbot/waardenbot/bot/chat"
+)
+
+// Change decides a voter's new vote from the poll and the earlier vote. It
+// runs inside the store's transaction, possibly more than once, so it must
+// not have side effects. An error refuses the change and keeps the earlier
+// vote.
+type Change func(p Poll, prev Vote) (Vote, error)
+
+// Store keeps polls and votes durably. Package store implements it with
+// bbolt. Every method is safe for concurrent use; a method that changes
+// something returns only after the change is committed.
+type Store interface {
+	// CreatePoll stores a new poll; ErrIDTaken if its ID exists.
+	CreatePoll(ctx context.Context, p Poll) error
+	// Poll returns a poll and its tally; ErrNotFound if none.
+	Poll(ctx context.Context, id string) (Poll, Tally, error)
+	// Vote applies change to the vote of voter(poll) in poll id and
+	// returns the poll, the tally after the change and the vote now in
+	// force. When change refuses, nothing is written and its error is
+	// returned with the earlier vote.
+	Vote(ctx context.Context, id string, voter func(Poll) string, change Change) (Poll, Tally, Vote, error)
+	// ClosePoll closes poll id if allow accepts it, and marks its result as
+	// posted in the same transaction (the closer's reply carries it). A
+	// poll closed already gives ErrClosed with the poll.
+	ClosePoll(ctx context.Context, id string, at time.Time, allow func(Poll) error) (Poll, Tally, error)
+	// CloseDue closes every poll whose deadline is at or before now and
+	// whose result was not posted yet, marks the results as posted in the
+	// same transaction, and returns them for posting.
+	CloseDue(ctx context.Context, now time.Time) ([]Poll, []Tally, error)
+	// Unposted undoes the posted mark of a closed poll whose result could
+	// not be delivered, so that CloseDue returns it again from retryAt on.
+	Unposted(ctx context.Context, id string, retryAt time.Time) error
+	// OpenPolls lists the polls of a channel that are not closed, oldest
+	// first.
+	OpenPolls(ctx context.Context, where chat.Destination) ([]Poll, error)
+	// PrunePolls deletes the polls closed before t whose result was
+	// posted, with their votes, and returns how many.
+	PrunePolls(ctx context.Context, t time.Time) (int, error)
+	// SetPollMessage records the platform's ID of the message that shows
+	// poll id, so that the poll can be redrawn there after a restart.
+	SetPollMessage(ctx context.Context, id, message string) error
+	// Secret is the installation's random key for anonymous voters.
+	Secret(ctx context.Context) ([]byte, error)
+}
