@@ -10,6 +10,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/waardenbot/waardenbot/adapters/internal/httpserve"
 	"github.com/waardenbot/waardenbot/bot"
 )
 
@@ -120,5 +121,5 @@ func writeJSON(w http.ResponseWriter, v any) {
 // gracefully.
 func (a *Adapter) serveHTTP(ctx context.Context, ln net.Listener) error {
 	a.log.Info("Mattermost slash command listener", "addr", ln.Addr().String(), "url", a.commandURL())
-	return bot.ServeHTTP(ctx, ln, a.Handler())
+	return httpserve.Serve(ctx, ln, a.Handler())
 }

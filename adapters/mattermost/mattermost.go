@@ -15,6 +15,8 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/waardenbot/waardenbot/adapters/internal/admins"
+	"github.com/waardenbot/waardenbot/adapters/internal/link"
 	"github.com/waardenbot/waardenbot/adapters/internal/replay"
 	"github.com/waardenbot/waardenbot/bot"
 )
@@ -86,8 +88,8 @@ type Adapter struct {
 	settleDelay     time.Duration // see settle
 	settleMu        sync.Mutex
 	settling        map[string]bool // polls with a redraw pending
-	admins          bot.AdminCache  // who Mattermost calls an admin
-	link            bot.Link        // the WebSocket, for logs and /healthz
+	admins          admins.Cache    // who Mattermost calls an admin
+	link            link.Status     // the WebSocket, for logs and /healthz
 	inflight        sync.WaitGroup  // answers to posts being written
 	seen            *replay.Guard   // trigger_ids of commands and clicks handled
 }
@@ -112,8 +114,8 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 		maxRunes: model.PostMessageMaxRunesV2, minBackoff: time.Second, maxBackoff: 2 * time.Minute,
 		settleDelay: settleDelay, seen: replay.New(replayLimit),
 	}
-	a.admins = bot.AdminCache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
-	a.link = bot.Link{Name: "Mattermost WebSocket", Patience: time.Minute, Log: a.log,
+	a.admins = admins.Cache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
+	a.link = link.Status{Name: "Mattermost WebSocket", Patience: time.Minute, Log: a.log,
 		Impact: "mentions and direct messages go unanswered; slash commands and buttons still work"}
 	for _, t := range cfg.CommandTokens {
 		a.tokens.add(strings.TrimSpace(t))

@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/waardenbot/waardenbot/adapters/internal/httpserve"
 	"github.com/waardenbot/waardenbot/bot"
 )
 
@@ -241,5 +242,5 @@ func (a *Adapter) serveHTTP(ctx context.Context) error {
 		return err
 	}
 	a.log.Info("Slack HTTP mode listening", "addr", ln.Addr().String())
-	return bot.ServeHTTP(ctx, ln, a.Handler())
+	return httpserve.Serve(ctx, ln, a.Handler())
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/waardenbot/waardenbot/adapters/internal/admins"
+	"github.com/waardenbot/waardenbot/adapters/internal/link"
 	"github.com/waardenbot/waardenbot/adapters/internal/replay"
 	"github.com/waardenbot/waardenbot/bot"
 )
@@ -60,8 +62,8 @@ type Adapter struct {
 	verify  verifier
 	seen    *replay.Guard // signatures, trigger_ids and event_ids already handled
 	updates *updater
-	admins  bot.AdminCache // who Slack calls a workspace admin
-	link    bot.Link       // the Socket Mode connection, for the logs
+	admins  admins.Cache // who Slack calls a workspace admin
+	link    link.Status  // the Socket Mode connection, for the logs
 
 	// inlineWait is how long a slash command may take before the HTTP
 	// response only acknowledges it and the answer follows through
@@ -112,8 +114,8 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 		apiOpts = append(apiOpts, slack.OptionAppLevelToken(cfg.AppToken))
 	}
 	a.api = slack.New(cfg.BotToken, apiOpts...)
-	a.admins = bot.AdminCache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
-	a.link = bot.Link{Name: "Slack Socket Mode connection", Patience: time.Minute, Log: a.log,
+	a.admins = admins.Cache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
+	a.link = link.Status{Name: "Slack Socket Mode connection", Patience: time.Minute, Log: a.log,
 		Impact: "slash commands, mentions and button clicks do not reach the bot"}
 	return a
 }
