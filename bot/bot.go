@@ -37,7 +37,8 @@ type Bot struct {
 	msg      catalog
 	log      *slog.Logger
 	now      func() time.Time
-	commands map[string]command
+	table    []command          // the commands in help order (commandTable)
+	commands map[string]command // by name and alias
 
 	polls    PollStore  // nil: no polls
 	secretMu sync.Mutex // guards hmacKey
@@ -70,7 +71,8 @@ func New(kb *knowledge.Base, cfg Config, log *slog.Logger, opts ...Option) *Bot 
 		o(b)
 	}
 	b.sched = newScheduler(b, b.open)
-	b.commands = b.commandTable()
+	b.table = commandTable()
+	b.commands = index(b.table)
 	return b
 }
 
@@ -94,7 +96,7 @@ func (b *Bot) Handle(ctx context.Context, req Request) Reply {
 	if len(req.Args) > cmd.maxArgs {
 		return b.refuse("err.too_long", cmd.maxArgs)
 	}
-	return cmd.run(ctx, req)
+	return cmd.run(b, ctx, req)
 }
 
 // HandleText parses text as typed in a chat ("/waarde privacy", or
@@ -105,15 +107,6 @@ func (b *Bot) HandleText(ctx context.Context, req Request, text string) Reply {
 		return b.help()
 	}
 	return b.Handle(ctx, req)
-}
-
-// Commands returns the names of the commands the bot answers, in help order.
-func (b *Bot) Commands() []string {
-	var out []string
-	for _, c := range b.commandList() {
-		out = append(out, c.name)
-	}
-	return out
 }
 
 // Scheduler returns the bot's scheduler, which posts the reflection

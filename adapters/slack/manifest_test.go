@@ -50,8 +50,8 @@ func TestManifestDeclaresEveryCommand(t *testing.T) {
 	}
 	b := bot.New(testKB, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for _, c := range b.Commands() {
-		if !slices.Contains(declared, "/"+c) {
-			t.Errorf("manifest lacks /%s", c)
+		if !slices.Contains(declared, "/"+c.Name) {
+			t.Errorf("manifest lacks /%s", c.Name)
 		}
 	}
 	for _, s := range []string{"commands", "chat:write", "app_mentions:read", "im:history"} {
