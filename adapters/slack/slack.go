@@ -62,6 +62,7 @@ type Adapter struct {
 	verify  verifier
 	seen    *replay.Guard // signatures, trigger_ids and event_ids already handled
 	updates *updater
+	polls   *pollMessages // new polls and redraws, outside a thread
 	admins  admins.Cache // who Slack calls a workspace admin
 	link    link.Status  // the Socket Mode connection, for the logs
 
@@ -72,6 +73,8 @@ type Adapter struct {
 	inlineWait time.Duration
 
 	httpClient *http.Client
+
+	work sync.WaitGroup // answers and redraws under way, which Run waits for
 
 	mu        sync.Mutex
 	botUserID string // learned from auth.test; used to strip and ignore our own mentions
@@ -96,6 +99,7 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	}
 	a.verify = verifier{secret: []byte(cfg.SigningSecret), now: a.now}
 	a.updates = &updater{a: a, delay: 300 * time.Millisecond, pending: map[string]bool{}}
+	a.polls = &pollMessages{a: a}
 	apiOpts := []slack.Option{}
 	if a.httpClient != nil {
 		apiOpts = append(apiOpts, slack.OptionHTTPClient(a.httpClient))
@@ -126,6 +130,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 		return err
 	}
 	go a.identify(ctx)
+	defer a.wait() // answers and redraws under way finish
 	if a.cfg.Mode == "http" {
 		return a.serveHTTP(ctx)
 	}
@@ -155,6 +160,9 @@ func (a *Adapter) identify(ctx context.Context) {
 		wait = min(2*wait, 5*time.Minute)
 	}
 }
+
+// wait waits for the answers and redraws under way.
+func (a *Adapter) wait() { a.work.Wait() }
 
 func (a *Adapter) botUser() string {
 	a.mu.Lock()

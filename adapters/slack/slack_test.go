@@ -240,8 +240,7 @@ func TestMentionIsAnsweredOnceInTheChannel(t *testing.T) {
 			t.Fatalf("status %d", rec.Code)
 		}
 	}
-	waitFor(t, "chat.postMessage", func() bool { return len(api.sent("chat.postMessage")) > 0 })
-	time.Sleep(100 * time.Millisecond)
+	a.wait()
 	posts := api.sent("chat.postMessage")
 	if len(posts) != 1 {
 		t.Fatalf("posted %d times, want once", len(posts))
@@ -262,8 +261,7 @@ func TestDirectMessageIsAnsweredAndOwnMessagesIgnored(t *testing.T) {
 	for _, body := range []string{own, botMsg, dm} {
 		post(t, a.Handler(), "/slack/events", body, sign(testSecret, now, body), "application/json")
 	}
-	waitFor(t, "an answer", func() bool { return len(api.sent("chat.postMessage")) > 0 })
-	time.Sleep(100 * time.Millisecond)
+	a.wait()
 	posts := api.sent("chat.postMessage")
 	if len(posts) != 1 || posts[0].Form.Get("channel") != "D1" || !strings.Contains(posts[0].Form.Get("text"), "Privacy") {
 		t.Errorf("posts: %+v", posts)

@@ -68,6 +68,14 @@ func (l *Status) Down() {
 	}
 }
 
+// Connected reports whether the connection is up: Up was reported, and no
+// Down since.
+func (l *Status) Connected() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.was && l.down.IsZero()
+}
+
 // Healthy reports false, with the reason, when the connection has been down
 // for Patience or longer.
 func (l *Status) Healthy() (bool, string) {
