@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +16,8 @@ import (
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/waardenbot/waardenbot/bot"
 )
 
 // start runs what Run does before the WebSocket: identify and register.
@@ -31,10 +35,11 @@ func TestCommandsAreCreatedOnceAndUpdatedNotDuplicatedOnRestart(t *testing.T) {
 	f := newFake(t)
 	cfg := Config{Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl"}
 
-	start(t, newTestAdapter(t, f, cfg, nil))
+	a := newTestAdapter(t, f, cfg, nil)
+	start(t, a)
 	first := f.commandList()
-	if len(first) != len(slashCommands) {
-		t.Fatalf("first start registered %d commands, want %d", len(first), len(slashCommands))
+	if len(first) != len(a.slashCommands()) {
+		t.Fatalf("first start registered %d commands, want %d", len(first), len(a.slashCommands()))
 	}
 	for _, c := range first {
 		if c.URL != "https://bot.gemeente.nl/mattermost/command" || c.Method != model.CommandMethodPost || !c.AutoComplete || c.AutoCompleteDesc == "" {
@@ -49,7 +54,7 @@ func TestCommandsAreCreatedOnceAndUpdatedNotDuplicatedOnRestart(t *testing.T) {
 
 	cfg.PublicURL = "https://nieuw.gemeente.nl/bot"
 	logs := &logBuffer{}
-	a := newTestAdapter(t, f, cfg, logs)
+	a = newTestAdapter(t, f, cfg, logs)
 	start(t, a) // the public URL moved: the same commands point at the new one
 	moved := f.commandList()
 	if len(moved) != len(first) {
@@ -81,7 +86,7 @@ func TestCommandsOfOtherIntegrationsAreLeftAlone(t *testing.T) {
 	a := newTestAdapter(t, f, Config{Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl"}, logs)
 	start(t, a)
 	cmds := f.commandList()
-	if len(cmds) != len(slashCommands)+1 || cmds[0].URL != "https://jira.example/cmd" || cmds[1].URL != "https://debat.example/cmd" {
+	if len(cmds) != len(a.slashCommands())+1 || cmds[0].URL != "https://jira.example/cmd" || cmds[1].URL != "https://debat.example/cmd" {
 		t.Errorf("commands: %+v", cmds)
 	}
 	// The taken trigger is reported; the other commands work.
@@ -90,6 +95,46 @@ func TestCommandsOfOtherIntegrationsAreLeftAlone(t *testing.T) {
 	}
 	if a.tokens.valid("takentoken") || a.tokens.valid("othertoken") {
 		t.Error("accepts another integration's token")
+	}
+}
+
+func TestCommandsComeFromTheBotsTableInItsLanguage(t *testing.T) {
+	for _, lang := range []string{"nl", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			f := newFake(t)
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			b := bot.New(testKB, bot.Config{Lang: lang}, log)
+			a := New(Config{URL: f.URL, BotToken: botToken, Listen: "127.0.0.1:0", Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl"}, b, log)
+			start(t, a)
+			got := map[string]*model.Command{}
+			for _, c := range f.commandList() {
+				got[c.Trigger] = c
+			}
+			for _, c := range b.Commands() {
+				trigger := c.Name
+				if c.Name == "help" {
+					trigger = "waardenbot" // Mattermost's own /help cannot be replaced
+				}
+				mc := got[trigger]
+				if mc == nil {
+					t.Errorf("/%s not registered", trigger)
+					continue
+				}
+				if mc.AutoCompleteHint != c.Hint || mc.AutoCompleteDesc != c.Summary || mc.Description != c.Summary || len(mc.Description) > 128 {
+					t.Errorf("/%s: hint %q, description %q; want %q, %q (at most 128 bytes)", trigger, mc.AutoCompleteHint, mc.Description, c.Hint, c.Summary)
+				}
+			}
+			if got["help"] != nil || len(got) != len(b.Commands()) {
+				t.Errorf("registered %d commands (help: %v), want %d, with the help as /waardenbot", len(got), got["help"] != nil, len(b.Commands()))
+			}
+			want := map[string]string{"nl": "aan [CRON] [tz=Zone]", "en": "aan [CRON] [tz=Zone]"}[lang]
+			if h := got["reflectie"].AutoCompleteHint; h != want {
+				t.Errorf("/reflectie hint %q, want %q", h, want)
+			}
+			if h := got["waarde"].AutoCompleteHint; h != map[string]string{"nl": "[naam]", "en": "[name]"}[lang] {
+				t.Errorf("/waarde hint %q is not in %s", h, lang)
+			}
+		})
 	}
 }
 
@@ -112,7 +157,8 @@ func testForbiddenRegistration(t *testing.T, teamAdmin []string, permission stri
 	f.forbidCommands = true
 	f.teamAdminPermissions = teamAdmin
 	logs := &logBuffer{}
-	a := newTestAdapter(t, f, Config{Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl", Listen: freeAddr(t)}, logs)
+	a := newTestAdapter(t, f, Config{Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl"}, logs)
+	a.listener = listen(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -127,7 +173,7 @@ func testForbiddenRegistration(t *testing.T, teamAdmin []string, permission stri
 		t.Error("the log shows the bot token")
 	}
 	// The listener still runs.
-	resp, err := http.Get("http://" + a.cfg.Listen + "/healthz")
+	resp, err := http.Get("http://" + a.listener.Addr().String() + "/healthz")
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("healthz while unregistered: %v %v", resp, err)
 	}
@@ -157,14 +203,17 @@ func TestUnknownTeamIsReportedByName(t *testing.T) {
 	}
 }
 
-func freeAddr(t *testing.T) string {
+// listen binds a listener on a free local port for an adapter to serve on,
+// so that no other process can take the port between choosing and binding
+// it.
+func listen(t *testing.T) net.Listener {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	t.Cleanup(func() { ln.Close() })
+	return ln
 }
 
 // triggers numbers the trigger_ids the tests send: like Mattermost, every
