@@ -1,8 +1,3 @@
-// Package bot is waardenbot's platform-neutral core: it turns a Request (a
-// command typed by someone in a channel) into a Reply (Markdown text that is
-// public or only for that person). Adapters for Slack, Mattermost and the
-// console translate their platform's events into Requests and Replies into
-// their own messages; bot imports none of them.
 package bot
 
 import (

@@ -1,6 +1,9 @@
 // Package console is the adapter that needs no chat account: it reads
 // commands from a reader (a terminal or a pipe) and writes the bot's replies
 // to a writer. It is what `waardenbot` runs when no platform is configured.
+// It is a bot.Adapter: console.New(b, in, out, cfg), then Run(ctx) until
+// the input ends; Post writes what the bot sends on its own (poll results,
+// scheduled prompts) between the answers.
 package console
 
 import (
