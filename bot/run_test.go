@@ -42,13 +42,19 @@ func missedPoll(t *testing.T, opts ...bot.Option) *bot.Bot {
 	return bot.New(knowledge.MustLoad(), bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), opts...)
 }
 
-func TestRunPostsDeadlineResultsAndStopsWithItsContext(t *testing.T) {
+// withSchedules gives the bot a schedule store in a file of its own.
+func withSchedules(t *testing.T) bot.Option {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "sched.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	b := missedPoll(t, bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
+	t.Cleanup(func() { st.Close() })
+	return bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil })
+}
+
+func TestRunPostsDeadlineResultsAndStopsWithItsContext(t *testing.T) {
+	b := missedPoll(t, withSchedules(t))
 	p := make(postChan, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -87,12 +93,7 @@ func TestRunFailsWhenTheSchedulerCannot(t *testing.T) {
 }
 
 func TestCatchUpPostsWhatWasMissedBeforeItReturns(t *testing.T) {
-	st, err := store.Open(filepath.Join(t.TempDir(), "sched.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	b := missedPoll(t, bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
+	b := missedPoll(t, withSchedules(t))
 	p := make(postChan, 1)
 	if err := b.CatchUp(context.Background(), p); err != nil {
 		t.Fatal(err)

@@ -295,16 +295,11 @@ type jsonReply struct {
 
 // kb handles `kb export`.
 func (e *cliEnv) kb(args []string) int {
-	if len(args) == 0 || args[0] != "export" {
-		fmt.Fprintln(e.stderr, "Usage: waardenbot kb export [--config FILE]")
-		return exitUsage
-	}
-	fs := e.flags("kb export", "kb export [--config FILE]")
-	configFlag := fs.String("config", "", "configuration file (TOML); its knowledge_file is included")
-	if code, stop := parse(fs, args[1:]); stop {
+	configFlag, code, stop := e.pair(args, "kb", "export", "configuration file (TOML); its knowledge_file is included")
+	if stop {
 		return code
 	}
-	_, kb, _, err := e.setup(*configFlag, true)
+	_, kb, _, err := e.setup(configFlag, true)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -321,21 +316,33 @@ func (e *cliEnv) kb(args []string) int {
 // bot's commands in the configured language (adapters/slack/manifest.yaml
 // is the Dutch one).
 func (e *cliEnv) manifest(args []string) int {
-	if len(args) == 0 || args[0] != "slack" {
-		fmt.Fprintln(e.stderr, "Usage: waardenbot manifest slack [--config FILE]")
-		return exitUsage
-	}
-	fs := e.flags("manifest slack", "manifest slack [--config FILE]")
-	configFlag := fs.String("config", "", "configuration file (TOML); its lang chooses the language of the commands")
-	if code, stop := parse(fs, args[1:]); stop {
+	configFlag, code, stop := e.pair(args, "manifest", "slack", "configuration file (TOML); its lang chooses the language of the commands")
+	if stop {
 		return code
 	}
-	cfg, kb, log, err := e.setup(*configFlag, true)
+	cfg, kb, log, err := e.setup(configFlag, true)
 	if err != nil {
 		return e.fail(err)
 	}
 	fmt.Fprint(e.stdout, slackadapter.Manifest(newBot(cfg, kb, log, nil).Commands()))
 	return exitOK
+}
+
+// pair parses the arguments of a two-word subcommand (`kb export`,
+// `manifest slack`) that takes only --config: it returns the flag's
+// value, or the exit code to stop with.
+func (e *cliEnv) pair(args []string, name, word, configUsage string) (configFlag string, code int, stop bool) {
+	synopsis := name + " " + word + " [--config FILE]"
+	if len(args) == 0 || args[0] != word {
+		fmt.Fprintln(e.stderr, "Usage: waardenbot "+synopsis)
+		return "", exitUsage, true
+	}
+	fs := e.flags(name+" "+word, synopsis)
+	flag := fs.String("config", "", configUsage)
+	if code, stop := parse(fs, args[1:]); stop {
+		return "", code, true
+	}
+	return *flag, 0, false
 }
 
 func firstNonEmpty(s ...string) string {
