@@ -15,9 +15,9 @@ import (
 
 // pollMessages is a platform that records what AfterReply asks of it.
 type pollMessages struct {
-	fail     error
-	posted   []string // poll IDs
-	redrawn  []string // poll IDs
+	fail    error
+	posted  []string // poll IDs
+	redrawn []string // poll IDs
 }
 
 func (p *pollMessages) PostPoll(_ context.Context, r bot.Reply) (string, error) {
