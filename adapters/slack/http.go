@@ -106,7 +106,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 		return
 	}
 	if a.bot.Instant(strings.TrimPrefix(cmd.Command, "/")) {
-		a.respond(w, r.Context(), a.handleCommand(r.Context(), cmd))
+		a.respond(r.Context(), w, a.handleCommand(r.Context(), cmd))
 		return
 	}
 	// The answer may outlive the request: it gets its own context.
@@ -115,7 +115,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 	a.work.Go(func() { done <- a.handleCommand(ctx, cmd) })
 	if reply, ok := a.waitInline(done); ok {
 		defer cancel()
-		a.respond(w, ctx, reply)
+		a.respond(ctx, w, reply)
 		return
 	}
 	w.WriteHeader(http.StatusOK) // empty 200: Slack shows nothing until the follow-up
@@ -127,7 +127,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 
 // respond answers a slash command in the HTTP response: nothing when the
 // reply became a message of its own (a new poll), else the reply.
-func (a *Adapter) respond(w http.ResponseWriter, ctx context.Context, reply bot.Reply) {
+func (a *Adapter) respond(ctx context.Context, w http.ResponseWriter, reply bot.Reply) {
 	if a.bot.AfterReply(ctx, reply, a.polls) {
 		w.WriteHeader(http.StatusOK)
 		return
