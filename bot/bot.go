@@ -1,8 +1,3 @@
-// Package bot is waardenbot's platform-neutral core: it turns a Request (a
-// command typed by someone in a channel) into a Reply (Markdown text that is
-// public or only for that person). Adapters for Slack, Mattermost and the
-// console translate their platform's events into Requests and Replies into
-// their own messages; bot imports none of them.
 package bot
 
 import (
@@ -38,7 +33,8 @@ type Bot struct {
 	msg      catalog
 	log      *slog.Logger
 	now      func() time.Time
-	commands map[string]command
+	table    []command          // the commands in help order (commandTable)
+	commands map[string]command // by name and alias
 
 	pollStore poll.Store    // nil: no polls
 	polls     *poll.Service // on pollStore; nil: no polls
@@ -77,7 +73,8 @@ func New(kb *knowledge.Base, cfg Config, log *slog.Logger, opts ...Option) *Bot 
 	b.polls = b.newPolls()
 	b.sched = schedule.New(kb, b.open, schedule.Config{Location: cfg.Location, Grace: cfg.Grace, Now: b.now}, log)
 	b.scheduler = &Scheduler{b: b}
-	b.commands = b.commandTable()
+	b.table = commandTable()
+	b.commands = index(b.table)
 	return b
 }
 
@@ -101,7 +98,7 @@ func (b *Bot) Handle(ctx context.Context, req Request) Reply {
 	if len(req.Args) > cmd.maxArgs {
 		return b.refuse("err.too_long", cmd.maxArgs)
 	}
-	return cmd.run(ctx, req)
+	return cmd.run(b, ctx, req)
 }
 
 // HandleText parses text as typed in a chat ("/waarde privacy", or
@@ -112,15 +109,6 @@ func (b *Bot) HandleText(ctx context.Context, req Request, text string) Reply {
 		return b.help()
 	}
 	return b.Handle(ctx, req)
-}
-
-// Commands returns the names of the commands the bot answers, in help order.
-func (b *Bot) Commands() []string {
-	var out []string
-	for _, c := range b.commandList() {
-		out = append(out, c.name)
-	}
-	return out
 }
 
 // Scheduler returns the bot's scheduler, which posts the reflection

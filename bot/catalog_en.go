@@ -65,6 +65,32 @@ var english = catalog{
 	"help.vragen":  "`/vragen [theme]`: the political questions of the question cards. For example `/vragen beveiliging`, `/vragen bestuur`, `/vragen 5g`.",
 	"help.help":    "`/help` (in Mattermost `/waardenbot`): this explanation.",
 
+	// commands: each command's argument hint (as its help line shows it)
+	// and a one-line summary, for the platforms' command lists (Mattermost's
+	// autocomplete, the Slack manifest); see command in commands.go.
+	"cmd.waarde.hint":       "[name]",
+	"cmd.waarde.summary":    "A value or cluster of the Waardenkaart, with the book's opinions",
+	"cmd.vragen.hint":       "[theme]",
+	"cmd.vragen.summary":    "The political questions of the question cards",
+	"cmd.casus.hint":        "[anoniem] [verborgen] [max=N] [duur=90m|tot=2026-12-01 17:00] TEXT | value, value, …",
+	"cmd.casus.summary":     "A case as a poll: which values weigh most?",
+	"cmd.stelling.hint":     "[anoniem] [verborgen] [duur=2d] TEXT",
+	"cmd.stelling.summary":  "A statement to agree, be neutral or disagree with",
+	"cmd.stem.hint":         "ID value, value",
+	"cmd.stem.summary":      "Vote in a poll; voting again replaces your vote",
+	"cmd.sluit.hint":        "ID",
+	"cmd.sluit.summary":     "Close a poll and show the result",
+	"cmd.uitslag.hint":      "ID",
+	"cmd.uitslag.summary":   "The standing or the result of a poll",
+	"cmd.peilingen.hint":    "",
+	"cmd.peilingen.summary": "The open polls in this channel",
+	"cmd.reflectie.hint":    "aan [CRON] [tz=Zone]",
+	"cmd.reflectie.summary": "A weekly reflection prompt in this channel; also status, uit (off) and nu (now)",
+	"cmd.debat.hint":        "DATE [TIME] TOPIC [voorbereiding=5d]",
+	"cmd.debat.summary":     "Preparation for a council debate; also lijst (list) and annuleer ID (cancel)",
+	"cmd.help.hint":         "",
+	"cmd.help.summary":      "What waardenbot can do: every command with an example",
+
 	// polls
 	"help.casus":     "`/casus [anoniem] [verborgen] [max=N] [duur=90m|tot=2026-12-01 17:00] TEXT | value, value, …`: a case as a poll: which values weigh most? Without `| …` I propose the values.",
 	"help.stelling":  "`/stelling [anoniem] [verborgen] [duur=2d] TEXT`: a statement to agree, be neutral or disagree with.",

@@ -65,6 +65,32 @@ var dutch = catalog{
 	"help.vragen":  "`/vragen [thema]`: de politieke vragen van de vragenkaarten. Bijvoorbeeld `/vragen beveiliging`, `/vragen bestuur`, `/vragen 5g`.",
 	"help.help":    "`/help` (in Mattermost `/waardenbot`): deze uitleg.",
 
+	// commands: each command's argument hint (as its help line shows it)
+	// and a one-line summary, for the platforms' command lists (Mattermost's
+	// autocomplete, the Slack manifest); see command in commands.go.
+	"cmd.waarde.hint":       "[naam]",
+	"cmd.waarde.summary":    "Een waarde of cluster van de Waardenkaart, met de opvattingen uit het boek",
+	"cmd.vragen.hint":       "[thema]",
+	"cmd.vragen.summary":    "De politieke vragen van de vragenkaarten",
+	"cmd.casus.hint":        "[anoniem] [verborgen] [max=N] [duur=90m|tot=2026-12-01 17:00] TEKST | waarde, waarde, …",
+	"cmd.casus.summary":     "Een casus als peiling: welke waarden wegen het zwaarst?",
+	"cmd.stelling.hint":     "[anoniem] [verborgen] [duur=2d] TEKST",
+	"cmd.stelling.summary":  "Een stelling om eens, neutraal of oneens mee te zijn",
+	"cmd.stem.hint":         "ID waarde, waarde",
+	"cmd.stem.summary":      "Stem in een peiling; opnieuw stemmen vervangt je stem",
+	"cmd.sluit.hint":        "ID",
+	"cmd.sluit.summary":     "Sluit een peiling en toon de uitslag",
+	"cmd.uitslag.hint":      "ID",
+	"cmd.uitslag.summary":   "De stand of de uitslag van een peiling",
+	"cmd.peilingen.hint":    "",
+	"cmd.peilingen.summary": "De open peilingen in dit kanaal",
+	"cmd.reflectie.hint":    "aan [CRON] [tz=Zone]",
+	"cmd.reflectie.summary": "Elke week een reflectievraag in dit kanaal; ook status, uit en nu",
+	"cmd.debat.hint":        "DATUM [TIJD] ONDERWERP [voorbereiding=5d]",
+	"cmd.debat.summary":     "Een voorbereiding voor een raadsdebat; ook lijst en annuleer ID",
+	"cmd.help.hint":         "",
+	"cmd.help.summary":      "Wat waardenbot kan: alle commando's met een voorbeeld",
+
 	// polls
 	"help.casus":     "`/casus [anoniem] [verborgen] [max=N] [duur=90m|tot=2026-12-01 17:00] TEKST | waarde, waarde, …`: een casus als peiling: welke waarden wegen het zwaarst? Zonder `| …` stel ik de waarden voor.",
 	"help.stelling":  "`/stelling [anoniem] [verborgen] [duur=2d] TEKST`: een stelling om eens, neutraal of oneens mee te zijn.",

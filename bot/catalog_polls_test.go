@@ -22,8 +22,7 @@ func TestEveryMessageExistsInBothLanguages(t *testing.T) {
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	b := &Bot{}
-	for _, c := range b.commandList() {
+	for _, c := range commandTable() {
 		for name, cat := range map[string]catalog{"nl": dutch, "en": english} {
 			if h, ok := cat["help."+c.name]; !ok || !strings.Contains(h, "/"+c.name) {
 				t.Errorf("%s: help.%s missing or does not show the command", name, c.name)

@@ -7,43 +7,84 @@ import (
 	"github.com/agnivade/levenshtein"
 )
 
-// command is one thing the bot can do: its name as typed, the longest
-// argument it accepts, and its handler.
+// command is one thing the bot can do, defined once in commandTable.
+// Everything else that lists commands derives from it: the router
+// (Handle), the help and the "did you mean" answer, Instant, and
+// Commands, from which adapters register slash commands with their
+// platform (Mattermost) or write the platform's app manifest (Slack).
+//
+// Its words are in the catalog under keys made from its name:
+// "help.NAME" is its line in the help, which starts with the command and
+// its argument hint ("`/waarde [naam]`: …"); "cmd.NAME.hint" is that hint
+// and "cmd.NAME.summary" a one-line description, for the platforms'
+// command lists. TestCommandTable holds them together.
 type command struct {
-	name    string
-	maxArgs int
-	run     func(context.Context, Request) Reply
-	instant bool // answered from memory, without I/O: see Bot.Instant
+	name     string   // as typed, without the slash: "waarde"
+	aliases  []string // other words that run it
+	examples []string // arguments its help line shows ("`/waarde privacy`")
+	maxArgs  int      // the longest argument it accepts, in bytes
+	instant  bool     // answered from memory, without I/O: see Bot.Instant
+	store    bool     // keeps or reads state in the data file (polls, schedules)
+	run      func(*Bot, context.Context, Request) Reply
 }
 
 // lookupMax is the longest query a lookup takes; a search box needs no more.
 const lookupMax = 200
 
-// commandList is the bot's commands in the order help shows them.
-func (b *Bot) commandList() []command {
+// commandTable is the bot's commands in the order help shows them.
+func commandTable() []command {
 	return []command{
-		{name: "waarde", maxArgs: lookupMax, run: b.waarde, instant: true},
-		{name: "vragen", maxArgs: lookupMax, run: b.vragen, instant: true},
-		{name: "casus", maxArgs: casusArgsMax, run: b.casus},
-		{name: "stelling", maxArgs: casusArgsMax, run: b.stelling},
-		{name: "stem", maxArgs: lookupMax * 2, run: b.stem},
-		{name: "sluit", maxArgs: lookupMax, run: b.sluit},
-		{name: "uitslag", maxArgs: lookupMax, run: b.uitslag},
-		{name: "peilingen", maxArgs: lookupMax, run: b.peilingen},
-		{name: "reflectie", maxArgs: lookupMax, run: b.reflectie},
-		{name: "debat", maxArgs: debatMax, run: b.debat},
-		{name: "help", maxArgs: lookupMax, run: func(context.Context, Request) Reply { return b.help() }, instant: true},
+		{name: "waarde", examples: []string{"privacy", "vrijheid", "camera"}, maxArgs: lookupMax, instant: true, run: (*Bot).waarde},
+		{name: "vragen", examples: []string{"beveiliging", "bestuur", "5g"}, maxArgs: lookupMax, instant: true, run: (*Bot).vragen},
+		{name: "casus", maxArgs: casusArgsMax, store: true, run: (*Bot).casus},
+		{name: "stelling", maxArgs: casusArgsMax, store: true, run: (*Bot).stelling},
+		{name: "stem", examples: []string{"ab3k 1 3"}, maxArgs: lookupMax * 2, store: true, run: (*Bot).stem},
+		{name: "sluit", maxArgs: lookupMax, store: true, run: (*Bot).sluit},
+		{name: "uitslag", maxArgs: lookupMax, store: true, run: (*Bot).uitslag},
+		{name: "peilingen", maxArgs: lookupMax, store: true, run: (*Bot).peilingen},
+		{name: "reflectie", examples: []string{"status", "uit", "nu"}, maxArgs: lookupMax, store: true, run: (*Bot).reflectie},
+		{name: "debat", examples: []string{"2026-12-10 19:30 Camera's in de binnenstad", "lijst"}, maxArgs: debatMax, store: true, run: (*Bot).debat},
+		// Mattermost has a /help of its own that a custom command cannot
+		// replace; there the bot's help is /waardenbot.
+		{name: "help", aliases: []string{"waardenbot"}, maxArgs: lookupMax, instant: true, run: (*Bot).helpCommand},
 	}
 }
 
-func (b *Bot) commandTable() map[string]command {
-	t := map[string]command{}
-	for _, c := range b.commandList() {
+// index maps every name and alias of the commands to its command.
+func index(cmds []command) map[string]command {
+	t := make(map[string]command, len(cmds)+1)
+	for _, c := range cmds {
 		t[c.name] = c
+		for _, a := range c.aliases {
+			t[a] = c
+		}
 	}
-	// Mattermost has a /help of its own; there the bot's help is /waardenbot.
-	t["waardenbot"] = t["help"]
 	return t
+}
+
+// CommandInfo describes one of the bot's commands for an adapter that
+// lists the commands on its platform: Mattermost's slash commands with
+// their autocomplete, Slack's app manifest.
+type CommandInfo struct {
+	Name    string   // as typed, without the slash: "waarde"
+	Aliases []string // other words that run it ("waardenbot" for help), for a platform where Name is taken
+	Hint    string   // its arguments, as the help shows them: "[naam]"; empty when it takes none
+	Summary string   // what it does, in one line of at most 128 bytes (Mattermost's limit)
+}
+
+// Commands describes the bot's commands in help order, with hints and
+// summaries in the bot's language.
+func (b *Bot) Commands() []CommandInfo {
+	out := make([]CommandInfo, len(b.table))
+	for i, c := range b.table {
+		out[i] = CommandInfo{
+			Name:    c.name,
+			Aliases: c.aliases,
+			Hint:    b.msg.T("cmd." + c.name + ".hint"),
+			Summary: b.msg.T("cmd." + c.name + ".summary"),
+		}
+	}
+	return out
 }
 
 // Instant reports whether a command is answered from memory alone, in
@@ -61,18 +102,21 @@ func (b *Bot) help() Reply {
 	var sb strings.Builder
 	sb.WriteString(b.msg.T("help.intro"))
 	sb.WriteString("\n\n" + b.msg.T("help.list") + "\n")
-	for _, c := range b.commandList() {
+	for _, c := range b.table {
 		sb.WriteString("- " + b.msg.T("help."+c.name) + "\n")
 	}
 	sb.WriteString("\n" + b.msg.T("help.mention"))
 	return Reply{Text: sb.String(), Ephemeral: true}
 }
 
+// helpCommand answers /help.
+func (b *Bot) helpCommand(context.Context, Request) Reply { return b.help() }
+
 // unknownCommand answers a command the bot does not know with the closest
 // known one and the help.
 func (b *Bot) unknownCommand(name string) Reply {
 	best, bestD := "", 3
-	for _, c := range b.commandList() {
+	for _, c := range b.table {
 		if d := levenshtein.ComputeDistance(name, c.name); d < bestD {
 			best, bestD = c.name, d
 		}

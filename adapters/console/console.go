@@ -1,6 +1,9 @@
 // Package console is the adapter that needs no chat account: it reads
 // commands from a reader (a terminal or a pipe) and writes the bot's replies
 // to a writer. It is what `waardenbot` runs when no platform is configured.
+// It is a bot.Adapter: console.New(b, in, out, cfg), then Run(ctx) until
+// the input ends; Post writes what the bot sends on its own (poll results,
+// scheduled prompts) between the answers.
 package console
 
 import (
@@ -14,12 +17,17 @@ import (
 	"github.com/waardenbot/waardenbot/bot"
 )
 
-// Config says who the console user is and how it looks.
+// Platform is this platform's name in bot requests and destinations.
+const Platform = "console"
+
+// Config says who the console user is and how it looks. User and Channel
+// are the [console] section of the configuration (toml tags); Prompt and
+// Lang follow from where the console runs and from the bot's language.
 type Config struct {
-	User    string // user name for requests; default "console"
-	Channel string // channel for requests; default "console"
-	Prompt  bool   // print a prompt before each line (for a terminal)
-	Lang    string // "nl" or "en", for the console's own few words
+	User    string `toml:"user"`    // user name for requests; default "console"
+	Channel string `toml:"channel"` // channel for requests; default "console"
+	Prompt  bool   `toml:"-"`       // print a prompt before each line (for a terminal)
+	Lang    string `toml:"-"`       // "nl" or "en", for the console's own few words
 }
 
 // Console is a read-answer loop over a reader and a writer.
@@ -32,8 +40,11 @@ type Console struct {
 	out io.Writer
 }
 
-// The console posts scheduled messages in the console.
-var _ bot.Poster = (*Console)(nil)
+// The console posts scheduled messages and poll results in the console.
+var _ bot.Adapter = (*Console)(nil)
+
+// Platform is "console".
+func (c *Console) Platform() string { return Platform }
 
 // New returns a console that answers lines from in with b, on out.
 func New(b *bot.Bot, in io.Reader, out io.Writer, cfg Config) *Console {
@@ -85,7 +96,7 @@ func (c *Console) Run(ctx context.Context) error {
 			case "stop", "quit", "exit":
 				return nil
 			}
-			req := bot.Request{Platform: "console", Channel: c.cfg.Channel, User: c.cfg.User, UserName: c.cfg.User}
+			req := bot.Request{Platform: Platform, Channel: c.cfg.Channel, User: c.cfg.User, UserName: c.cfg.User}
 			c.write(c.bot.HandleText(ctx, req, line))
 		}
 	}

@@ -154,12 +154,7 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 	} else {
 		reply = a.bot.Toggle(ctx, breq, c.Poll, c.Option)
 	}
-	if v := reply.Poll; v != nil && v.Message == "" && v.Where.Channel == req.ChannelId {
-		// Posted before the bot recorded its posts.
-		if err := a.bot.PollPosted(ctx, c.Poll, req.PostId); err != nil {
-			a.log.Warn("poll post not recorded", "poll", c.Poll, "error", err)
-		}
-	}
+	a.bot.PollClicked(ctx, reply, req.ChannelId, req.PostId)
 	resp := &model.PostActionIntegrationResponse{SkipSlackParsing: true}
 	switch {
 	case reply.Status != bot.Answered:
@@ -243,7 +238,7 @@ func (a *Adapter) dialog(ctx context.Context, req *model.SubmitDialogRequest) *m
 	breq := bot.Request{Platform: Platform, Team: c.Team, Channel: req.ChannelId, User: req.UserId,
 		Admin: a.admins.Check(c.Team, req.ChannelId, req.UserId)}
 	reply := a.bot.Close(ctx, breq, c.Poll)
-	a.redrawLater(reply)
+	a.bot.AfterReply(ctx, reply, a.polls)
 	if reply.Status != bot.Answered {
 		return &model.SubmitDialogResponse{Error: render(reply.Text)}
 	}

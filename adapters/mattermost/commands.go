@@ -22,26 +22,30 @@ type slashCommand struct {
 	Trigger string
 	Hint    string // the arguments, shown after the trigger
 	Desc    string // what it does
-	Command string // the bot's command when it differs from Trigger
 }
 
+// builtIn are Mattermost's own commands that a custom command cannot
+// replace (the server answers "This trigger word is already in use"). A bot
+// command with such a name is registered under its first alias: the bot's
+// help is /waardenbot.
+var builtIn = map[string]bool{"help": true}
+
 // slashCommands are the commands the bot registers in every configured
-// team. Commands the bot core does not know yet answer with the help.
-// Mattermost has a built-in /help that a custom command cannot replace (the
-// server answers "This trigger word is already in use"), so the bot's help
-// is /waardenbot.
-var slashCommands = []slashCommand{
-	{Trigger: "waarde", Hint: "[waarde of cluster]", Desc: "Een waarde van de Waardenkaart met de opvattingen uit het boek, bv. privacy"},
-	{Trigger: "vragen", Hint: "[thema]", Desc: "De politieke vragen bij een thema, bv. beveiliging"},
-	{Trigger: "casus", Hint: "[casus]", Desc: "Leg het kanaal een casus voor en laat stemmen"},
-	{Trigger: "stelling", Hint: "[stelling]", Desc: "Leg het kanaal een stelling voor: eens of oneens"},
-	{Trigger: "stem", Hint: "[peiling] [keuze]", Desc: "Stem in een peiling"},
-	{Trigger: "sluit", Hint: "[peiling]", Desc: "Sluit een peiling die je zelf startte"},
-	{Trigger: "uitslag", Hint: "[peiling]", Desc: "De uitslag van een peiling"},
-	{Trigger: "peilingen", Hint: "", Desc: "De peilingen in dit kanaal"},
-	{Trigger: "reflectie", Hint: "[aan|uit]", Desc: "Een terugkerende reflectievraag in dit kanaal aan- of uitzetten"},
-	{Trigger: "debat", Hint: "[onderwerp]", Desc: "Een debat voorbereiden: waarden en vragen bij een onderwerp"},
-	{Trigger: "waardenbot", Hint: "", Desc: "Wat waardenbot kan: alle commando's met een voorbeeld", Command: "help"},
+// team: the bot's commands (bot.Commands), with their hints and summaries
+// in the bot's language.
+func (a *Adapter) slashCommands() []slashCommand {
+	var out []slashCommand
+	for _, c := range a.bot.Commands() {
+		trigger := c.Name
+		if builtIn[trigger] {
+			if len(c.Aliases) == 0 {
+				continue // Mattermost's own command answers
+			}
+			trigger = c.Aliases[0]
+		}
+		out = append(out, slashCommand{Trigger: trigger, Hint: c.Hint, Desc: c.Summary})
+	}
+	return out
 }
 
 // command is the Mattermost command for c in team, pointing at the bot's
@@ -61,17 +65,6 @@ func (a *Adapter) command(c slashCommand, teamID string) *model.Command {
 }
 
 func (a *Adapter) commandURL() string { return a.cfg.PublicURL + commandPath }
-
-// botCommand is the bot's command for a slash command trigger.
-func botCommand(trigger string) string {
-	trigger = strings.TrimPrefix(trigger, "/")
-	for _, c := range slashCommands {
-		if c.Command != "" && strings.EqualFold(c.Trigger, trigger) {
-			return c.Command
-		}
-	}
-	return trigger
-}
 
 // errForbidden means the bot token may not manage slash commands.
 var errForbidden = errors.New("the bot may not manage slash commands")
@@ -120,7 +113,7 @@ func (a *Adapter) register(ctx context.Context, teamName string) error {
 	}
 	me := a.self()
 	var created, updated, refused int
-	for _, c := range slashCommands {
+	for _, c := range a.slashCommands() {
 		want := a.command(c, team.Id)
 		have := findCommand(existing, c.Trigger, want.URL, me.Id)
 		switch {
@@ -206,7 +199,7 @@ func (a *Adapter) commandPermission(ctx context.Context) string {
 // permission is the server's name for the right that is missing.
 func (a *Adapter) logInstructions(permission string) {
 	var sb strings.Builder
-	for _, c := range slashCommands {
+	for _, c := range a.slashCommands() {
 		fmt.Fprintf(&sb, "\n  /%-10s hint %-20q description %q", c.Trigger, c.Hint, c.Desc)
 	}
 	a.log.Error("the bot account may not manage slash commands (403), so /waarde and the other commands are not registered. "+

@@ -31,10 +31,11 @@ func TestCommandsAreCreatedOnceAndUpdatedNotDuplicatedOnRestart(t *testing.T) {
 	f := newFake(t)
 	cfg := Config{Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl"}
 
-	start(t, newTestAdapter(t, f, cfg, nil))
+	a := newTestAdapter(t, f, cfg, nil)
+	start(t, a)
 	first := f.commandList()
-	if len(first) != len(slashCommands) {
-		t.Fatalf("first start registered %d commands, want %d", len(first), len(slashCommands))
+	if len(first) != len(a.slashCommands()) {
+		t.Fatalf("first start registered %d commands, want %d", len(first), len(a.slashCommands()))
 	}
 	for _, c := range first {
 		if c.URL != "https://bot.gemeente.nl/mattermost/command" || c.Method != model.CommandMethodPost || !c.AutoComplete || c.AutoCompleteDesc == "" {
@@ -49,7 +50,7 @@ func TestCommandsAreCreatedOnceAndUpdatedNotDuplicatedOnRestart(t *testing.T) {
 
 	cfg.PublicURL = "https://nieuw.gemeente.nl/bot"
 	logs := &logBuffer{}
-	a := newTestAdapter(t, f, cfg, logs)
+	a = newTestAdapter(t, f, cfg, logs)
 	start(t, a) // the public URL moved: the same commands point at the new one
 	moved := f.commandList()
 	if len(moved) != len(first) {
@@ -81,7 +82,7 @@ func TestCommandsOfOtherIntegrationsAreLeftAlone(t *testing.T) {
 	a := newTestAdapter(t, f, Config{Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl"}, logs)
 	start(t, a)
 	cmds := f.commandList()
-	if len(cmds) != len(slashCommands)+1 || cmds[0].URL != "https://jira.example/cmd" || cmds[1].URL != "https://debat.example/cmd" {
+	if len(cmds) != len(a.slashCommands())+1 || cmds[0].URL != "https://jira.example/cmd" || cmds[1].URL != "https://debat.example/cmd" {
 		t.Errorf("commands: %+v", cmds)
 	}
 	// The taken trigger is reported; the other commands work.
@@ -112,7 +113,8 @@ func testForbiddenRegistration(t *testing.T, teamAdmin []string, permission stri
 	f.forbidCommands = true
 	f.teamAdminPermissions = teamAdmin
 	logs := &logBuffer{}
-	a := newTestAdapter(t, f, Config{Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl", Listen: freeAddr(t)}, logs)
+	a := newTestAdapter(t, f, Config{Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl"}, logs)
+	a.listener = listen(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -127,7 +129,7 @@ func testForbiddenRegistration(t *testing.T, teamAdmin []string, permission stri
 		t.Error("the log shows the bot token")
 	}
 	// The listener still runs.
-	resp, err := http.Get("http://" + a.cfg.Listen + "/healthz")
+	resp, err := http.Get("http://" + a.listener.Addr().String() + "/healthz")
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("healthz while unregistered: %v %v", resp, err)
 	}
@@ -157,14 +159,17 @@ func TestUnknownTeamIsReportedByName(t *testing.T) {
 	}
 }
 
-func freeAddr(t *testing.T) string {
+// listen binds a listener on a free local port for an adapter to serve on,
+// so that no other process can take the port between choosing and binding
+// it.
+func listen(t *testing.T) net.Listener {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	t.Cleanup(func() { ln.Close() })
+	return ln
 }
 
 // triggers numbers the trigger_ids the tests send: like Mattermost, every

@@ -8,6 +8,17 @@
 // with a context the bot signed (HMAC-SHA256 with a key derived from the
 // installation's secret, see bot.Key) and update the post in place.
 //
+// It owns its configuration (Config, the [mattermost] section). Use it as
+// any bot.Adapter:
+//
+//	a := mattermost.New(cfg, b, log)
+//	err := a.Run(ctx) // serves until ctx ends, then waits for the answers under way
+//
+// The slash commands it registers are the bot's (bot.Commands), with their
+// hints and descriptions in the bot's language. Mattermost's own /help
+// cannot be replaced, so a command named like one of Mattermost's is
+// registered under its first alias: the bot's help is /waardenbot.
+//
 // Supported servers: Mattermost 6.7 and later. Its end-to-end test runs
 // against two real servers, the oldest supported (6.7.2, 2022) and a current
 // one (an 11.1 development build of October 2025), built from their Go

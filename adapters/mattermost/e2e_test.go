@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -315,7 +316,7 @@ func testE2E(t *testing.T, url, version string) {
 		t.Errorf("the log does not name server version %s", version)
 	}
 	waitLog(t, logs, "WebSocket authenticated", 2)
-	if n := s.ourCommands(t, ctx); len(n) != len(slashCommands) {
+	if n := s.ourCommands(t, ctx); len(n) != len(a.slashCommands()) {
 		t.Fatalf("as team admin the bot registered %v", n)
 	}
 
@@ -733,4 +734,19 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Helper()
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// freeAddr is a free local address for the bot's listener. The tests need
+// the same address for every start of the bot (the commands registered in
+// Mattermost point at it), so they choose it once, and a port taken by
+// another process in between fails the start with "address already in
+// use".
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/waardenbot/waardenbot/adapters/internal/httpserve"
 	"github.com/waardenbot/waardenbot/bot"
 )
 
@@ -67,7 +68,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		Channel:  f.Get("channel_id"),
 		User:     f.Get("user_id"),
 		UserName: f.Get("user_name"),
-		Command:  botCommand(f.Get("command")),
+		Command:  f.Get("command"), // the bot reads "/waardenbot" as its help
 		Args:     f.Get("text"),
 	}
 	req.Admin = a.admins.Check(req.Team, req.Channel, req.User)
@@ -75,13 +76,12 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 25*time.Second)
 	defer cancel()
 	reply := a.bot.Handle(ctx, req)
-	if reply.PostsPoll() && a.postPoll(ctx, req.Team, req.Channel, "", reply) {
+	if a.bot.AfterReply(ctx, reply, a.polls) {
 		// The poll is the bot's own post; the command itself shows
 		// nothing more (an empty ephemeral response posts nothing).
 		writeJSON(w, &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral})
 		return
 	}
-	a.redrawLater(reply)
 	writeJSON(w, a.commandResponse(reply))
 }
 
@@ -120,5 +120,5 @@ func writeJSON(w http.ResponseWriter, v any) {
 // gracefully.
 func (a *Adapter) serveHTTP(ctx context.Context, ln net.Listener) error {
 	a.log.Info("Mattermost slash command listener", "addr", ln.Addr().String(), "url", a.commandURL())
-	return bot.ServeHTTP(ctx, ln, a.Handler())
+	return httpserve.Serve(ctx, ln, a.Handler())
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/waardenbot/waardenbot/adapters/internal/admins"
+	"github.com/waardenbot/waardenbot/adapters/internal/link"
 	"github.com/waardenbot/waardenbot/adapters/internal/replay"
 	"github.com/waardenbot/waardenbot/bot"
 )
@@ -22,18 +24,20 @@ import (
 // Platform is the name of this platform in bot requests and destinations.
 const Platform = "mattermost"
 
-// Config is the [mattermost] section of the configuration.
+// Config is the [mattermost] section of the configuration; the keys are
+// in the toml tags, and cmd/waardenbot reads each from
+// WAARDENBOT_MATTERMOST_<KEY> too.
 type Config struct {
-	URL       string   // the server, e.g. https://chat.gemeente.nl
-	BotToken  string   // the bot account's personal access token
-	Teams     []string // team names (URL names) to register the slash commands in
-	Listen    string   // HTTP listener for slash commands, e.g. 127.0.0.1:8081
-	PublicURL string   // how Mattermost reaches Listen, e.g. https://bot.gemeente.nl
+	URL       string   `toml:"url"`                     // the server, e.g. https://chat.gemeente.nl
+	BotToken  string   `toml:"bot_token" secret:"true"` // the bot account's personal access token
+	Teams     []string `toml:"teams"`                   // team names (URL names) to register the slash commands in
+	Listen    string   `toml:"listen"`                  // HTTP listener for slash commands, e.g. 127.0.0.1:8081
+	PublicURL string   `toml:"public_url"`              // how Mattermost reaches Listen, e.g. https://bot.gemeente.nl
 
 	// CommandTokens are the tokens of slash commands an admin created by
 	// hand because the bot may not manage commands. The bot accepts them
 	// besides the tokens of the commands it registered itself.
-	CommandTokens []string
+	CommandTokens []string `toml:"command_tokens" secret:"true"`
 }
 
 // Validate says which key is missing or wrong. It never prints a secret.
@@ -73,6 +77,7 @@ type Adapter struct {
 	log    *slog.Logger
 	api    *model.Client4
 	tokens *tokenSet
+	polls  *pollMessages // new polls and redraws, outside a thread
 
 	maxRunes   int           // longest post message; longer replies are split
 	minBackoff time.Duration // first wait before reconnecting the WebSocket
@@ -86,10 +91,11 @@ type Adapter struct {
 	settleDelay     time.Duration // see settle
 	settleMu        sync.Mutex
 	settling        map[string]bool // polls with a redraw pending
-	admins          bot.AdminCache  // who Mattermost calls an admin
-	link            bot.Link        // the WebSocket, for logs and /healthz
+	admins          admins.Cache    // who Mattermost calls an admin
+	link            link.Status     // the WebSocket, for logs and /healthz
 	inflight        sync.WaitGroup  // answers to posts being written
 	seen            *replay.Guard   // trigger_ids of commands and clicks handled
+	listener        net.Listener    // bound already (tests); nil: Run binds cfg.Listen
 }
 
 // Option changes an optional part of the adapter.
@@ -112,8 +118,9 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 		maxRunes: model.PostMessageMaxRunesV2, minBackoff: time.Second, maxBackoff: 2 * time.Minute,
 		settleDelay: settleDelay, seen: replay.New(replayLimit),
 	}
-	a.admins = bot.AdminCache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
-	a.link = bot.Link{Name: "Mattermost WebSocket", Patience: time.Minute, Log: a.log,
+	a.polls = &pollMessages{post: a.postPoll, redraw: a.redrawLater}
+	a.admins = admins.Cache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
+	a.link = link.Status{Name: "Mattermost WebSocket", Patience: time.Minute, Log: a.log,
 		Impact: "mentions and direct messages go unanswered; slash commands and buttons still work"}
 	for _, t := range cfg.CommandTokens {
 		a.tokens.add(strings.TrimSpace(t))
@@ -123,6 +130,11 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	}
 	return a
 }
+
+var _ bot.Adapter = (*Adapter)(nil)
+
+// Platform is "mattermost".
+func (a *Adapter) Platform() string { return Platform }
 
 // Run serves slash commands on the listener, registers the commands, and
 // answers mentions and direct messages over the WebSocket, until ctx is
@@ -134,9 +146,12 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	// Bind first: a busy address fails Run at once, and the listener is up
 	// before the bot registers commands that point at it.
-	ln, err := net.Listen("tcp", a.cfg.Listen)
-	if err != nil {
-		return err
+	ln := a.listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", a.cfg.Listen); err != nil {
+			return err
+		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -150,7 +165,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 		a.registerAll(ctx)
 		a.listenWebSocket(ctx)
 	}()
-	err = a.serveHTTP(ctx, ln)
+	err := a.serveHTTP(ctx, ln)
 	cancel()
 	wg.Wait()
 	a.inflight.Wait()

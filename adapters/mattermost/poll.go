@@ -1,10 +1,8 @@
 package mattermost
 
 import (
-	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -114,76 +112,4 @@ func (a *Adapter) buttons(v *bot.PollView, parts *bot.PollParts, team, channel s
 		Integration: &model.PostActionIntegration{URL: url, Context: c.context(key)},
 	})
 	return out
-}
-
-// postPoll posts a new poll as the bot's own post, so that the bot can
-// update it later (a slash command's in_channel response would be the
-// user's post, which the bot may not edit), and remembers the post. It
-// reports false when the poll could not be posted so; the caller then
-// shows it as text, and people vote with /stem.
-func (a *Adapter) postPoll(ctx context.Context, team, channel, rootID string, r bot.Reply) bool {
-	key, err := a.actionKey(ctx)
-	if err != nil {
-		a.log.Error("poll posted without buttons: no key to sign them", "poll", r.Poll.ID, "error", err)
-		return false
-	}
-	p := a.pollPost(r, team, channel, key)
-	p.RootId = rootID
-	got, _, err := a.api.CreatePost(ctx, p)
-	if err != nil {
-		a.log.Warn("poll not posted as the bot (is the bot a member of the channel?); answering with text, vote with /stem", "poll", r.Poll.ID, "channel", channel, "error", err)
-		return false
-	}
-	if err := a.bot.PollPosted(ctx, r.Poll.ID, got.Id); err != nil {
-		a.log.Warn("poll post not recorded; it is redrawn only on clicks", "poll", r.Poll.ID, "error", err)
-	}
-	return true
-}
-
-// redraw updates a poll's post, if the bot recorded one, to the poll as it
-// is now. The message stays the same; only the attachment changes.
-func (a *Adapter) redraw(ctx context.Context, pollID string) error {
-	m := a.bot.PollMessage(ctx, pollID)
-	if m.Status != bot.Answered || m.Poll == nil {
-		return fmt.Errorf("poll %s: %s", pollID, m.Text)
-	}
-	v := m.Poll
-	if v.Message == "" {
-		return nil
-	}
-	key, err := a.actionKey(ctx)
-	if err != nil {
-		return err
-	}
-	p := a.pollPost(m, v.Where.Team, v.Where.Channel, key)
-	// The patch carries the props only, never the message (which does not
-	// change): once an admin's post edit time limit has passed, Mattermost
-	// 9.0 and later refuse any patch that carries a message, even an
-	// unchanged one ("Post edit is only allowed for N seconds"); 6.7 refused
-	// only a changed one. A props-only patch is accepted by both.
-	// PatchPost replaces the whole props map: p carries all of it.
-	props := p.GetProps()
-	if _, _, err := a.api.PatchPost(ctx, v.Message, &model.PostPatch{Props: &props}); err != nil {
-		return fmt.Errorf("update poll post %s: %w", v.Message, err)
-	}
-	return nil
-}
-
-// redrawLater updates the poll's post after a typed /stem or /sluit that
-// changed the poll, or a reply that shows it closed (Reply.RedrawsPoll),
-// without holding up the answer. A refusal, a repeated vote or /uitslag of
-// an open poll changed nothing.
-func (a *Adapter) redrawLater(r bot.Reply) {
-	if !r.RedrawsPoll() {
-		return
-	}
-	a.inflight.Add(1)
-	go func() {
-		defer a.inflight.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := a.redraw(ctx, r.Poll.ID); err != nil {
-			a.log.Warn("poll post not updated", "poll", r.Poll.ID, "error", err)
-		}
-	}()
 }

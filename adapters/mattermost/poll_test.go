@@ -429,6 +429,7 @@ func TestTypedVoteAndDeadlineRedrawThePollPostAlsoAfterARestart(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("CloseDue: %d, %v", n, err)
 	}
+	fx.a.inflight.Wait() // the redraw of the poll's post
 	posts := fx.f.postsIn("chan1")
 	if len(posts) != 2 || !strings.Contains(posts[1].Message, "Uitslag van peiling") {
 		t.Fatalf("the result was not posted: %d posts", len(posts))

@@ -14,25 +14,17 @@ import (
 // reply in its thread. It implements bot.Poster; a message nobody asked for
 // is for the whole channel, so Ephemeral is ignored. A new poll becomes a
 // poll post with buttons. A poll's result (at its deadline) is posted as
-// text, and the poll's own post, when the bot recorded it, is redrawn without
-// buttons.
+// text, and the poll's own post, when the bot recorded it, is redrawn
+// without buttons (see bot.AfterReply).
 func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) error {
 	if to.Platform != "" && to.Platform != Platform {
 		return fmt.Errorf("mattermost: cannot post to a %s channel", to.Platform)
 	}
 	r.Ephemeral = false
-	if r.PostsPoll() && a.postPoll(ctx, to.Team, to.Channel, "", r) {
+	if a.bot.AfterReply(ctx, r, a.polls) {
 		return nil
 	}
-	if err := a.createPosts(ctx, to.Channel, "", r.Text); err != nil {
-		return err
-	}
-	if r.Poll != nil {
-		if err := a.redraw(ctx, r.Poll.ID); err != nil {
-			a.log.Warn("poll post not updated", "poll", r.Poll.ID, "error", err)
-		}
-	}
-	return nil
+	return a.createPosts(ctx, to.Channel, "", r.Text)
 }
 
 // createPosts posts text in channel, split at Mattermost's size limit; with
@@ -47,7 +39,8 @@ func (a *Adapter) createPosts(ctx context.Context, channel, rootID, text string)
 }
 
 // answer replies to a post that mentioned the bot or was sent to it
-// directly, in team. A new poll becomes a poll post with buttons. A public
+// directly. A new poll becomes a poll post with buttons, and a changed
+// poll's post is redrawn (see bot.AfterReply). A public
 // reply goes to the same channel, in the post's thread if
 // it was in one. An ephemeral reply (help, a refusal, suggestions) is for
 // the asker only: in a direct channel it is simply posted there; elsewhere
@@ -55,8 +48,8 @@ func (a *Adapter) createPosts(ctx context.Context, channel, rootID, text string)
 // otherwise a direct message to the asker. It is never posted publicly in
 // the channel, because a refusal there would embarrass the asker and
 // clutter the channel.
-func (a *Adapter) answer(ctx context.Context, p *model.Post, direct bool, team string, r bot.Reply) error {
-	if r.PostsPoll() && a.postPoll(ctx, team, p.ChannelId, p.RootId, r) {
+func (a *Adapter) answer(ctx context.Context, p *model.Post, direct bool, r bot.Reply) error {
+	if a.bot.AfterReply(ctx, r, a.inThread(p.RootId)) {
 		return nil
 	}
 	if !r.Ephemeral || direct {

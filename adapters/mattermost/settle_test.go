@@ -49,7 +49,7 @@ func TestSettleRedrawsThePostOnceFromTheStore(t *testing.T) {
 	waitFor(t, "the settled post", func() bool {
 		return strings.HasPrefix(buttons(fx.f.postsIn("chan1")[0])[0], "Privacy · 20")
 	})
-	time.Sleep(3 * fx.a.settleDelay)
+	fx.a.inflight.Wait() // every settle scheduled has run
 	fx.f.mu.Lock()
 	defer fx.f.mu.Unlock()
 	if fx.f.patches < 1 || fx.f.patches > 2 { // one from the calls above, maybe one from overlapping clicks

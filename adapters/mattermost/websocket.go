@@ -198,8 +198,7 @@ func (a *Adapter) handlePost(ctx context.Context, p *model.Post, direct bool, te
 	req := bot.Request{Platform: Platform, Team: team, Channel: p.ChannelId, User: p.UserId, UserName: name,
 		Admin: a.admins.Check(team, p.ChannelId, p.UserId)}
 	reply := a.bot.HandleText(ctx, req, text)
-	if err := a.answer(ctx, p, direct, team, reply); err != nil && !errors.Is(err, context.Canceled) {
+	if err := a.answer(ctx, p, direct, reply); err != nil && !errors.Is(err, context.Canceled) {
 		a.log.Error("answer to a mention not delivered", "channel", p.ChannelId, "error", err)
 	}
-	a.redrawLater(reply)
 }

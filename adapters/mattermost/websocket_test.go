@@ -145,7 +145,7 @@ func TestWhichPostsGetAnAnswer(t *testing.T) {
 			// before it has been handled too.
 			f.send(mention("marker", "markerchan", "waarde privacy"), model.ChannelTypeDirect)
 			waitFor(t, "the marker's answer", func() bool { return len(f.postsIn("markerchan")) == 1 })
-			time.Sleep(20 * time.Millisecond)
+			a.inflight.Wait() // and every answer under way is written
 
 			f.mu.Lock()
 			var answers []*model.Post
@@ -197,7 +197,7 @@ func TestPrivateAnswerToAMentionIsEphemeralOrADirectMessage(t *testing.T) {
 					return len(f.ephemeral)+len(f.posts) > i
 				})
 			}
-			time.Sleep(20 * time.Millisecond)
+			a.inflight.Wait() // every answer under way is written
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			if len(f.ephemeral) != tc.wantEphemeral || f.ephemeralTries != tc.wantTries {

@@ -20,9 +20,7 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) bot
 	// command (TestManifestDeclaresEveryCommand keeps it so); a message's
 	// text needs plainText.
 	req.Args = cmd.Text
-	r := a.bot.Handle(ctx, req)
-	a.changed(r)
-	return r
+	return a.bot.Handle(ctx, req)
 }
 
 // handleEvent answers an Events API event: a mention of the bot in a
@@ -48,7 +46,9 @@ func (a *Adapter) handleEvent(ctx context.Context, ev slackevents.EventsAPIEvent
 		return
 	}
 	reply := a.bot.HandleText(ctx, a.request(ev.TeamID, channel, user, ""), plainText(stripMention(text, a.botUser())))
-	a.changed(reply)
+	if a.bot.AfterReply(ctx, reply, a.inThread(thread)) {
+		return
+	}
 	if err := a.send(ctx, channel, user, thread, reply); err != nil {
 		a.log.Error("answer to a mention not delivered", "channel", channel, "error", err)
 	}
@@ -77,40 +77,56 @@ func stripMention(text, botID string) string {
 // send posts a reply in a channel: publicly, or only for user when the reply
 // is ephemeral.
 func (a *Adapter) send(ctx context.Context, channel, user, thread string, r bot.Reply) error {
+	if r.Ephemeral {
+		_, err := a.api.PostEphemeralContext(ctx, channel, user, a.messageOptions(thread, r)...)
+		return err
+	}
+	_, err := a.postMessage(ctx, channel, thread, r)
+	return err
+}
+
+// postMessage posts r in channel (in thread, if any) for everyone and
+// returns the message's ts.
+func (a *Adapter) postMessage(ctx context.Context, channel, thread string, r bot.Reply) (string, error) {
+	_, ts, err := a.api.PostMessageContext(ctx, channel, a.messageOptions(thread, r)...)
+	return ts, err
+}
+
+func (a *Adapter) messageOptions(thread string, r bot.Reply) []slack.MsgOption {
 	m := a.withPoll(r)
 	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
 	}
-	if r.Ephemeral {
-		_, err := a.api.PostEphemeralContext(ctx, channel, user, opts...)
-		return err
-	}
-	_, ts, err := a.api.PostMessageContext(ctx, channel, opts...)
-	if err != nil {
-		return err
-	}
-	if r.PostsPoll() {
-		a.posted(ctx, r.Poll.ID, ts)
-	}
-	return nil
+	return opts
 }
 
-// posted records ts as the poll's own message, so that votes and the close
-// redraw it, also after a restart.
-func (a *Adapter) posted(ctx context.Context, pollID, ts string) {
-	if err := a.bot.PollPosted(ctx, pollID, ts); err != nil {
-		a.log.Warn("poll message not recorded; it is redrawn only on clicks", "poll", pollID, "error", err)
-	}
+// pollMessages posts new polls as the bot's own messages, in a thread
+// when the command came in one, and redraws them with chat.update, at
+// most once per update delay (see updater): the adapter's
+// bot.PollMessages, for bot.AfterReply.
+type pollMessages struct {
+	a      *Adapter
+	thread string
 }
 
-// changed redraws a poll's own message after a reply that may have changed
-// the poll: a typed vote, a close, a result at the deadline. A refusal
-// changed nothing, unless it shows that the poll has closed.
-func (a *Adapter) changed(r bot.Reply) {
-	if r.RedrawsPoll() {
-		a.updates.schedule(r.Poll.ID, r.Poll.Where.Channel, r.Poll.Message)
+// inThread is the adapter's pollMessages for a request in thread ("":
+// none).
+func (a *Adapter) inThread(thread string) *pollMessages {
+	if thread == "" {
+		return a.polls
 	}
+	return &pollMessages{a: a, thread: thread}
+}
+
+// PostPoll posts r's poll in its channel and returns the message's ts.
+func (p *pollMessages) PostPoll(ctx context.Context, r bot.Reply) (string, error) {
+	return p.a.postMessage(ctx, r.Poll.Where.Channel, p.thread, r)
+}
+
+// RedrawPoll redraws v's own message soon.
+func (p *pollMessages) RedrawPoll(v *bot.PollView) {
+	p.a.updates.schedule(v.ID, v.Where.Channel, v.Message)
 }
 
 // parseEvent parses an Events API body; the signature or the socket has
@@ -132,9 +148,8 @@ func parseEvent(body []byte) (slackevents.EventsAPIEvent, string, error) {
 // normal channel message, so the team replies in its thread.
 func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) error {
 	r.Ephemeral = false // there is nobody to show a private message to
-	if err := a.send(ctx, to.Channel, "", "", r); err != nil {
-		return err
+	if a.bot.AfterReply(ctx, r, a.polls) {
+		return nil
 	}
-	a.changed(r)
-	return nil
+	return a.send(ctx, to.Channel, "", "", r)
 }

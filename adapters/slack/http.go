@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/waardenbot/waardenbot/adapters/internal/httpserve"
 	"github.com/waardenbot/waardenbot/bot"
 )
 
@@ -88,7 +89,9 @@ func (a *Adapter) signed(next func(http.ResponseWriter, *http.Request, []byte)) 
 
 // serveCommand answers a slash command in the HTTP response when the bot
 // answers within inlineWait (lookups take microseconds). Slower work is
-// acknowledged at once and its answer follows through response_url.
+// acknowledged at once and its answer follows through response_url. A new
+// poll, quick or slow, becomes the bot's own message instead (see
+// bot.AfterReply), and the response says nothing.
 func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte) {
 	// Slack checks the certificate of a command URL with a POST that
 	// carries ssl_check=1 and a token but no command; it wants an empty
@@ -103,30 +106,43 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 		return
 	}
 	if a.bot.Instant(strings.TrimPrefix(cmd.Command, "/")) {
-		writeJSON(w, a.commandResponse(a.handleCommand(r.Context(), cmd)))
+		a.respond(r.Context(), w, a.handleCommand(r.Context(), cmd))
 		return
 	}
 	// The answer may outlive the request: it gets its own context.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
 	done := make(chan bot.Reply, 1)
-	go func() { done <- a.handleCommand(ctx, cmd) }()
+	a.work.Go(func() { done <- a.handleCommand(ctx, cmd) })
 	if reply, ok := a.waitInline(done); ok {
-		cancel()
-		if reply.PostsPoll() && a.postPoll(r.Context(), cmd, reply) {
-			w.WriteHeader(http.StatusOK) // the poll is its own message
-			return
-		}
-		writeJSON(w, a.commandResponse(reply))
+		defer cancel()
+		a.respond(ctx, w, reply)
 		return
 	}
 	w.WriteHeader(http.StatusOK) // empty 200: Slack shows nothing until the follow-up
-	go func() {
+	a.work.Go(func() {
 		defer cancel()
-		reply := <-done
-		if err := a.followUp(ctx, cmd.ResponseURL, reply); err != nil {
-			a.log.Error("late answer not delivered", "command", cmd.Command, "error", err)
-		}
-	}()
+		a.late(ctx, cmd, <-done)
+	})
+}
+
+// respond answers a slash command in the HTTP response: nothing when the
+// reply became a message of its own (a new poll), else the reply.
+func (a *Adapter) respond(ctx context.Context, w http.ResponseWriter, reply bot.Reply) {
+	if a.bot.AfterReply(ctx, reply, a.polls) {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	writeJSON(w, a.commandResponse(reply))
+}
+
+// late delivers a slash command's answer that came after the command was
+// acknowledged: a new poll as the bot's own message, anything else
+// through response_url.
+func (a *Adapter) late(ctx context.Context, cmd slack.SlashCommand, reply bot.Reply) {
+	if a.bot.AfterReply(ctx, reply, a.polls) {
+		return
+	}
+	a.followUp(ctx, cmd, reply)
 }
 
 // waitInline waits up to inlineWait for an answer that can go in the
@@ -160,17 +176,6 @@ func (a *Adapter) commandResponse(r bot.Reply) response {
 	return response{ResponseType: responseType(r), Text: m.Text, Blocks: m.Blocks}
 }
 
-// postPoll posts a new poll as the bot's own message through the Web API,
-// so that the bot can redraw it with chat.update as votes come in. It
-// reports false when that failed and the poll should go in the response.
-func (a *Adapter) postPoll(ctx context.Context, cmd slack.SlashCommand, r bot.Reply) bool {
-	if err := a.send(ctx, cmd.ChannelID, cmd.UserID, "", r); err != nil {
-		a.log.Warn("poll not posted through the Web API; answering in the response instead", "error", err)
-		return false
-	}
-	return true
-}
-
 // serveInteraction acknowledges a button click at once and handles it
 // after the response. The payload is read from the signed body only.
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -180,15 +185,20 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, body 
 		return
 	}
 	w.WriteHeader(http.StatusOK)
-	go a.onInteraction(context.WithoutCancel(r.Context()), cb)
+	ctx := context.WithoutCancel(r.Context())
+	a.work.Go(func() { a.onInteraction(ctx, cb) })
 }
 
-// followUp posts a late answer to a slash command's response_url.
-func (a *Adapter) followUp(ctx context.Context, url string, r bot.Reply) error {
+// followUp posts an answer to a slash command's response_url, and logs
+// when that fails.
+func (a *Adapter) followUp(ctx context.Context, cmd slack.SlashCommand, r bot.Reply) {
 	m := a.withPoll(r)
-	return slack.PostWebhookContext(ctx, url, &slack.WebhookMessage{
+	err := slack.PostWebhookContext(ctx, cmd.ResponseURL, &slack.WebhookMessage{
 		ResponseType: responseType(r), Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks},
 	})
+	if err != nil {
+		a.log.Error("late answer not delivered", "command", cmd.Command, "error", err)
+	}
 }
 
 // serveEvent answers the url_verification challenge and acknowledges every
@@ -225,7 +235,8 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte
 		return
 	}
 	w.WriteHeader(http.StatusOK)
-	go a.handleEvent(context.WithoutCancel(r.Context()), ev)
+	ctx := context.WithoutCancel(r.Context())
+	a.work.Go(func() { a.handleEvent(ctx, ev) })
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
@@ -241,5 +252,5 @@ func (a *Adapter) serveHTTP(ctx context.Context) error {
 		return err
 	}
 	a.log.Info("Slack HTTP mode listening", "addr", ln.Addr().String())
-	return bot.ServeHTTP(ctx, ln, a.Handler())
+	return httpserve.Serve(ctx, ln, a.Handler())
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -50,8 +51,8 @@ func TestManifestDeclaresEveryCommand(t *testing.T) {
 	}
 	b := bot.New(testKB, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for _, c := range b.Commands() {
-		if !slices.Contains(declared, "/"+c) {
-			t.Errorf("manifest lacks /%s", c)
+		if !slices.Contains(declared, "/"+c.Name) {
+			t.Errorf("manifest lacks /%s", c.Name)
 		}
 	}
 	for _, s := range []string{"commands", "chat:write", "app_mentions:read", "im:history"} {
@@ -66,5 +67,48 @@ func TestManifestDeclaresEveryCommand(t *testing.T) {
 	}
 	if !m.Settings.SocketMode {
 		t.Error("manifest should enable Socket Mode, the default mode")
+	}
+}
+
+// manifest.yaml is what `waardenbot manifest slack` prints for a Dutch
+// bot: the slash commands come from the bot's command table. go test
+// -update rewrites it after a change there.
+func TestManifestFileIsGeneratedFromTheCommandTable(t *testing.T) {
+	b := bot.New(testKB, bot.Config{Lang: "nl"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	want := Manifest(b.Commands())
+	if *update {
+		if err := os.WriteFile("manifest.yaml", []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile("manifest.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Errorf("manifest.yaml differs from the bot's command table; run go test ./adapters/slack -run Manifest -update (or waardenbot manifest slack > adapters/slack/manifest.yaml) and check the diff:\n%s", want)
+	}
+	// In English the commands follow the language; YAML reads every hint.
+	en := Manifest(bot.New(testKB, bot.Config{Lang: "en"}, slog.New(slog.NewTextHandler(io.Discard, nil))).Commands())
+	var m struct {
+		Features struct {
+			SlashCommands []struct {
+				Command     string `yaml:"command"`
+				Description string `yaml:"description"`
+				UsageHint   string `yaml:"usage_hint"`
+			} `yaml:"slash_commands"`
+		} `yaml:"features"`
+	}
+	if err := yaml.Unmarshal([]byte(en), &m); err != nil || len(m.Features.SlashCommands) != len(b.Commands()) {
+		t.Fatalf("English manifest: %v, %d commands", err, len(m.Features.SlashCommands))
+	}
+	enBot := bot.New(testKB, bot.Config{Lang: "en"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for i, c := range enBot.Commands() {
+		if got := m.Features.SlashCommands[i]; got.Command != "/"+c.Name || got.Description != c.Summary || got.UsageHint != c.Hint {
+			t.Errorf("English manifest: %+v, want %+v", got, c)
+		}
+	}
+	if !strings.Contains(en, `usage_hint: "[name]"`) {
+		t.Errorf("English manifest:\n%s", en)
 	}
 }

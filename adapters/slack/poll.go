@@ -95,9 +95,7 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallbac
 		if ts == "" {
 			continue
 		}
-		if v := reply.Poll; v != nil && v.Message == "" && v.Where.Channel == channel {
-			a.posted(ctx, pollID, ts) // posted before the bot recorded its messages
-		}
+		a.bot.PollClicked(ctx, reply, channel, ts)
 		if reply.ChangesPoll() { // a refusal leaves the message as it is, unless the poll has closed
 			a.updates.schedule(pollID, channel, ts)
 		}
@@ -138,7 +136,9 @@ func (u *updater) schedule(pollID, channel, ts string) {
 	}
 	u.pending[key] = true
 	u.mu.Unlock()
+	u.a.work.Add(1)
 	time.AfterFunc(u.delay, func() {
+		defer u.a.work.Done()
 		u.mu.Lock()
 		delete(u.pending, key)
 		u.mu.Unlock()
@@ -152,12 +152,10 @@ func (u *updater) schedule(pollID, channel, ts string) {
 
 // redraw replaces a poll message with the poll as it is now.
 func (a *Adapter) redraw(ctx context.Context, pollID, channel, ts string) error {
-	r := a.bot.PollMessage(ctx, pollID)
-	if r.Status != bot.Answered {
-		return fmt.Errorf("poll %s: %s", pollID, r.Text)
-	}
-	m := a.withPoll(r)
-	_, _, _, err := a.api.UpdateMessageContext(ctx, channel, ts,
-		slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))
-	return err
+	return a.bot.Redraw(ctx, pollID, func(ctx context.Context, r bot.Reply) error {
+		m := a.withPoll(r)
+		_, _, _, err := a.api.UpdateMessageContext(ctx, channel, ts,
+			slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))
+		return err
+	})
 }

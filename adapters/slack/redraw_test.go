@@ -3,12 +3,7 @@ package slack
 import (
 	"strings"
 	"testing"
-	"time"
 )
-
-// settle waits long enough for a redraw that was scheduled to have been
-// sent (the test adapter's update delay is 10 ms).
-func settle() { time.Sleep(150 * time.Millisecond) }
 
 func TestRefusedClickDoesNotRedrawThePoll(t *testing.T) {
 	api := newFakeSlack(t)
@@ -21,7 +16,7 @@ func TestRefusedClickDoesNotRedrawThePoll(t *testing.T) {
 		ups := api.sent("chat.update")
 		return len(ups) > 0 && strings.Join(buttons(lastBlocks(t, ups)), "|") == "Privacy · 1|Orde · 1|Doelmatigheid · 0|Sluit de peiling"
 	})
-	settle()
+	a.wait()
 	before := len(api.sent("chat.update"))
 
 	for i, c := range []struct{ why, action, value string }{
@@ -30,7 +25,7 @@ func TestRefusedClickDoesNotRedrawThePoll(t *testing.T) {
 	} {
 		click(t, a, "U2", c.action, c.value)
 		waitFor(t, "the refusal", func() bool { return len(api.sent("chat.postEphemeral")) == i+1 })
-		settle()
+		a.wait()
 		if n := len(api.sent("chat.update")) - before; n != 0 {
 			t.Errorf("refused %s: %d chat.update calls, want none", c.why, n)
 		}
@@ -72,7 +67,7 @@ func TestTypedRequestsThatChangeNothingDoNotRedraw(t *testing.T) {
 		before := len(api.sent("chat.update"))
 		cmd, args, _ := strings.Cut(text, " ")
 		slashCommand(t, a, "U2", cmd, args)
-		settle()
+		a.wait()
 		if n := len(api.sent("chat.update")) - before; n != 0 {
 			t.Errorf("%s: %d chat.update calls, want none", text, n)
 		}

@@ -12,18 +12,25 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/waardenbot/waardenbot/adapters/internal/admins"
+	"github.com/waardenbot/waardenbot/adapters/internal/link"
 	"github.com/waardenbot/waardenbot/adapters/internal/replay"
 	"github.com/waardenbot/waardenbot/bot"
 )
 
-// Config is the [slack] section of the configuration.
+// Platform is this platform's name in bot requests and destinations.
+const Platform = "slack"
+
+// Config is the [slack] section of the configuration; the keys are in the
+// toml tags, and cmd/waardenbot reads each from WAARDENBOT_SLACK_<KEY>
+// too.
 type Config struct {
-	Mode          string // "socket" (default) or "http"
-	BotToken      string // xoxb-…
-	AppToken      string // xapp-…, Socket Mode only
-	SigningSecret string // HTTP mode only
-	Listen        string // HTTP mode listener, e.g. 127.0.0.1:8080
-	APIURL        string // Web API base URL ending in /api/; empty is Slack's own
+	Mode          string `toml:"mode"`                         // "socket" (default) or "http"
+	BotToken      string `toml:"bot_token" secret:"true"`      // xoxb-…
+	AppToken      string `toml:"app_token" secret:"true"`      // xapp-…, Socket Mode only
+	SigningSecret string `toml:"signing_secret" secret:"true"` // HTTP mode only
+	Listen        string `toml:"listen"`                       // HTTP mode listener, e.g. 127.0.0.1:8080
+	APIURL        string `toml:"api_url"`                      // Web API base URL ending in /api/; empty is Slack's own
 }
 
 // Validate says which key is missing for the chosen mode. It never prints a
@@ -31,6 +38,9 @@ type Config struct {
 func (c Config) Validate() error {
 	if c.BotToken == "" {
 		return errors.New("slack.bot_token (or WAARDENBOT_SLACK_BOT_TOKEN) is empty")
+	}
+	if err := c.CheckMode(); err != nil {
+		return fmt.Errorf("slack.mode %w", err)
 	}
 	switch c.Mode {
 	case "", "socket":
@@ -44,10 +54,20 @@ func (c Config) Validate() error {
 		if c.Listen == "" {
 			return errors.New("slack.listen is empty")
 		}
-	default:
-		return fmt.Errorf("slack.mode %q is not socket or http", c.Mode)
 	}
 	return nil
+}
+
+// CheckMode says whether Mode is one the adapter runs: "socket" (also
+// when empty) or "http". Validate checks it with the rest; a program that
+// reads the configuration for other uses than running the adapter can
+// check the mode alone.
+func (c Config) CheckMode() error {
+	switch c.Mode {
+	case "", "socket", "http":
+		return nil
+	}
+	return fmt.Errorf("%q is not socket or http", c.Mode)
 }
 
 // Adapter connects the bot to a Slack workspace.
@@ -60,8 +80,9 @@ type Adapter struct {
 	verify  verifier
 	seen    *replay.Guard // signatures, trigger_ids and event_ids already handled
 	updates *updater
-	admins  bot.AdminCache // who Slack calls a workspace admin
-	link    bot.Link       // the Socket Mode connection, for the logs
+	polls   *pollMessages // new polls and redraws, outside a thread
+	admins  admins.Cache  // who Slack calls a workspace admin
+	link    link.Status   // the Socket Mode connection, for the logs
 
 	// inlineWait is how long a slash command may take before the HTTP
 	// response only acknowledges it and the answer follows through
@@ -70,6 +91,8 @@ type Adapter struct {
 	inlineWait time.Duration
 
 	httpClient *http.Client
+
+	work sync.WaitGroup // answers and redraws under way, which Run waits for
 
 	mu        sync.Mutex
 	botUserID string // learned from auth.test; used to strip and ignore our own mentions
@@ -88,12 +111,13 @@ func WithHTTPClient(c *http.Client) Option {
 
 // New returns a Slack adapter for b.
 func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
-	a := &Adapter{cfg: cfg, bot: b, log: log.With("adapter", "slack"), now: time.Now, seen: replay.New(replayLimit), inlineWait: 2500 * time.Millisecond}
+	a := &Adapter{cfg: cfg, bot: b, log: log.With("adapter", Platform), now: time.Now, seen: replay.New(replayLimit), inlineWait: 2500 * time.Millisecond}
 	for _, o := range opts {
 		o(a)
 	}
 	a.verify = verifier{secret: []byte(cfg.SigningSecret), now: a.now}
 	a.updates = &updater{a: a, delay: 300 * time.Millisecond, pending: map[string]bool{}}
+	a.polls = &pollMessages{a: a}
 	apiOpts := []slack.Option{}
 	if a.httpClient != nil {
 		apiOpts = append(apiOpts, slack.OptionHTTPClient(a.httpClient))
@@ -112,18 +136,28 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 		apiOpts = append(apiOpts, slack.OptionAppLevelToken(cfg.AppToken))
 	}
 	a.api = slack.New(cfg.BotToken, apiOpts...)
-	a.admins = bot.AdminCache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
-	a.link = bot.Link{Name: "Slack Socket Mode connection", Patience: time.Minute, Log: a.log,
+	a.admins = admins.Cache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
+	a.link = link.Status{Name: "Slack Socket Mode connection", Patience: time.Minute, Log: a.log,
 		Impact: "slash commands, mentions and button clicks do not reach the bot"}
 	return a
 }
 
-// Run connects in the configured mode and serves until ctx is cancelled.
+var _ bot.Adapter = (*Adapter)(nil)
+
+// Platform is "slack".
+func (a *Adapter) Platform() string { return Platform }
+
+// Run connects in the configured mode and serves until ctx is cancelled,
+// then waits for the answers and redraws under way. It returns an error
+// when the configuration is incomplete (Config.Validate), the listener
+// cannot start (HTTP mode) or Slack refuses the connection for good
+// (Socket Mode).
 func (a *Adapter) Run(ctx context.Context) error {
 	if err := a.cfg.Validate(); err != nil {
 		return err
 	}
 	go a.identify(ctx)
+	defer a.wait() // answers and redraws under way finish
 	if a.cfg.Mode == "http" {
 		return a.serveHTTP(ctx)
 	}
@@ -154,6 +188,9 @@ func (a *Adapter) identify(ctx context.Context) {
 	}
 }
 
+// wait waits for the answers and redraws under way.
+func (a *Adapter) wait() { a.work.Wait() }
+
 func (a *Adapter) botUser() string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -162,7 +199,7 @@ func (a *Adapter) botUser() string {
 
 // request builds a bot request from Slack's identifiers.
 func (a *Adapter) request(team, channel, user, userName string) bot.Request {
-	return bot.Request{Platform: "slack", Team: team, Channel: channel, User: user, UserName: userName,
+	return bot.Request{Platform: Platform, Team: team, Channel: channel, User: user, UserName: userName,
 		Admin: a.admins.Check(team, channel, user)}
 }
 

@@ -34,73 +34,6 @@ const testSecret = "test-signing-secret"
 
 var testKB = knowledge.MustLoad()
 
-// fakeSlack is a Web API server that records what the bot sent.
-type fakeSlack struct {
-	*httptest.Server
-	mu        sync.Mutex
-	calls     []apiCall
-	limitNext int             // answer the next N calls with 429
-	socketURL string          // what apps.connections.open hands out
-	admins    map[string]bool // users.info says these users are workspace admins
-}
-
-type apiCall struct {
-	Method string
-	Form   url.Values
-}
-
-func newFakeSlack(t *testing.T) *fakeSlack {
-	f := &fakeSlack{}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
-		method := strings.TrimPrefix(r.URL.Path, "/api/")
-		f.mu.Lock()
-		if f.limitNext > 0 {
-			f.limitNext--
-			f.mu.Unlock()
-			w.Header().Set("Retry-After", "1")
-			w.WriteHeader(http.StatusTooManyRequests)
-			return
-		}
-		f.calls = append(f.calls, apiCall{Method: method, Form: r.PostForm})
-		f.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		switch method {
-		case "auth.test":
-			fmt.Fprint(w, `{"ok":true,"user_id":"UBOT","team":"raad","user":"waardenbot"}`)
-		case "chat.postMessage":
-			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.000100"}`, r.PostForm.Get("channel"))
-		case "apps.connections.open":
-			f.mu.Lock()
-			fmt.Fprintf(w, `{"ok":true,"url":%q}`, f.socketURL)
-			f.mu.Unlock()
-		case "users.info":
-			f.mu.Lock()
-			admin := f.admins[r.PostForm.Get("user")]
-			f.mu.Unlock()
-			fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"is_admin":%t}}`, r.PostForm.Get("user"), admin)
-		case "chat.postEphemeral":
-			fmt.Fprint(w, `{"ok":true,"message_ts":"1700000000.000200"}`)
-		default:
-			fmt.Fprint(w, `{"ok":true}`)
-		}
-	}))
-	t.Cleanup(f.Close)
-	return f
-}
-
-func (f *fakeSlack) sent(method string) []apiCall {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []apiCall
-	for _, c := range f.calls {
-		if c.Method == method {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 func newTestAdapter(t *testing.T, api *fakeSlack, now time.Time) *Adapter {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -240,8 +173,7 @@ func TestMentionIsAnsweredOnceInTheChannel(t *testing.T) {
 			t.Fatalf("status %d", rec.Code)
 		}
 	}
-	waitFor(t, "chat.postMessage", func() bool { return len(api.sent("chat.postMessage")) > 0 })
-	time.Sleep(100 * time.Millisecond)
+	a.wait()
 	posts := api.sent("chat.postMessage")
 	if len(posts) != 1 {
 		t.Fatalf("posted %d times, want once", len(posts))
@@ -262,8 +194,7 @@ func TestDirectMessageIsAnsweredAndOwnMessagesIgnored(t *testing.T) {
 	for _, body := range []string{own, botMsg, dm} {
 		post(t, a.Handler(), "/slack/events", body, sign(testSecret, now, body), "application/json")
 	}
-	waitFor(t, "an answer", func() bool { return len(api.sent("chat.postMessage")) > 0 })
-	time.Sleep(100 * time.Millisecond)
+	a.wait()
 	posts := api.sent("chat.postMessage")
 	if len(posts) != 1 || posts[0].Form.Get("channel") != "D1" || !strings.Contains(posts[0].Form.Get("text"), "Privacy") {
 		t.Errorf("posts: %+v", posts)

@@ -89,7 +89,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, 
 			return
 		}
 		client.Ack(*evt.Request) // ack first: the answer is posted separately
-		go a.handleEvent(ctx, ev)
+		a.work.Go(func() { a.handleEvent(ctx, ev) })
 	case socketmode.EventTypeInteractive:
 		if evt.Request == nil {
 			return
@@ -103,7 +103,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, 
 			return
 		}
 		client.Ack(*evt.Request)
-		go a.onInteraction(ctx, cb)
+		a.work.Go(func() { a.onInteraction(ctx, cb) })
 	}
 }
 
@@ -127,22 +127,24 @@ func (a *Adapter) once(client *socketmode.Client, req socketmode.Request, what s
 
 // onSocketCommand answers a slash command in the acknowledgement when it is
 // quick and small enough, and otherwise acknowledges at once and answers
-// through response_url.
+// through response_url. A new poll, quick or slow, becomes the bot's own
+// message instead (see bot.AfterReply), and the acknowledgement says
+// nothing.
 func (a *Adapter) onSocketCommand(ctx context.Context, client *socketmode.Client, req socketmode.Request, cmd slack.SlashCommand) {
 	var reply bot.Reply
 	if a.bot.Instant(strings.TrimPrefix(cmd.Command, "/")) {
 		reply = a.handleCommand(ctx, cmd)
 	} else {
 		done := make(chan bot.Reply, 1)
-		go func() { done <- a.handleCommand(ctx, cmd) }()
+		a.work.Go(func() { done <- a.handleCommand(ctx, cmd) })
 		var ok bool
 		if reply, ok = a.waitInline(done); !ok {
 			client.Ack(req)
-			go func() { a.deliverLate(ctx, cmd, <-done) }()
+			a.work.Go(func() { a.late(ctx, cmd, <-done) })
 			return
 		}
 	}
-	if reply.PostsPoll() && a.postPoll(ctx, cmd, reply) {
+	if a.bot.AfterReply(ctx, reply, a.polls) {
 		client.Ack(req)
 		return
 	}
@@ -152,13 +154,7 @@ func (a *Adapter) onSocketCommand(ctx context.Context, client *socketmode.Client
 		return
 	}
 	client.Ack(req)
-	go a.deliverLate(ctx, cmd, reply)
-}
-
-func (a *Adapter) deliverLate(ctx context.Context, cmd slack.SlashCommand, r bot.Reply) {
-	if err := a.followUp(ctx, cmd.ResponseURL, r); err != nil {
-		a.log.Error("late answer not delivered", "command", cmd.Command, "error", err)
-	}
+	a.work.Go(func() { a.followUp(ctx, cmd, reply) })
 }
 
 // slogPrinter routes slack-go's own log lines to the adapter's logger at

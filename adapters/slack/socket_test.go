@@ -127,8 +127,7 @@ func TestSocketModeEndToEndWithReconnect(t *testing.T) {
 	client := socketmode.New(a.api, socketmode.OptionPingInterval(time.Hour))
 	go func() { done <- a.serveSocket(ctx, client) }()
 
-	waitFor(t, "the first connection", func() bool { return srv.connections() == 1 })
-	time.Sleep(50 * time.Millisecond) // let the client read hello
+	waitFor(t, "the first connection", func() bool { return srv.connections() == 1 && a.link.Connected() })
 
 	srv.send(t, slashEnvelope("env-1", "/waarde", "privasy"))
 	var ack struct {
@@ -151,8 +150,7 @@ func TestSocketModeEndToEndWithReconnect(t *testing.T) {
 
 	// The connection drops; the client reconnects by itself and serves again.
 	srv.drop()
-	waitFor(t, "a reconnect", func() bool { return srv.connections() == 2 })
-	time.Sleep(50 * time.Millisecond)
+	waitFor(t, "a reconnect", func() bool { return srv.connections() == 2 && a.link.Connected() })
 	srv.send(t, slashEnvelope("env-3", "/vragen", "5g"))
 	if err := json.Unmarshal(srv.waitAck(t, "env-3"), &ack); err != nil {
 		t.Fatal(err)

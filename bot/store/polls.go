@@ -72,6 +72,9 @@ func (s *Store) prepare() error {
 // Secret is the installation's random 32-byte key, made when the file was
 // created.
 func (s *Store) Secret(ctx context.Context) ([]byte, error) {
+	if _, err := s.db.open(); err != nil {
+		return nil, err
+	}
 	return bytes.Clone(s.secret), ctx.Err()
 }
 

@@ -1,6 +1,19 @@
 // Package store keeps waardenbot's state in one bbolt file: polls, votes,
 // schedules and the installation's secret. It implements the storage
 // interfaces that package bot defines.
+//
+// A Store owns its file from start to end. New returns one that opens the
+// file the first time a method needs it, so that a process that only
+// looks things up (`waardenbot ask '/waarde privacy'`) never touches, or
+// waits for, a file a running bot holds; Open opens it at once, for a
+// process that holds the file for as long as it runs and wants to hear
+// now that another one has it (ErrInUse). Close is final: it commits the
+// votes still waiting and closes the file, and every later call returns
+// ErrClosed.
+//
+//	st := store.New(path)
+//	defer st.Close()
+//	b := bot.New(kb, cfg, log, bot.WithPolls(st), bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
 package store
 
 import (
@@ -9,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -18,14 +32,14 @@ import (
 // ErrInUse means another process has the data file open.
 var ErrInUse = errors.New("database in use by another waardenbot process")
 
-// openTimeout is how long Open waits for another process to let go of the
-// file before it gives up with ErrInUse.
+// openTimeout is how long opening waits for another process to let go of
+// the file before it gives up with ErrInUse.
 const openTimeout = time.Second
 
 // Store is the bbolt file. It is safe for concurrent use.
 type Store struct {
-	db     *bolt.DB
-	secret []byte     // the installation's key for anonymous voters
+	db     *file      // the bbolt file, opened by the first transaction
+	secret []byte     // the installation's key for anonymous voters; set when the file opens
 	mode   commitMode // how votes share commits
 
 	mu            sync.RWMutex      // guards closed against sends on votes
@@ -37,11 +51,118 @@ type Store struct {
 // Option changes how a Store works.
 type Option func(*Store)
 
-// Open opens the data file at path, creating it (mode 0600) and its
-// directory (mode 0700) when needed. A file that another process holds
-// gives ErrInUse after a second instead of waiting forever. A new file gets
-// its buckets and a random secret for anonymous polls.
+// New returns a store for the data file at path that opens the file the
+// first time a method needs it, creating it (mode 0600) and its directory
+// (mode 0700) when needed. A file that another process holds makes that
+// method fail with ErrInUse after a second instead of waiting forever, and
+// so does every later one (see Err). A new file gets its buckets and a
+// random secret for anonymous polls.
+func New(path string, opts ...Option) *Store {
+	s := &Store{votes: make(chan *voteRequest, maxGroup), committerDone: make(chan struct{})}
+	s.db = &file{path: path, prepare: s.prepareFile}
+	for _, o := range opts {
+		o(s)
+	}
+	go s.commitVotes()
+	return s
+}
+
+// Open is New with the file opened at once: it returns the error of
+// opening it (ErrInUse when another process holds it).
 func Open(path string, opts ...Option) (*Store, error) {
+	s := New(path, opts...)
+	if _, err := s.db.open(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Err returns why the file could not be opened when a method needed it
+// (ErrInUse, …), or nil when it opened or nothing needed it yet. It never
+// opens the file itself.
+func (s *Store) Err() error {
+	s.db.mu.Lock()
+	defer s.db.mu.Unlock()
+	return s.db.err
+}
+
+// Close commits the votes still waiting, then closes the file if it was
+// opened. It is final: every later call of a method returns ErrClosed;
+// calls of Close after the first return nil.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.votes)
+	s.mu.Unlock()
+	<-s.committerDone
+	return s.db.close()
+}
+
+// Path is the file's path.
+func (s *Store) Path() string { return s.db.path }
+
+// prepareFile readies a file that has just been opened (buckets, the
+// secret) through prepare, which works on a store whose file is open.
+func (s *Store) prepareFile(db *bolt.DB) error {
+	ready := &file{path: s.db.path}
+	ready.db.Store(db)
+	v := &Store{db: ready}
+	if err := v.prepare(); err != nil {
+		return err
+	}
+	s.secret = v.secret
+	return nil
+}
+
+// file is a Store's bbolt file as the store's methods use it (View,
+// Update, Batch, as on bolt.DB): the first transaction opens it.
+type file struct {
+	path    string
+	prepare func(*bolt.DB) error // run once, right after the file opened
+
+	db     atomic.Pointer[bolt.DB] // set once opened and prepared
+	mu     sync.Mutex              // guards opening and closing
+	err    error                   // why opening failed; kept
+	closed bool
+}
+
+// open returns the open file, opening it on the first call.
+func (f *file) open() (*bolt.DB, error) {
+	if db := f.db.Load(); db != nil {
+		return db, nil
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch db := f.db.Load(); {
+	case f.closed:
+		return nil, ErrClosed
+	case db != nil:
+		return db, nil
+	case f.err != nil:
+		return nil, f.err
+	}
+	db, err := openBolt(f.path)
+	if err == nil && f.prepare != nil {
+		if err = f.prepare(db); err != nil {
+			db.Close()
+			err = fmt.Errorf("prepare %s: %w", f.path, err)
+		}
+	}
+	if err != nil {
+		f.err = err
+		return nil, err
+	}
+	f.db.Store(db)
+	return db, nil
+}
+
+// openBolt opens the bbolt file at path, creating it and its directory.
+func openBolt(path string) (*bolt.DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -58,32 +179,46 @@ func Open(path string, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("make %s private: %w", path, err)
 	}
-	s := &Store{db: db, votes: make(chan *voteRequest, maxGroup), committerDone: make(chan struct{})}
-	for _, o := range opts {
-		o(s)
-	}
-	if err := s.prepare(); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("prepare %s: %w", path, err)
-	}
-	go s.commitVotes()
-	return s, nil
+	return db, nil
 }
 
-// Close commits the votes still waiting, then closes the file. Calls after
-// the first return nil.
-func (s *Store) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+// close closes the file if it was opened; later transactions get
+// ErrClosed.
+func (f *file) close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closed = true
+	db := f.db.Swap(nil)
+	if db == nil {
 		return nil
 	}
-	s.closed = true
-	close(s.votes)
-	s.mu.Unlock()
-	<-s.committerDone
-	return s.db.Close()
+	return db.Close()
 }
 
-// Path is the file's path.
-func (s *Store) Path() string { return s.db.Path() }
+// View runs fn in a read transaction, as bolt.DB.View.
+func (f *file) View(fn func(*bolt.Tx) error) error {
+	db, err := f.open()
+	if err != nil {
+		return err
+	}
+	return db.View(fn)
+}
+
+// Update runs fn in a read-write transaction, as bolt.DB.Update.
+func (f *file) Update(fn func(*bolt.Tx) error) error {
+	db, err := f.open()
+	if err != nil {
+		return err
+	}
+	return db.Update(fn)
+}
+
+// Batch runs fn in a transaction shared with other callers, as
+// bolt.DB.Batch: fn may run more than once.
+func (f *file) Batch(fn func(*bolt.Tx) error) error {
+	db, err := f.open()
+	if err != nil {
+		return err
+	}
+	return db.Batch(fn)
+}

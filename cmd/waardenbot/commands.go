@@ -11,7 +11,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/waardenbot/waardenbot/adapters/console"
 	mattermostadapter "github.com/waardenbot/waardenbot/adapters/mattermost"
@@ -65,53 +64,44 @@ func (e *cliEnv) run(args []string) int {
 	// adapters start; runAll then collects once.
 	resumeGC := pauseGC()
 	defer resumeGC()
-	db := &lazyStore{}
-	cfg, b, log, err := e.setup(*configFlag, false, db)
+	cfg, kb, log, err := e.setup(*configFlag, false)
 	if err != nil {
 		return e.fail(err)
 	}
-	var adapters []runner
-	posters := bot.Posters{}
-	if cfg.Slack.Enabled {
-		sc := slackadapter.Config{
-			Mode: cfg.Slack.Mode, BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken,
-			SigningSecret: cfg.Slack.SigningSecret, Listen: cfg.Slack.Listen, APIURL: cfg.Slack.APIURL,
-		}
-		if err := sc.Validate(); err != nil {
-			return e.fail(&ConfigError{Key: "slack", Problem: err.Error()})
-		}
-		a := slackadapter.New(sc, b, log)
-		adapters = append(adapters, runner{"slack", a.Run})
-		posters["slack"] = postFunc(a.Post)
-	}
-	if cfg.Mattermost.Enabled {
-		mc := mattermostadapter.Config{
-			URL: cfg.Mattermost.URL, BotToken: cfg.Mattermost.BotToken, Teams: cfg.Mattermost.Teams,
-			Listen: cfg.Mattermost.Listen, PublicURL: cfg.Mattermost.PublicURL, CommandTokens: cfg.Mattermost.CommandTokens,
-		}
-		if err := mc.Validate(); err != nil {
-			return e.fail(&ConfigError{Key: "mattermost", Problem: err.Error()})
-		}
-		a := mattermostadapter.New(mc, b, log)
-		adapters = append(adapters, runner{"mattermost", a.Run})
-		posters[mattermostadapter.Platform] = postFunc(a.Post)
-	}
-	if len(adapters) == 0 {
+	if !cfg.Slack.Enabled && !cfg.Mattermost.Enabled {
 		resumeGC()
 		return e.console([]string{"--config", e.configPath(*configFlag)})
 	}
-	// The running bot holds the data file: open it now, so that a file in
-	// use is reported at once.
-	if _, err := db.open(); err != nil {
+	if err := cfg.validateAdapters(); err != nil {
 		return e.fail(err)
 	}
-	defer db.Close()
-	adapters = append(adapters,
-		runner{"poll deadlines", func(ctx context.Context) error { return b.RunDeadlines(ctx, posters, deadlineEvery) }},
-		runner{"scheduler", func(ctx context.Context) error { return b.Scheduler().Run(ctx, posters) }},
-	)
+	// The running bot holds the data file: open it now, so that a file in
+	// use is reported at once.
+	st, err := store.Open(cfg.DBPath())
+	if err != nil {
+		return e.fail(err)
+	}
+	defer st.Close()
+	b := newBot(cfg, kb, log, st)
+	var adapters []bot.Adapter
+	if cfg.Slack.Enabled {
+		a := slackadapter.New(cfg.Slack.Config, b, log)
+		adapters = append(adapters, adapter{a.Platform(), a.Run, a.Post})
+	}
+	if cfg.Mattermost.Enabled {
+		a := mattermostadapter.New(cfg.Mattermost.Config, b, log)
+		adapters = append(adapters, adapter{a.Platform(), a.Run, a.Post})
+	}
+	var runners []runner
+	posters := bot.Posters{}
+	for _, a := range adapters {
+		runners = append(runners, runner{a.Platform(), a.Run})
+		posters[a.Platform()] = a
+	}
+	// Poll results at their deadlines and the scheduled posts.
+	runners = append(runners, runner{"bot", func(ctx context.Context) error { return b.Run(ctx, posters) }})
 	resumeGC()
-	if err := runAll(e.ctx, log, adapters); err != nil {
+	if err := runAll(e.ctx, log, runners); err != nil {
 		return e.fail(err)
 	}
 	return exitOK
@@ -125,18 +115,29 @@ func pauseGC() (resume func()) {
 	return sync.OnceFunc(func() { debug.SetGCPercent(percent) })
 }
 
-// postFunc is an adapter's Post method as a bot.Poster. The posters hold
-// adapters this way rather than as themselves because an adapter value in
-// an interface makes the linker keep every exported method of every type
-// the adapter holds: reflection could reach them, and the binary calls
-// methods by name (text/template, which grpc's x/net/trace links). For
-// Mattermost's model.Client4 that was about 1,300 methods, 2.7 MB of the
-// binary and 0.4 MB of its resident memory; see BENCHMARKS.md.
-type postFunc func(context.Context, bot.Destination, bot.Reply) error
+// adapter is a bot.Adapter held by its methods rather than as itself. An
+// adapter value in an interface makes the linker keep every exported
+// method of every type the adapter holds: reflection could reach them, and
+// the binary calls methods by name (text/template, which grpc's
+// x/net/trace links). For Mattermost's model.Client4 that was about 1,300
+// methods, 2.7 MB of the binary and 0.4 MB of its resident memory; see
+// BENCHMARKS.md and TestBinaryLeavesOutUnusedMattermostClientMethods. Each
+// adapter package checks at compile time that its Adapter is a
+// bot.Adapter.
+type adapter struct {
+	platform string
+	run      func(context.Context) error
+	post     func(context.Context, bot.Destination, bot.Reply) error
+}
 
-// Post posts r to the destination.
-func (f postFunc) Post(ctx context.Context, to bot.Destination, r bot.Reply) error {
-	return f(ctx, to, r)
+var _ bot.Adapter = adapter{}
+
+func (a adapter) Platform() string { return a.platform }
+
+func (a adapter) Run(ctx context.Context) error { return a.run(ctx) }
+
+func (a adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) error {
+	return a.post(ctx, to, r)
 }
 
 // runner is something that serves until its context ends.
@@ -190,18 +191,20 @@ func (e *cliEnv) console(args []string) int {
 		fmt.Fprintf(e.stderr, "waardenbot console: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	db := &lazyStore{path: *dbPath}
-	defer db.Close()
-	cfg, b, log, err := e.setup(*configFlag, false, db)
+	cfg, kb, log, err := e.setup(*configFlag, false)
 	if err != nil {
 		return e.fail(err)
 	}
 	// The console holds the file for as long as it runs: open it now, so
 	// that a file in use is reported at once.
-	if _, err := db.open(); err != nil {
+	path := firstNonEmpty(*dbPath, cfg.DBPath())
+	st, err := store.Open(path)
+	if err != nil {
 		return e.fail(err)
 	}
-	log.Debug("data file open", "path", db.path)
+	defer st.Close()
+	log.Debug("data file open", "path", path)
+	b := newBot(cfg, kb, log, st)
 	c := console.New(b, e.stdin, e.stdout, console.Config{
 		User:    firstNonEmpty(*user, cfg.Console.User),
 		Channel: firstNonEmpty(*channel, cfg.Console.Channel),
@@ -213,28 +216,19 @@ func (e *cliEnv) console(args []string) int {
 	// polls deleted, the schedules restored (with the runs missed within
 	// the grace period). What that posts and logs then appears before the
 	// prompt, not in the middle of it.
-	posters := bot.Posters{"console": c}
-	if _, err := b.CloseDue(e.ctx, c); err != nil {
-		log.Error("close polls at their deadline", "err", err)
-	}
-	b.PruneClosed(e.ctx)
-	sched := b.Scheduler()
-	restored := sched.Restore(e.ctx, posters)
-	if restored != nil {
-		log.Error("scheduler stopped", "err", restored)
+	posters := bot.Posters{console.Platform: c}
+	if err := b.CatchUp(e.ctx, posters); err != nil {
+		log.Error("scheduler stopped", "err", err)
 	}
 	// Deadlines and the scheduler post into the console; they stop with
 	// the console or on SIGINT/SIGTERM, and the console waits for them.
 	ctx, cancel := context.WithCancel(e.ctx)
 	var wg sync.WaitGroup
-	wg.Go(func() { b.RunDeadlines(ctx, c, deadlineEvery) })
-	if restored == nil {
-		wg.Go(func() {
-			if err := sched.Run(ctx, posters); err != nil {
-				log.Error("scheduler stopped", "err", err)
-			}
-		})
-	}
+	wg.Go(func() {
+		if err := b.Run(ctx, posters); err != nil {
+			log.Error("scheduler stopped", "err", err)
+		}
+	})
 	err = c.Run(ctx)
 	cancel()
 	wg.Wait()
@@ -260,16 +254,20 @@ func (e *cliEnv) ask(args []string) int {
 		fmt.Fprintln(e.stderr, "waardenbot ask: give exactly one command, quoted, e.g. waardenbot ask '/waarde privacy'")
 		return exitUsage
 	}
-	db := &lazyStore{path: *dbPath}
-	defer db.Close()
-	cfg, b, _, err := e.setup(*configFlag, true, db)
+	cfg, kb, log, err := e.setup(*configFlag, true)
 	if err != nil {
 		return e.fail(err)
 	}
+	// The store opens the file only when the command needs it (polls,
+	// schedules), so that a lookup never waits for a file a running bot
+	// holds.
+	st := store.New(firstNonEmpty(*dbPath, cfg.DBPath()))
+	defer st.Close()
+	b := newBot(cfg, kb, log, st)
 	u := firstNonEmpty(*user, cfg.Console.User)
-	req := bot.Request{Platform: "console", Channel: firstNonEmpty(*channel, cfg.Console.Channel), User: u, UserName: u}
+	req := bot.Request{Platform: console.Platform, Channel: firstNonEmpty(*channel, cfg.Console.Channel), User: u, UserName: u}
 	reply := b.HandleText(e.ctx, req, fs.Arg(0))
-	if _, err := db.opened(); errors.Is(err, store.ErrInUse) {
+	if err := st.Err(); errors.Is(err, store.ErrInUse) {
 		// The reply only says that something went wrong; say what.
 		fmt.Fprintf(e.stderr, "waardenbot ask: %v\nA running waardenbot holds the data file: ask it in the chat or the console, or give ask another file with --db.\n", err)
 	}
@@ -295,32 +293,56 @@ type jsonReply struct {
 	Poll      *bot.PollView `json:"poll,omitempty"`
 }
 
-// deadlineEvery is how often a running bot looks for polls whose deadline
-// has come.
-const deadlineEvery = 5 * time.Second
-
 // kb handles `kb export`.
 func (e *cliEnv) kb(args []string) int {
-	if len(args) == 0 || args[0] != "export" {
-		fmt.Fprintln(e.stderr, "Usage: waardenbot kb export [--config FILE]")
-		return exitUsage
-	}
-	fs := e.flags("kb export", "kb export [--config FILE]")
-	configFlag := fs.String("config", "", "configuration file (TOML); its knowledge_file is included")
-	if code, stop := parse(fs, args[1:]); stop {
+	configFlag, code, stop := e.pair(args, "kb", "export", "configuration file (TOML); its knowledge_file is included")
+	if stop {
 		return code
 	}
-	_, b, _, err := e.setup(*configFlag, true, nil)
+	_, kb, _, err := e.setup(configFlag, true)
 	if err != nil {
 		return e.fail(err)
 	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(b.Knowledge().Export()); err != nil {
+	if err := enc.Encode(kb.Export()); err != nil {
 		return e.fail(err)
 	}
 	return exitOK
+}
+
+// manifest handles `manifest slack`: the Slack app manifest with the
+// bot's commands in the configured language (adapters/slack/manifest.yaml
+// is the Dutch one).
+func (e *cliEnv) manifest(args []string) int {
+	configFlag, code, stop := e.pair(args, "manifest", "slack", "configuration file (TOML); its lang chooses the language of the commands")
+	if stop {
+		return code
+	}
+	cfg, kb, log, err := e.setup(configFlag, true)
+	if err != nil {
+		return e.fail(err)
+	}
+	fmt.Fprint(e.stdout, slackadapter.Manifest(newBot(cfg, kb, log, nil).Commands()))
+	return exitOK
+}
+
+// pair parses the arguments of a two-word subcommand (`kb export`,
+// `manifest slack`) that takes only --config: it returns the flag's
+// value, or the exit code to stop with.
+func (e *cliEnv) pair(args []string, name, word, configUsage string) (configFlag string, code int, stop bool) {
+	synopsis := name + " " + word + " [--config FILE]"
+	if len(args) == 0 || args[0] != word {
+		fmt.Fprintln(e.stderr, "Usage: waardenbot "+synopsis)
+		return "", exitUsage, true
+	}
+	fs := e.flags(name+" "+word, synopsis)
+	flag := fs.String("config", "", configUsage)
+	if code, stop := parse(fs, args[1:]); stop {
+		return "", code, true
+	}
+	return *flag, 0, false
 }
 
 func firstNonEmpty(s ...string) string {

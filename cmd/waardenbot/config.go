@@ -11,6 +11,10 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/waardenbot/waardenbot/adapters/console"
+	"github.com/waardenbot/waardenbot/adapters/mattermost"
+	"github.com/waardenbot/waardenbot/adapters/slack"
 )
 
 // Config is the whole configuration: config.example.toml documents every
@@ -76,50 +80,40 @@ func (c *Config) KeepClosed() time.Duration {
 // maxGrace is the longest grace period: a week-old prompt is noise.
 const maxGrace = 7 * 24 * time.Hour
 
-// ConsoleConfig is the [console] section.
+// ConsoleConfig is the [console] section: the console adapter's own
+// configuration, and enabled, which changes nothing (the console runs when
+// no platform is enabled) but is a documented key.
 type ConsoleConfig struct {
-	Enabled bool   `toml:"enabled"`
-	User    string `toml:"user"`
-	Channel string `toml:"channel"`
+	Enabled bool `toml:"enabled"`
+	console.Config
 }
 
-// SlackConfig is the [slack] section.
+// SlackConfig is the [slack] section: whether run starts the Slack
+// adapter, and the adapter's own configuration (slack.Config).
 type SlackConfig struct {
-	Enabled       bool   `toml:"enabled"`
-	Mode          string `toml:"mode"`
-	BotToken      string `toml:"bot_token" secret:"true"`
-	AppToken      string `toml:"app_token" secret:"true"`
-	SigningSecret string `toml:"signing_secret" secret:"true"`
-	Listen        string `toml:"listen"`
-	APIURL        string `toml:"api_url"`
+	Enabled bool `toml:"enabled"`
+	slack.Config
 }
 
-// MattermostConfig is the [mattermost] section.
+// MattermostConfig is the [mattermost] section: whether run starts the
+// Mattermost adapter, and the adapter's own configuration
+// (mattermost.Config).
 type MattermostConfig struct {
-	Enabled   bool     `toml:"enabled"`
-	URL       string   `toml:"url"`
-	BotToken  string   `toml:"bot_token" secret:"true"`
-	Teams     []string `toml:"teams"`
-	Listen    string   `toml:"listen"`
-	PublicURL string   `toml:"public_url"`
-	// CommandTokens are the tokens of slash commands an admin created by
-	// hand, for a bot that may not manage commands itself.
-	CommandTokens []string `toml:"command_tokens" secret:"true"`
+	Enabled bool `toml:"enabled"`
+	mattermost.Config
 }
 
 func defaultConfig() Config {
 	return Config{
-		DataDir:  "./data",
-		Lang:     "nl",
-		Timezone: "Europe/Amsterdam",
-		LogLevel: "info",
-		Polls:    PollsConfig{KeepClosed: "365d"},
-		Schedule: ScheduleConfig{Grace: "12h"},
-		Console:  ConsoleConfig{User: "console", Channel: "console"},
-		Slack:    SlackConfig{Mode: "socket", Listen: "127.0.0.1:8080"},
-		Mattermost: MattermostConfig{
-			Listen: "127.0.0.1:8081",
-		},
+		DataDir:    "./data",
+		Lang:       "nl",
+		Timezone:   "Europe/Amsterdam",
+		LogLevel:   "info",
+		Polls:      PollsConfig{KeepClosed: "365d"},
+		Schedule:   ScheduleConfig{Grace: "12h"},
+		Console:    ConsoleConfig{Config: console.Config{User: "console", Channel: "console"}},
+		Slack:      SlackConfig{Config: slack.Config{Mode: "socket", Listen: "127.0.0.1:8080"}},
+		Mattermost: MattermostConfig{Config: mattermost.Config{Listen: "127.0.0.1:8081"}},
 	}
 }
 
@@ -213,10 +207,23 @@ func applyEnv(cfg *Config, environ []string) error {
 }
 
 // walkFields calls fn for every configuration key with its dotted name.
+// The fields of an embedded struct (an adapter's own Config) are keys of
+// the section that embeds it, as TOML decodes them; a field tagged "-" is
+// none.
 func walkFields(v reflect.Value, prefix string, fn func(key string, f reflect.Value) error) error {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
-		key := prefix + t.Field(i).Tag.Get("toml")
+		tag := t.Field(i).Tag.Get("toml")
+		switch {
+		case tag == "-" || !t.Field(i).IsExported():
+			continue
+		case t.Field(i).Anonymous && tag == "":
+			if err := walkFields(v.Field(i), prefix, fn); err != nil {
+				return err
+			}
+			continue
+		}
+		key := prefix + tag
 		if f := v.Field(i); f.Kind() == reflect.Struct {
 			if err := walkFields(f, key+".", fn); err != nil {
 				return err
@@ -279,8 +286,30 @@ func (c *Config) Validate() error {
 			return &ConfigError{Key: "knowledge_file", Problem: fmt.Sprintf("cannot read %s", c.KnowledgeFile)}
 		}
 	}
-	if c.Slack.Enabled && c.Slack.Mode != "socket" && c.Slack.Mode != "http" {
-		return &ConfigError{Key: "slack.mode", Problem: fmt.Sprintf("%q is not socket or http", c.Slack.Mode)}
+	// Only the mode here, so that every command refuses a misspelt one;
+	// the adapter's other keys are checked when run starts it
+	// (validateAdapters), and `ask` needs none of them.
+	if c.Slack.Enabled {
+		if err := c.Slack.CheckMode(); err != nil {
+			return &ConfigError{Key: "slack.mode", Problem: err.Error()}
+		}
+	}
+	return nil
+}
+
+// validateAdapters checks the configuration of every enabled adapter, as
+// run needs it, with the adapter's own Validate; the error names the
+// section, and the adapter's message the key.
+func (c *Config) validateAdapters() error {
+	if c.Slack.Enabled {
+		if err := c.Slack.Validate(); err != nil {
+			return &ConfigError{Key: "slack", Problem: err.Error()}
+		}
+	}
+	if c.Mattermost.Enabled {
+		if err := c.Mattermost.Validate(); err != nil {
+			return &ConfigError{Key: "mattermost", Problem: err.Error()}
+		}
 	}
 	return nil
 }

@@ -8,7 +8,13 @@
 //	waardenbot console                 an interactive console, no account needed
 //	waardenbot ask '/waarde privacy'   answer one command on stdout
 //	waardenbot kb export               print the knowledge base as JSON
+//	waardenbot manifest slack          print the Slack app manifest
 //	waardenbot --version
+//
+// main only reads the configuration and wires: it opens the data file
+// (package bot/store), builds the bot (package bot) and the enabled
+// adapters (packages adapters/…), and runs the adapters and the bot's own
+// loop (bot.Run) until SIGINT or SIGTERM.
 package main
 
 import (
@@ -25,6 +31,7 @@ import (
 	_ "time/tzdata" // time zones work on machines without a zoneinfo database
 
 	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/store"
 	"github.com/waardenbot/waardenbot/knowledge"
 )
 
@@ -61,6 +68,8 @@ func runMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return env.ask(args)
 	case "kb":
 		return env.kb(args)
+	case "manifest":
+		return env.manifest(args)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return exitOK
@@ -80,6 +89,9 @@ Usage:
   waardenbot console [flags]           interactive console (no chat account needed)
   waardenbot ask [flags] 'COMMAND'     answer one command, e.g. '/waarde privacy'
   waardenbot kb export [--config FILE] print the knowledge base as JSON
+  waardenbot manifest slack [--config FILE]
+                                       print the Slack app manifest for the
+                                       bot's commands in the configured language
   waardenbot --version
 
 Run 'waardenbot COMMAND --help' for the flags of a command.
@@ -123,10 +135,8 @@ func (e *cliEnv) configPath(flagValue string) string {
 	return ""
 }
 
-// setup loads the configuration and the knowledge base and builds the bot.
-// With db, the bot keeps polls and schedules in db's file (data_dir's file
-// unless db names one), opened when a command first needs it.
-func (e *cliEnv) setup(configFlag string, quiet bool, db *lazyStore) (*Config, *bot.Bot, *slog.Logger, error) {
+// setup loads the configuration and the knowledge base.
+func (e *cliEnv) setup(configFlag string, quiet bool) (*Config, *knowledge.Base, *slog.Logger, error) {
 	cfg, err := loadConfig(e.configPath(configFlag), e.environ)
 	if err != nil {
 		return nil, nil, nil, err
@@ -140,13 +150,17 @@ func (e *cliEnv) setup(configFlag string, quiet bool, db *lazyStore) (*Config, *
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	return &cfg, kb, log, nil
+}
+
+// newBot builds the bot of cfg on kb. With st it keeps polls and schedules
+// there; without, the commands that keep state say they cannot.
+func newBot(cfg *Config, kb *knowledge.Base, log *slog.Logger, st *store.Store) *bot.Bot {
 	var opts []bot.Option
-	if db != nil {
-		db.path = firstNonEmpty(db.path, cfg.DBPath())
-		opts = append(opts, bot.WithPolls(db), bot.WithStore(db.schedules))
+	if st != nil {
+		opts = append(opts, bot.WithPolls(st), bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
 	}
-	b := bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location(), Grace: cfg.Grace(), KeepClosed: cfg.KeepClosed()}, log, opts...)
-	return &cfg, b, log, nil
+	return bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location(), Grace: cfg.Grace(), KeepClosed: cfg.KeepClosed()}, log, opts...)
 }
 
 func newLogger(w io.Writer, level string, quiet bool) *slog.Logger {

@@ -7,9 +7,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,22 +30,13 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 func TestRunServesSlackOverHTTPAndStopsCleanly(t *testing.T) {
 	t.Chdir(t.TempDir())
-	addr := freeAddr(t)
 	const secret, token = "s3cr3t-signing", "xoxb-very-secret-token"
 	env := []string{
-		"WAARDENBOT_SLACK_ENABLED=true", "WAARDENBOT_SLACK_MODE=http", "WAARDENBOT_SLACK_LISTEN=" + addr,
+		// Port 0: the system picks a free port when the adapter binds,
+		// and the adapter logs it.
+		"WAARDENBOT_SLACK_ENABLED=true", "WAARDENBOT_SLACK_MODE=http", "WAARDENBOT_SLACK_LISTEN=127.0.0.1:0",
 		"WAARDENBOT_SLACK_SIGNING_SECRET=" + secret, "WAARDENBOT_SLACK_BOT_TOKEN=" + token,
 		"WAARDENBOT_SLACK_API_URL=http://127.0.0.1:1/api/", // unreachable: the listener must serve anyway
 		"WAARDENBOT_LOG_LEVEL=debug",
@@ -55,25 +46,29 @@ func TestRunServesSlackOverHTTPAndStopsCleanly(t *testing.T) {
 	done := make(chan int, 1)
 	go func() { done <- runMain(ctx, []string{"run"}, strings.NewReader(""), io.Discard, &stderr, env) }()
 
-	body := url.Values{"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"U1"}, "command": {"/vragen"}, "text": {"beveiliging"}}.Encode()
-	var resp *http.Response
+	listening := regexp.MustCompile(`msg="Slack HTTP mode listening" .*addr=(\S+)`)
+	var addr string
 	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
-		mac := hmac.New(sha256.New, []byte(secret))
-		mac.Write([]byte("v0:" + ts + ":" + body))
-		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/commands", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Slack-Request-Timestamp", ts)
-		req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
-		var err error
-		if resp, err = http.DefaultClient.Do(req); err == nil {
-			break
+	for addr == "" {
+		if m := listening.FindStringSubmatch(stderr.String()); m != nil {
+			addr = m[1]
+		} else if time.Now().After(deadline) {
+			t.Fatalf("listener never came up:\n%s", stderr.String())
+		} else {
+			time.Sleep(10 * time.Millisecond) // polling the log, with the deadline above
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("listener never came up: %v\n%s", err, stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
+	}
+	body := url.Values{"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"U1"}, "command": {"/vragen"}, "text": {"beveiliging"}}.Encode()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("v0:" + ts + ":" + body))
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/commands", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
 	}
 	got, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()

@@ -1,4 +1,4 @@
-package bot_test
+package link_test
 
 import (
 	"bytes"
@@ -7,13 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/adapters/internal/link"
 )
 
 func TestLinkSaysOnceWhenAnOutageLastsAndWhenItEnds(t *testing.T) {
 	var logs bytes.Buffer
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	l := &bot.Link{Name: "Mattermost WebSocket", Impact: "mentions go unanswered", Patience: time.Minute, Log: slog.New(slog.NewTextHandler(&logs, nil)), Now: func() time.Time { return now }}
+	l := &link.Status{Name: "Mattermost WebSocket", Impact: "mentions go unanswered", Patience: time.Minute, Log: slog.New(slog.NewTextHandler(&logs, nil)), Now: func() time.Time { return now }}
 	l.Down() // connecting for the first time
 	l.Up()
 	if ok, _ := l.Healthy(); !ok || logs.Len() != 0 {

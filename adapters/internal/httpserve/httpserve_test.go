@@ -1,4 +1,4 @@
-package bot_test
+package httpserve_test
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/adapters/internal/httpserve"
 )
 
 // cutOffWithin is how long a test waits for the server to close a
@@ -23,9 +23,9 @@ import (
 // without that timeout would stay open.
 const cutOffWithin = 10 * time.Second
 
-// serve runs bot.ServeHTTP with lim on a free local port until the test
+// serve runs httpserve.Serve with lim on a free local port until the test
 // ends and returns its address.
-func serve(t *testing.T, h http.Handler, lim bot.HTTPLimits) string {
+func serve(t *testing.T, h http.Handler, lim httpserve.Limits) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -33,11 +33,11 @@ func serve(t *testing.T, h http.Handler, lim bot.HTTPLimits) string {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- bot.ServeHTTP(ctx, ln, h, bot.WithHTTPLimits(lim)) }()
+	go func() { done <- httpserve.Serve(ctx, ln, h, httpserve.WithLimits(lim)) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("ServeHTTP: %v", err)
+			t.Errorf("Serve: %v", err)
 		}
 	})
 	return ln.Addr().String()
@@ -100,7 +100,7 @@ func TestSlowBodiesAreCutOffWhileOtherRequestsAreAnswered(t *testing.T) {
 		readBody(w, r)
 	})
 	mux.HandleFunc("POST /normal", readBody)
-	addr := serve(t, mux, bot.HTTPLimits{Read: time.Second})
+	addr := serve(t, mux, httpserve.Limits{Read: time.Second})
 
 	// 200 clients announce a large body and trickle it, a byte every 50
 	// ms from one writer.
@@ -182,7 +182,7 @@ func TestWorkLongerThanTheReadTimeoutIsNotCutOff(t *testing.T) {
 			w.Write([]byte("done"))
 		}
 	})
-	addr := serve(t, h, bot.HTTPLimits{Read: read, Write: 20 * read})
+	addr := serve(t, h, httpserve.Limits{Read: read, Write: 20 * read})
 	tests := []struct {
 		name, method string
 		body         io.Reader
@@ -211,7 +211,7 @@ func TestWorkLongerThanTheReadTimeoutIsNotCutOff(t *testing.T) {
 func TestHalfSentAndIdleConnectionsAreClosed(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", readBody)
-	addr := serve(t, mux, bot.HTTPLimits{Read: 100 * time.Millisecond, Idle: 100 * time.Millisecond})
+	addr := serve(t, mux, httpserve.Limits{Read: 100 * time.Millisecond, Idle: 100 * time.Millisecond})
 	tests := []struct {
 		name, head string
 		answered   bool
@@ -250,7 +250,7 @@ func TestNewConnectionsWaitWhileTheLimitIsReached(t *testing.T) {
 		doneBefore.Store(slowDone.Load())
 		w.Write([]byte("ok"))
 	})
-	addr := serve(t, mux, bot.HTTPLimits{Read: 300 * time.Millisecond, Conns: 2})
+	addr := serve(t, mux, httpserve.Limits{Read: 300 * time.Millisecond, Conns: 2})
 	for range 2 {
 		dial(t, addr, "POST /slow HTTP/1.1\r\nHost: bot\r\nContent-Length: 10\r\n\r\n")
 	}

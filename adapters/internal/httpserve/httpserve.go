@@ -1,4 +1,18 @@
-package bot
+// Package httpserve runs the HTTP listeners of the adapters that take
+// requests from their platform (Slack's HTTP mode, Mattermost's slash
+// commands and buttons), holding every client to [Limits] so that slow or
+// silent clients cannot keep the listener from answering the platform.
+//
+// An adapter binds its listener itself (so that a busy address fails at
+// once) and hands it over:
+//
+//	ln, err := net.Listen("tcp", cfg.Listen)
+//	...
+//	return httpserve.Serve(ctx, ln, a.Handler())
+//
+// Serve returns when ctx ends, after requests in flight have had a few
+// seconds to finish.
+package httpserve
 
 import (
 	"context"
@@ -19,10 +33,10 @@ const shutdownGrace = 5 * time.Second
 // megabyte.
 const maxHeaderBytes = 16 << 10
 
-// HTTPLimits bound what one client can hold of a listener, so that clients
+// Limits bound what one client can hold of a listener, so that clients
 // that send slowly, or connect and send nothing, cannot keep the listener
 // from answering Slack and Mattermost. A zero field takes its default.
-type HTTPLimits struct {
+type Limits struct {
 	// Read is how long a request may take to arrive, headers and body:
 	// from the connection's accept, or on a kept-alive connection from
 	// the request's first byte. Default 5 s: Slack's and Mattermost's
@@ -54,7 +68,7 @@ type HTTPLimits struct {
 }
 
 // withDefaults fills in the zero fields.
-func (l HTTPLimits) withDefaults() HTTPLimits {
+func (l Limits) withDefaults() Limits {
 	if l.Read <= 0 {
 		l.Read = 5 * time.Second
 	}
@@ -70,23 +84,23 @@ func (l HTTPLimits) withDefaults() HTTPLimits {
 	return l
 }
 
-// A ServeOption changes how ServeHTTP serves.
-type ServeOption func(*HTTPLimits)
+// A Option changes how Serve serves.
+type Option func(*Limits)
 
-// WithHTTPLimits sets the limits of ServeHTTP; zero fields keep their
+// WithLimits sets the limits of Serve; zero fields keep their
 // defaults. Tests use it for timeouts of a fraction of a second.
-func WithHTTPLimits(l HTTPLimits) ServeOption {
-	return func(dst *HTTPLimits) { *dst = l }
+func WithLimits(l Limits) Option {
+	return func(dst *Limits) { *dst = l }
 }
 
-// ServeHTTP serves h on ln until ctx is cancelled, then shuts down
+// Serve serves h on ln until ctx is cancelled, then shuts down
 // gracefully. Adapters that listen for their platform (slash commands,
-// button clicks) share it. It holds every client to HTTPLimits (the
-// defaults unless WithHTTPLimits says otherwise): a request must arrive
+// button clicks) share it. It holds every client to Limits (the
+// defaults unless WithLimits says otherwise): a request must arrive
 // within 5 s, its answer may take 35 s, an idle connection is closed after
 // a minute, and at most 256 connections are open at once.
-func ServeHTTP(ctx context.Context, ln net.Listener, h http.Handler, opts ...ServeOption) error {
-	var l HTTPLimits
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, opts ...Option) error {
+	var l Limits
 	for _, o := range opts {
 		o(&l)
 	}

@@ -1,4 +1,10 @@
-package bot
+// Package admins answers bot.Request.Admin for an adapter: whether the
+// platform calls a user an admin, asked of the platform once and kept for a
+// while. An adapter holds one Cache with its own question:
+//
+//	a.admins = admins.Cache{Ask: a.isAdmin, TTL: time.Minute, Log: log}
+//	req.Admin = a.admins.Check(team, channel, user)
+package admins
 
 import (
 	"context"
@@ -7,29 +13,29 @@ import (
 	"time"
 )
 
-// AdminCache answers Request.Admin for an adapter: it asks the platform
+// Cache answers Request.Admin for an adapter: it asks the platform
 // with Ask and keeps each answer for TTL, so that a burst of commands asks
 // once and a demoted admin loses the rights within TTL. A failed question
 // counts as "not an admin" and is not kept.
-type AdminCache struct {
+type Cache struct {
 	Ask func(ctx context.Context, team, channel, user string) (bool, error)
 	TTL time.Duration
 	Log *slog.Logger
 
 	mu   sync.Mutex
-	seen map[string]adminAnswer // team, channel, user
+	seen map[string]answer // team, channel, user
 }
 
-type adminAnswer struct {
+type answer struct {
 	admin bool
 	at    time.Time
 }
 
-// maxAdminAnswers bounds the cache; when full it starts again.
-const maxAdminAnswers = 10000
+// maxAnswers bounds the cache; when full it starts again.
+const maxAnswers = 10000
 
 // Check is the Request.Admin of a request by user in channel of team.
-func (c *AdminCache) Check(team, channel, user string) func(context.Context) bool {
+func (c *Cache) Check(team, channel, user string) func(context.Context) bool {
 	return func(ctx context.Context) bool {
 		key := team + "\x00" + channel + "\x00" + user
 		now := time.Now()
@@ -47,10 +53,10 @@ func (c *AdminCache) Check(team, channel, user string) func(context.Context) boo
 			return false
 		}
 		c.mu.Lock()
-		if c.seen == nil || len(c.seen) >= maxAdminAnswers {
-			c.seen = map[string]adminAnswer{}
+		if c.seen == nil || len(c.seen) >= maxAnswers {
+			c.seen = map[string]answer{}
 		}
-		c.seen[key] = adminAnswer{admin: admin, at: now}
+		c.seen[key] = answer{admin: admin, at: now}
 		c.mu.Unlock()
 		return admin
 	}

@@ -1,4 +1,4 @@
-package bot
+package httpserve
 
 import (
 	"testing"
@@ -9,7 +9,7 @@ import (
 // the bot 25 s of it: the write timeout, which runs from the end of the
 // request's headers, must not cut off an answer Mattermost still awaits.
 func TestDefaultWriteTimeoutOutlastsMattermostsWait(t *testing.T) {
-	if d := (HTTPLimits{}).withDefaults(); d.Write <= 30*time.Second || d.Read >= d.Write {
+	if d := (Limits{}).withDefaults(); d.Write <= 30*time.Second || d.Read >= d.Write {
 		t.Errorf("default read %v, write %v: the write timeout must outlast Mattermost's 30 s and the read timeout", d.Read, d.Write)
 	}
 }

@@ -1,4 +1,13 @@
-package bot
+// Package link tracks an adapter's live connection to its platform (Slack's
+// Socket Mode connection, Mattermost's WebSocket), so that an outage is
+// never silent. The adapter reports what happens to the connection:
+//
+//	l := &link.Status{Name: "Mattermost WebSocket", Impact: "mentions go unanswered", Patience: time.Minute, Log: log}
+//	l.Down() // before each attempt to connect, and when the connection drops
+//	l.Up()   // once connected
+//
+// and a health check asks [Status.Healthy].
+package link
 
 import (
 	"fmt"
@@ -7,12 +16,12 @@ import (
 	"time"
 )
 
-// Link tracks an adapter's live connection to its platform, so that an
+// Status tracks an adapter's live connection to its platform, so that an
 // outage is never silent: the adapter logs each failed attempt as a
-// warning, Link logs one error once the outage has lasted Patience and an
+// warning, Status logs one error once the outage has lasted Patience and an
 // info line with its length when it ends, and Healthy turns false for a
 // health check.
-type Link struct {
+type Status struct {
 	Name     string        // what is connected: "Mattermost WebSocket"
 	Impact   string        // what users miss while it is down: "mentions and direct messages go unanswered"
 	Patience time.Duration // how long an outage may last before it is an error
@@ -25,7 +34,7 @@ type Link struct {
 	was  bool      // it was connected before: a new connection ends an outage
 }
 
-func (l *Link) now() time.Time {
+func (l *Status) now() time.Time {
 	if l.Now != nil {
 		return l.Now()
 	}
@@ -34,7 +43,7 @@ func (l *Link) now() time.Time {
 
 // Up records a working connection, and logs the end of an outage (not
 // the first connection).
-func (l *Link) Up() {
+func (l *Status) Up() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !l.down.IsZero() && l.was && l.Log != nil {
@@ -46,7 +55,7 @@ func (l *Link) Up() {
 // Down records a lost connection, a new attempt to connect or a failed
 // one. Once the
 // outage has lasted Patience it logs an error, once per outage.
-func (l *Link) Down() {
+func (l *Status) Down() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -59,9 +68,17 @@ func (l *Link) Down() {
 	}
 }
 
+// Connected reports whether the connection is up: Up was reported, and no
+// Down since.
+func (l *Status) Connected() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.was && l.down.IsZero()
+}
+
 // Healthy reports false, with the reason, when the connection has been down
 // for Patience or longer.
-func (l *Link) Healthy() (bool, string) {
+func (l *Status) Healthy() (bool, string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.down.IsZero() {

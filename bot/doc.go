@@ -1,0 +1,47 @@
+// Package bot is waardenbot's platform-neutral core: it turns a Request (a
+// command typed by someone in a channel) into a Reply (Markdown text that is
+// public or only for that person). Adapters for Slack, Mattermost and the
+// console (packages adapters/…) translate their platform's events into
+// Requests and Replies into their own messages; bot imports none of them.
+//
+// What it owns:
+//   - Request, Reply and Status; Poster, Posters and Destination, for
+//     messages nobody asked for at that moment (poll results, scheduled
+//     prompts); Adapter, the interface every platform adapter implements.
+//   - The command table (commands.go): each command once, with its
+//     aliases, argument hint and summary (catalog keys cmd.NAME.hint and
+//     cmd.NAME.summary), examples, longest argument, whether it is
+//     answered from memory and whether it needs the data file, and its
+//     handler, one file per command (waarde.go, casus.go, …). The router
+//     (Handle), the help, the "did you mean" answer, Instant and Commands
+//     (what adapters register with their platform) derive from it.
+//   - The message catalog, in Dutch and English (catalog_nl.go,
+//     catalog_en.go); T gives adapters the words for their own controls.
+//   - Polls and schedules, kept through the PollStore and ScheduleStore
+//     interfaces that package bot/store implements on a bbolt file.
+//   - The rules adapters share for poll messages: AfterReply posts a new
+//     poll as the bot's own message and records it, or redraws a changed
+//     one through the adapter's PollMessages; PollClicked and Redraw do
+//     the same for button clicks.
+//
+// Wiring a bot, as cmd/waardenbot does:
+//
+//	st, err := store.Open(path) // package bot/store; store.New opens the file only when a command needs it
+//	if err != nil { … }
+//	defer st.Close()
+//	b := bot.New(kb, bot.Config{Lang: "nl"}, log,
+//		bot.WithPolls(st), bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
+//	a := slack.New(cfg.Slack, b, log)    // a bot.Adapter
+//	go a.Run(ctx)                        // serves the platform until ctx ends
+//	err = b.Run(ctx, bot.Posters{a.Platform(): a}) // poll deadlines and scheduled posts
+//
+// One answer needs no adapter and no store:
+//
+//	r := b.HandleText(ctx, bot.Request{Platform: "console", Channel: "raad", User: "anna"}, "/waarde privacy")
+//
+// Writing an adapter: turn a platform event into a Request and call
+// Handle (HandleText for a message's free text); give the Reply to
+// AfterReply with the adapter's PollMessages, and show it only when
+// AfterReply did not post it as a poll message; implement Adapter, and
+// answer Instant commands inline where the platform has a deadline.
+package bot
