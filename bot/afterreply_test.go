@@ -37,7 +37,7 @@ func newStoreBot(t *testing.T) *bot.Bot {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return bot.New(knowledge.MustLoad(), bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), bot.WithPolls(st))
+	return bot.New(knowledge.MustLoad(), bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), bot.WithStore(st))
 }
 
 func TestAfterReplyPostsANewPollAndRedrawsItWhenItChanges(t *testing.T) {

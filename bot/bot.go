@@ -36,9 +36,9 @@ type Bot struct {
 	table    []command          // the commands in help order (commandTable)
 	commands map[string]command // by name and alias
 
-	pollStore poll.Store    // nil: no polls
-	polls     *poll.Service // on pollStore; nil: no polls
-	open      func() (schedule.Store, error)
+	pollStore poll.Store     // nil: no polls
+	polls     *poll.Service  // on pollStore; nil: no polls
+	schedules schedule.Store // nil: no schedules
 	sched     *schedule.Scheduler
 	scheduler *Scheduler // sched with the bot's messages, for adapters
 }
@@ -49,16 +49,24 @@ type Option func(*Bot)
 // WithClock sets the clock the bot reads, for tests.
 func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now } }
 
-// ScheduleStore is where the bot keeps schedules: package schedule's
-// Store, named here for the callers of WithStore.
-type ScheduleStore = schedule.Store
+// Store is where the bot keeps polls, votes and schedules. Package
+// bot/store implements it on one bbolt file; store.New opens the file only
+// when a command first needs it, so a bot that only looks things up never
+// touches it.
+type Store interface {
+	poll.Store
+	schedule.Store
+}
 
-// WithStore gives the bot a place to keep schedules. open is called the
-// first time a command or the scheduler needs the store, so a bot that only
-// looks things up never opens it. Without a store /reflectie and /debat
-// say that they cannot keep anything.
-func WithStore(open func() (schedule.Store, error)) Option {
-	return func(b *Bot) { b.open = open }
+// WithStore gives the bot a place to keep polls and schedules. Without it
+// the poll commands, /reflectie and /debat say that they cannot keep
+// anything; lookups work as ever.
+func WithStore(s Store) Option {
+	return func(b *Bot) {
+		if s != nil {
+			b.pollStore, b.schedules = s, s
+		}
+	}
 }
 
 // New returns a bot that answers from kb.
@@ -71,7 +79,7 @@ func New(kb *knowledge.Base, cfg Config, log *slog.Logger, opts ...Option) *Bot 
 		o(b)
 	}
 	b.polls = b.newPolls()
-	b.sched = schedule.New(kb, b.open, schedule.Config{Location: cfg.Location, Grace: cfg.Grace, Now: b.now}, log)
+	b.sched = schedule.New(kb, b.schedules, schedule.Config{Location: cfg.Location, Grace: cfg.Grace, Now: b.now}, log)
 	b.scheduler = &Scheduler{b: b}
 	b.table = commandTable()
 	b.commands = index(b.table)

@@ -24,7 +24,7 @@ func TestOnlyCommandsThatNeedTheDataFileOpenIt(t *testing.T) {
 			st := store.New(path)
 			defer st.Close()
 			b := bot.New(kb, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
-				bot.WithPolls(st), bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
+				bot.WithStore(st))
 			for _, args := range []string{"", "status", "lijst", "ab3k 1", "Mag de gemeente dit? | privacy, orde"} {
 				b.HandleText(context.Background(), bot.Request{Platform: "console", Channel: "raad", User: "anna"}, "/"+c.Name+" "+args)
 			}

@@ -47,8 +47,8 @@ func TestDataFileOfTheFirstMilestoneOpens(t *testing.T) {
 	defer st.Close()
 	loc, _ := time.LoadLocation("Europe/Amsterdam")
 	clock := &fakeClock{t: time.Date(2026, 12, 15, 12, 0, 0, 0, loc)}
-	b := bot.New(kb, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), bot.WithClock(clock.Now), bot.WithPolls(st),
-		bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
+	b := bot.New(kb, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), bot.WithClock(clock.Now), bot.WithStore(st),
+		bot.WithStore(st))
 	ctx := context.Background()
 	as := func(user string) bot.Request {
 		return bot.Request{Platform: "console", Channel: "raad", User: user, UserName: user}

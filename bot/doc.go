@@ -17,8 +17,8 @@
 //     (what adapters register with their platform) derive from it.
 //   - The message catalog, in Dutch and English (catalog_nl.go,
 //     catalog_en.go); T gives adapters the words for their own controls.
-//   - Polls and schedules, kept through the PollStore and ScheduleStore
-//     interfaces that package bot/store implements on a bbolt file.
+//   - Polls and schedules, kept in a Store (poll.Store and schedule.Store
+//     in one) that package bot/store implements on a bbolt file.
 //   - The rules adapters share for poll messages: AfterReply posts a new
 //     poll as the bot's own message and records it, or redraws a changed
 //     one through the adapter's PollMessages; PollClicked and Redraw do
@@ -29,8 +29,7 @@
 //	st, err := store.Open(path) // package bot/store; store.New opens the file only when a command needs it
 //	if err != nil { … }
 //	defer st.Close()
-//	b := bot.New(kb, bot.Config{Lang: "nl"}, log,
-//		bot.WithPolls(st), bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
+//	b := bot.New(kb, bot.Config{Lang: "nl"}, log, bot.WithStore(st))
 //	a := slack.New(cfg.Slack, b, log)    // a bot.Adapter
 //	go a.Run(ctx)                        // serves the platform until ctx ends
 //	err = b.Run(ctx, bot.Posters{a.Platform(): a}) // poll deadlines and scheduled posts

@@ -8,14 +8,10 @@ import (
 	"github.com/waardenbot/waardenbot/bot/poll"
 )
 
-// ErrNoPolls means the bot was started without a poll store (WithPolls).
+// ErrNoPolls means the bot was started without a store (WithStore).
 var ErrNoPolls = errors.New("polls are not configured")
 
-// WithPolls lets the bot run polls kept in s. Without it the poll commands
-// say that polls are not available.
-func WithPolls(s poll.Store) Option { return func(b *Bot) { b.pollStore = s } }
-
-// newPolls is the poll service on the store WithPolls gave, or nil.
+// newPolls is the poll service on the store WithStore gave, or nil.
 func (b *Bot) newPolls() *poll.Service {
 	if b.pollStore == nil {
 		return nil

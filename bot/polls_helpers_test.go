@@ -48,7 +48,7 @@ func (f *fixture) open() {
 	}
 	f.t.Cleanup(func() { st.Close() })
 	f.st = st
-	f.bot = bot.New(kb, f.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), bot.WithClock(f.clock.Now), bot.WithPolls(st))
+	f.bot = bot.New(kb, f.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), bot.WithClock(f.clock.Now), bot.WithStore(st))
 }
 
 // restart closes the file and opens it again with a new bot.

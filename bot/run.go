@@ -29,8 +29,7 @@ func (b *Bot) CatchUp(ctx context.Context, p Poster) error {
 // Run posts with p what nobody asked for at that moment until ctx ends:
 // poll results at their deadlines (RunDeadlines, every 5 seconds) and the
 // scheduled reflection prompts and debate prep cards (Scheduler().Run).
-// It needs the schedule store (WithStore); without a poll store
-// (WithPolls) it runs the scheduler alone. When one of them fails, Run
+// It needs a store (WithStore). When one of them fails, Run
 // stops the other and returns its error; otherwise it returns nil once
 // both have stopped after ctx ended.
 func (b *Bot) Run(ctx context.Context, p Poster) error {

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/waardenbot/waardenbot/bot"
 	"github.com/waardenbot/waardenbot/bot/poll"
+	"github.com/waardenbot/waardenbot/bot/schedule"
 	"github.com/waardenbot/waardenbot/bot/store"
 	"github.com/waardenbot/waardenbot/knowledge"
 )
@@ -22,9 +24,9 @@ func (p postChan) Post(_ context.Context, _ bot.Destination, r bot.Reply) error 
 	return nil
 }
 
-// missedPoll opens a data file with a poll whose deadline passed while no
-// bot ran, and a bot on it.
-func missedPoll(t *testing.T, opts ...bot.Option) *bot.Bot {
+// missedStore opens a data file with a poll whose deadline passed while no
+// bot ran.
+func missedStore(t *testing.T) *store.Store {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "w.db"))
 	if err != nil {
@@ -39,23 +41,28 @@ func missedPoll(t *testing.T, opts ...bot.Option) *bot.Bot {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	opts = append(opts, bot.WithPolls(st))
-	return bot.New(knowledge.MustLoad(), bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), opts...)
+	return st
 }
 
-// withSchedules gives the bot a schedule store in a file of its own.
-func withSchedules(t *testing.T) bot.Option {
+// missedPoll is a bot on a missedStore.
+func missedPoll(t *testing.T) *bot.Bot {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "sched.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil })
+	return botOn(missedStore(t))
+}
+
+func botOn(st bot.Store) *bot.Bot {
+	return bot.New(knowledge.MustLoad(), bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), bot.WithStore(st))
+}
+
+// brokenSchedules is a store whose schedules cannot be read.
+type brokenSchedules struct{ *store.Store }
+
+func (brokenSchedules) Runs(context.Context, schedule.RunState) ([]schedule.Run, error) {
+	return nil, errors.New("the schedules cannot be read")
 }
 
 func TestRunPostsDeadlineResultsAndStopsWithItsContext(t *testing.T) {
-	b := missedPoll(t, withSchedules(t))
+	b := missedPoll(t)
 	p := make(postChan, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -80,13 +87,13 @@ func TestRunPostsDeadlineResultsAndStopsWithItsContext(t *testing.T) {
 }
 
 func TestRunFailsWhenTheSchedulerCannot(t *testing.T) {
-	b := missedPoll(t) // no schedule store
+	b := botOn(brokenSchedules{missedStore(t)})
 	done := make(chan error, 1)
 	go func() { done <- b.Run(context.Background(), make(postChan, 10)) }()
 	select {
 	case err := <-done:
 		if err == nil {
-			t.Error("Run without a schedule store returned nil")
+			t.Error("Run returned nil though the scheduler could not read its schedules")
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run kept running the deadlines after the scheduler failed")
@@ -94,7 +101,7 @@ func TestRunFailsWhenTheSchedulerCannot(t *testing.T) {
 }
 
 func TestCatchUpPostsWhatWasMissedBeforeItReturns(t *testing.T) {
-	b := missedPoll(t, withSchedules(t))
+	b := missedPoll(t)
 	p := make(postChan, 1)
 	if err := b.CatchUp(context.Background(), p); err != nil {
 		t.Fatal(err)

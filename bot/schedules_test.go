@@ -125,7 +125,7 @@ func newHarness(t *testing.T, path string, clock *fakeClock, poster *fakePoster,
 	}
 	t.Cleanup(h.closer)
 	h.b = bot.New(book, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		bot.WithClock(clock.Now), bot.WithStore(func() (schedule.Store, error) { return st, nil }))
+		bot.WithClock(clock.Now), bot.WithStore(st))
 	return h
 }
 
@@ -258,17 +258,6 @@ func TestWithoutStoreScheduleCommandsSaySo(t *testing.T) {
 	r := b.HandleText(context.Background(), fractie, "/reflectie aan")
 	if r.Status != bot.Refused || !strings.Contains(r.Text, "gegevensbestand") {
 		t.Errorf("without a store: %+v", r)
-	}
-}
-
-func TestLookupsDoNotOpenTheStore(t *testing.T) {
-	opened := false
-	b := bot.New(book, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		bot.WithStore(func() (schedule.Store, error) { opened = true; return nil, errors.New("no") }))
-	b.HandleText(context.Background(), fractie, "/waarde privacy")
-	b.HandleText(context.Background(), fractie, "/help")
-	if opened {
-		t.Error("a lookup opened the store")
 	}
 }
 

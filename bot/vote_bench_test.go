@@ -37,7 +37,7 @@ func BenchmarkVote(b *testing.B) {
 					b.Fatal(err)
 				}
 				defer st.Close()
-				bt := bot.New(kb, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), bot.WithPolls(st))
+				bt := bot.New(kb, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), bot.WithStore(st))
 				ctx := context.Background()
 				r := bt.HandleText(ctx, req("anna", "c1"), "/casus max=2 Tekst | privacy, gelijkheid, orde, doelmatigheid")
 				if r.Poll == nil {

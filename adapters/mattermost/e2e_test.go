@@ -143,7 +143,7 @@ func (s *e2eServer) runBot(t *testing.T, addr string, logs io.Writer) (*Adapter,
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := bot.New(testKB, bot.Config{}, log, bot.WithPolls(st), bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
+	b := bot.New(testKB, bot.Config{}, log, bot.WithStore(st))
 	cfg := Config{URL: s.url, BotToken: s.botToken, Teams: []string{s.team.Name}, Listen: addr, PublicURL: "http://" + addr}
 	a := New(cfg, b, log)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -60,7 +60,7 @@ func (fx *pollFixture) start() {
 	}
 	fx.st = st
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b := bot.New(testKB, bot.Config{}, log, bot.WithPolls(st), bot.WithClock(func() time.Time { return fx.now }))
+	b := bot.New(testKB, bot.Config{}, log, bot.WithStore(st), bot.WithClock(func() time.Time { return fx.now }))
 	fx.a = New(Config{URL: fx.f.URL, BotToken: botToken, Listen: "127.0.0.1:0", PublicURL: "https://bot.example"}, b, log)
 	fx.a.tokens.add("cmdtoken")
 	fx.h = fx.a.Handler()

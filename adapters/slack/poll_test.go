@@ -25,7 +25,7 @@ import (
 func newPollAdapter(t *testing.T, api *fakeSlack) (*Adapter, *bot.Bot) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b := bot.New(testKB, bot.Config{}, log, bot.WithPolls(openStore(t)))
+	b := bot.New(testKB, bot.Config{}, log, bot.WithStore(openStore(t)))
 	a := New(Config{Mode: "http", BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: api.URL + "/api/"}, b, log)
 	a.updates.delay = 10 * time.Millisecond
 	return a, b
@@ -238,7 +238,7 @@ func TestGoldenReflectionPrompt(t *testing.T) {
 	defer st.Close()
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	b := bot.New(testKB, bot.Config{}, discardLog(), bot.WithClock(func() time.Time { return now }),
-		bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
+		bot.WithStore(st))
 	r := b.HandleText(context.Background(), bot.Request{Platform: "slack", Channel: "C1", User: "U1"}, "/reflectie nu")
 	if r.Status != bot.Answered || !r.Thread {
 		t.Fatalf("reflectie nu: %+v", r)
@@ -261,7 +261,7 @@ func TestPollMessageIsRedrawnAfterARestartByTypedVotesAndTheDeadline(t *testing.
 			t.Fatal(err)
 		}
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		b := bot.New(testKB, bot.Config{}, log, bot.WithPolls(st), bot.WithClock(func() time.Time { return now }))
+		b := bot.New(testKB, bot.Config{}, log, bot.WithStore(st), bot.WithClock(func() time.Time { return now }))
 		a := New(Config{Mode: "http", BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: api.URL + "/api/"}, b, log)
 		a.updates.delay = 10 * time.Millisecond
 		return a, b, st

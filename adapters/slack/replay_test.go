@@ -21,7 +21,7 @@ import (
 func newReplayAdapter(t *testing.T, api *fakeSlack) (*Adapter, *bot.Bot, *store.Store) {
 	t.Helper()
 	st := openStore(t)
-	b := bot.New(testKB, bot.Config{}, discardLog(), bot.WithPolls(st))
+	b := bot.New(testKB, bot.Config{}, discardLog(), bot.WithStore(st))
 	a := New(Config{Mode: "http", BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: api.URL + "/api/"}, b, discardLog())
 	a.updates.delay = 10 * time.Millisecond
 	return a, b, st
@@ -201,7 +201,7 @@ func socketAdapter(t *testing.T) (*socketServer, *Adapter, *bot.Bot, *store.Stor
 	t.Helper()
 	srv := newSocketServer(t)
 	st := openStore(t)
-	b := bot.New(testKB, bot.Config{}, discardLog(), bot.WithPolls(st))
+	b := bot.New(testKB, bot.Config{}, discardLog(), bot.WithStore(st))
 	a := New(Config{Mode: "socket", BotToken: "xoxb-test", AppToken: "xapp-test", APIURL: srv.URL + "/api/"}, b, discardLog())
 	a.updates.delay = 10 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())

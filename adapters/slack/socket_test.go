@@ -12,9 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
 	"log/slog"
 	"os"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/slack-go/slack/socketmode"
 	"github.com/waardenbot/waardenbot/bot"
@@ -119,7 +120,7 @@ func TestSocketModeEndToEndWithReconnect(t *testing.T) {
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(os.Stderr, logs), &slog.HandlerOptions{Level: slog.LevelInfo}))
 	a := New(Config{Mode: "socket", BotToken: "xoxb-test", AppToken: "xapp-test", APIURL: srv.URL + "/api/"},
-		bot.New(testKB, bot.Config{}, log, bot.WithPolls(openStore(t))), log)
+		bot.New(testKB, bot.Config{}, log, bot.WithStore(openStore(t))), log)
 	a.link.Patience = 0 // any outage is long enough to be an error
 	a.updates.delay = 10 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())

@@ -14,7 +14,7 @@ which package bot turns into words.
 
 # Usage
 
-	s := schedule.New(kb, open, schedule.Config{Location: loc}, log)
+	s := schedule.New(kb, st, schedule.Config{Location: loc}, log)
 	spec, err := schedule.ParseSpec("0 9 * * 1", loc, time.Now())
 	sc, next, err := s.TurnOn(ctx, to, "anna", spec)  // every Monday 09:00 in loc
 	go s.Run(ctx, poster)                             // posts each run through poster

@@ -126,7 +126,7 @@ func newHarnessOn(t *testing.T, path string, st schedule.Store, closer func() er
 		}
 	}
 	t.Cleanup(h.closer)
-	h.s = schedule.New(book, func() (schedule.Store, error) { return st, nil }, cfg, discard)
+	h.s = schedule.New(book, st, cfg, discard)
 	return h
 }
 

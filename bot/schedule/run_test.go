@@ -57,7 +57,7 @@ func TestRunPostsDueRunOnTheRealClockAndStopsOnCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	poster := &fakePoster{notify: make(chan schedule.Claimed, 1)}
-	s := schedule.New(book, func() (schedule.Store, error) { return st, nil }, schedule.Config{Location: ams}, discard)
+	s := schedule.New(book, st, schedule.Config{Location: ams}, discard)
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error)
 	go func() { done <- s.Run(runCtx, poster) }()
@@ -84,7 +84,7 @@ func TestRunAfterRestoreDoesNotRestoreAgain(t *testing.T) {
 	}
 	defer st.Close()
 	var logs strings.Builder
-	s := schedule.New(book, func() (schedule.Store, error) { return st, nil }, schedule.Config{}, slog.New(slog.NewTextHandler(&logs, nil)))
+	s := schedule.New(book, st, schedule.Config{}, slog.New(slog.NewTextHandler(&logs, nil)))
 	poster := &fakePoster{}
 	if err := s.Restore(ctx, poster); err != nil {
 		t.Fatal(err)

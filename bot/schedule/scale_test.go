@@ -81,7 +81,7 @@ func TestTenThousandChannelsRestoreAndPostEachOnce(t *testing.T) {
 	t.Logf("stored %d schedules in %s", n, time.Since(t0))
 
 	clock := &fakeClock{t: local(2026, 11, 30, 8, 0)}
-	s := schedule.New(book, func() (schedule.Store, error) { return st, nil }, schedule.Config{Location: ams, Now: clock.Now}, discard)
+	s := schedule.New(book, st, schedule.Config{Location: ams, Now: clock.Now}, discard)
 	poster := &countingPoster{per: map[string]int{}}
 	before := heapInUse()
 	t0 = time.Now()
@@ -128,7 +128,7 @@ func benchStore(b *testing.B, n int) *store.Store {
 
 func benchScheduler(st schedule.Store, now time.Time) *schedule.Scheduler {
 	clock := &fakeClock{t: now}
-	return schedule.New(book, func() (schedule.Store, error) { return st, nil }, schedule.Config{Location: ams, Now: clock.Now}, discard)
+	return schedule.New(book, st, schedule.Config{Location: ams, Now: clock.Now}, discard)
 }
 
 // BenchmarkRestore measures start-up: reading every schedule from bbolt

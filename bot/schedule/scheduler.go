@@ -50,15 +50,11 @@ type Config struct {
 // tick.
 type Scheduler struct {
 	kb    *knowledge.Base
-	open  func() (Store, error)
+	st    Store // nil: no store, every call that needs one fails with ErrNoStore
 	loc   *time.Location
 	grace time.Duration
 	now   func() time.Time
 	log   *slog.Logger
-
-	openOnce sync.Once
-	st       Store
-	stErr    error
 
 	mu        sync.Mutex
 	poster    Poster // set by Restore
@@ -71,14 +67,14 @@ type Scheduler struct {
 	wake      chan struct{}
 }
 
-// New returns a scheduler for the schedules in the store that open opens,
-// with reflection prompts that rotate through the values of kb. open is
-// called the first time something needs the store, so a bot that only
-// looks things up never opens it; a nil open makes every call that needs
-// the store fail with ErrNoStore.
-func New(kb *knowledge.Base, open func() (Store, error), cfg Config, log *slog.Logger) *Scheduler {
+// New returns a scheduler for the schedules in st, with reflection prompts
+// that rotate through the values of kb. The scheduler touches st only when
+// a command or its loop needs it (package bot/store opens its file on first
+// use); a nil st makes every call that needs the store fail with
+// ErrNoStore.
+func New(kb *knowledge.Base, st Store, cfg Config, log *slog.Logger) *Scheduler {
 	s := &Scheduler{
-		kb: kb, open: open, loc: cfg.Location, grace: cfg.Grace, now: cfg.Now, log: log,
+		kb: kb, st: st, loc: cfg.Location, grace: cfg.Grace, now: cfg.Now, log: log,
 		queued: map[string]*queuedRun{}, specs: map[string]Spec{},
 		wake: make(chan struct{}, 1),
 	}
@@ -94,16 +90,12 @@ func New(kb *knowledge.Base, open func() (Store, error), cfg Config, log *slog.L
 	return s
 }
 
-// store opens the store the first time something needs it.
+// store is the scheduler's store, or ErrNoStore.
 func (s *Scheduler) store() (Store, error) {
-	s.openOnce.Do(func() {
-		if s.open == nil {
-			s.stErr = ErrNoStore
-			return
-		}
-		s.st, s.stErr = s.open()
-	})
-	return s.st, s.stErr
+	if s.st == nil {
+		return nil, ErrNoStore
+	}
+	return s.st, nil
 }
 
 // Len is the number of runs waiting in the queue.

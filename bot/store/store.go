@@ -1,6 +1,6 @@
 // Package store keeps waardenbot's state in one bbolt file: polls, votes,
-// schedules and the installation's secret. It implements the storage
-// interfaces that package bot defines.
+// schedules and the installation's secret. It implements poll.Store and
+// schedule.Store, which bot.Store joins.
 //
 // A Store owns its file from start to end. New returns one that opens the
 // file the first time a method needs it, so that a process that only
@@ -13,7 +13,7 @@
 //
 //	st := store.New(path)
 //	defer st.Close()
-//	b := bot.New(kb, cfg, log, bot.WithPolls(st), bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
+//	b := bot.New(kb, cfg, log, bot.WithStore(st))
 package store
 
 import (

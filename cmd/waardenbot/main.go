@@ -158,7 +158,7 @@ func (e *cliEnv) setup(configFlag string, quiet bool) (*Config, *knowledge.Base,
 func newBot(cfg *Config, kb *knowledge.Base, log *slog.Logger, st *store.Store) *bot.Bot {
 	var opts []bot.Option
 	if st != nil {
-		opts = append(opts, bot.WithPolls(st), bot.WithStore(func() (bot.ScheduleStore, error) { return st, nil }))
+		opts = append(opts, bot.WithStore(st))
 	}
 	return bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location(), Grace: cfg.Grace(), KeepClosed: cfg.KeepClosed()}, log, opts...)
 }
