@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/waardenbot/waardenbot/bot"
 	"github.com/waardenbot/waardenbot/bot/store"
 )
@@ -46,7 +48,7 @@ func TestDataFileOfTheFirstMilestoneOpens(t *testing.T) {
 	}
 	defer st.Close()
 	loc, _ := time.LoadLocation("Europe/Amsterdam")
-	clock := &fakeClock{t: time.Date(2026, 12, 15, 12, 0, 0, 0, loc)}
+	clock := testkit.NewClock(time.Date(2026, 12, 15, 12, 0, 0, 0, loc))
 	b := bot.New(kb, bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), bot.WithClock(clock.Now), bot.WithStore(st),
 		bot.WithStore(st))
 	ctx := context.Background()

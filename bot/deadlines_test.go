@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/internal/testkit"
 )
 
 func TestRestartKeepsOpenPollsAndVotes(t *testing.T) {
@@ -131,10 +132,7 @@ func TestRunDeadlinesPostsAtStartAndStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- f.bot.RunDeadlines(ctx, p, time.Hour) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for p.count() == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	testkit.WaitFor(t, "the overdue result", func() bool { return p.count() > 0 })
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("RunDeadlines: %v", err)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/waardenbot/waardenbot/bot"
 	"github.com/waardenbot/waardenbot/bot/store"
 	"github.com/waardenbot/waardenbot/knowledge"
@@ -16,9 +18,9 @@ import (
 
 var kb = knowledge.MustLoad()
 
-func newClock() *fakeClock {
+func newClock() *testkit.Clock {
 	loc, _ := time.LoadLocation("Europe/Amsterdam")
-	return &fakeClock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, loc)}
+	return testkit.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, loc))
 }
 
 // poster records what the bot posts without a request; it fails while
@@ -28,7 +30,7 @@ type fixture struct {
 	path  string
 	st    *store.Store
 	bot   *bot.Bot
-	clock *fakeClock
+	clock *testkit.Clock
 	cfg   bot.Config
 }
 

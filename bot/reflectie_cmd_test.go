@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/waardenbot/waardenbot/bot"
 )
 
@@ -49,7 +51,7 @@ func TestLatePromptSaysWhenItWasDue(t *testing.T) {
 // period (package schedule tests the rule itself).
 func TestGraceReachesTheScheduler(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "w.db")
-	clock := &fakeClock{t: local(2026, 11, 23, 10, 0)}
+	clock := testkit.NewClock(local(2026, 11, 23, 10, 0))
 	h := newHarness(t, path, clock, &fakePoster{})
 	h.must("/reflectie aan")
 	h.closer()

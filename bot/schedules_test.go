@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/waardenbot/waardenbot/bot"
 	"github.com/waardenbot/waardenbot/bot/schedule"
 	"github.com/waardenbot/waardenbot/bot/store"
@@ -27,30 +29,6 @@ var ams = func() *time.Location {
 
 func local(y int, m time.Month, d, h, min int) time.Time {
 	return time.Date(y, m, d, h, min, 0, 0, ams)
-}
-
-// fakeClock is a clock a test moves by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 // fakePoster records what the bot posts; with fail set it refuses.
@@ -94,7 +72,7 @@ var book = knowledge.MustLoad()
 type harness struct {
 	t      *testing.T
 	path   string
-	clock  *fakeClock
+	clock  *testkit.Clock
 	poster *fakePoster
 	st     schedule.Store
 	closer func()
@@ -103,7 +81,7 @@ type harness struct {
 
 type option func(*bot.Config)
 
-func newHarness(t *testing.T, path string, clock *fakeClock, poster *fakePoster, opts ...option) *harness {
+func newHarness(t *testing.T, path string, clock *testkit.Clock, poster *fakePoster, opts ...option) *harness {
 	t.Helper()
 	st, err := store.Open(path)
 	if err != nil {
@@ -174,13 +152,13 @@ func (h *harness) must(text string) bot.Reply {
 
 func start(t *testing.T, now time.Time) *harness {
 	t.Helper()
-	clock := &fakeClock{t: now}
+	clock := testkit.NewClock(now)
 	return newHarness(t, filepath.Join(t.TempDir(), "waardenbot.db"), clock, &fakePoster{})
 }
 
 func TestOnlyAdminsChangeSchedulesWhenAdminsAreSet(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "w.db")
-	h := newHarness(t, path, &fakeClock{t: local(2026, 11, 23, 10, 0)}, &fakePoster{},
+	h := newHarness(t, path, testkit.NewClock(local(2026, 11, 23, 10, 0)), &fakePoster{},
 		func(c *bot.Config) { c.Admins = []string{"U-admin", "griffier"} })
 	member := bot.Request{Platform: "console", Channel: "fractie", User: "U2", UserName: "raadslid"}
 	channelAdmin := member

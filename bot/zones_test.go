@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/waardenbot/waardenbot/bot"
 )
 
@@ -91,7 +93,7 @@ func TestDebateOnASkippedMidnightIsPlanned(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			clock := &fakeClock{t: instant(t, "2026-08-20 12:00 -0400")}
+			clock := testkit.NewClock(instant(t, "2026-08-20 12:00 -0400"))
 			h := newHarness(t, filepath.Join(t.TempDir(), "w.db"), clock, &fakePoster{}, inZone("America/Santiago"))
 			h.restore()
 			r := h.must(tc.text)
@@ -108,7 +110,7 @@ func TestDebateOnASkippedMidnightIsPlanned(t *testing.T) {
 // TestDebateWithoutTimeLastsItsWholeLocalDay: 4 April 2026 has 25 hours in
 // America/Santiago; its last hour still belongs to the debate day.
 func TestDebateWithoutTimeLastsItsWholeLocalDay(t *testing.T) {
-	clock := &fakeClock{t: instant(t, "2026-03-20 12:00 -0300")}
+	clock := testkit.NewClock(instant(t, "2026-03-20 12:00 -0300"))
 	h := newHarness(t, filepath.Join(t.TempDir(), "w.db"), clock, &fakePoster{}, inZone("America/Santiago"))
 	h.must("/debat 2026-04-04 Lange dag")
 	clock.Set(instant(t, "2026-04-04 23:30 -0400")) // the second 23:30 that evening

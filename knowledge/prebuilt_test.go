@@ -3,7 +3,6 @@ package knowledge
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"go/format"
 	"os"
@@ -11,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "write prebuilt_gen.go again from book.yaml and additions.yaml")
+	"github.com/waardenbot/waardenbot/internal/testkit"
+)
 
 // TestPrebuiltMatchesTheYAML parses the YAML files and writes the Go source
 // of prebuilt_gen.go from the result: the file must be exactly that.
@@ -26,7 +25,7 @@ func TestPrebuiltMatchesTheYAML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
+	if testkit.Updating() {
 		if err := os.WriteFile("prebuilt_gen.go", src, 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -9,27 +8,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/waardenbot/waardenbot/bot"
 	"github.com/waardenbot/waardenbot/knowledge"
 )
-
-// lockedBuffer is a buffer the race detector may watch from two goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 func TestPostPrintsScheduledMessagesWithTheirChannel(t *testing.T) {
 	b := bot.New(knowledge.MustLoad(), bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -41,7 +24,7 @@ func TestPostPrintsScheduledMessagesWithTheirChannel(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.lang, func(t *testing.T) {
-			var out lockedBuffer
+			var out testkit.Buffer
 			c := New(b, strings.NewReader(""), &out, Config{Lang: tc.lang})
 			err := c.Post(context.Background(), bot.Destination{Platform: "console", Channel: "fractie"}, bot.Reply{Text: "**Reflectie**", Thread: true})
 			if err != nil {
@@ -56,7 +39,7 @@ func TestPostPrintsScheduledMessagesWithTheirChannel(t *testing.T) {
 
 func TestPostAndRepliesDoNotInterleave(t *testing.T) {
 	b := bot.New(knowledge.MustLoad(), bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	var out lockedBuffer
+	var out testkit.Buffer
 	in := strings.NewReader(strings.Repeat("/help\n", 20))
 	c := New(b, in, &out, Config{})
 	var wg sync.WaitGroup

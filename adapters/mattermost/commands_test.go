@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/mattermost/mattermost/server/public/model"
 )
 
@@ -49,7 +51,7 @@ func TestCommandsAreCreatedOnceAndUpdatedNotDuplicatedOnRestart(t *testing.T) {
 	}
 
 	cfg.PublicURL = "https://nieuw.gemeente.nl/bot"
-	logs := &logBuffer{}
+	logs := &testkit.Buffer{}
 	a = newTestAdapter(t, f, cfg, logs)
 	start(t, a) // the public URL moved: the same commands point at the new one
 	moved := f.commandList()
@@ -78,7 +80,7 @@ func TestCommandsOfOtherIntegrationsAreLeftAlone(t *testing.T) {
 		{Id: "other", Token: "othertoken", TeamId: teamID, Trigger: "jira", URL: "https://jira.example/cmd", CreatorId: "someone"},
 		{Id: "taken", Token: "takentoken", TeamId: teamID, Trigger: "debat", URL: "https://debat.example/cmd", CreatorId: "someone"},
 	}
-	logs := &logBuffer{}
+	logs := &testkit.Buffer{}
 	a := newTestAdapter(t, f, Config{Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl"}, logs)
 	start(t, a)
 	cmds := f.commandList()
@@ -112,14 +114,14 @@ func testForbiddenRegistration(t *testing.T, teamAdmin []string, permission stri
 	f := newFake(t)
 	f.forbidCommands = true
 	f.teamAdminPermissions = teamAdmin
-	logs := &logBuffer{}
+	logs := &testkit.Buffer{}
 	a := newTestAdapter(t, f, Config{Teams: []string{"raad"}, PublicURL: "https://bot.gemeente.nl"}, logs)
 	a.listener = listen(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
-	waitFor(t, "the instructions", func() bool { return strings.Contains(logs.String(), "Team Admin") })
+	testkit.WaitFor(t, "the instructions", func() bool { return strings.Contains(logs.String(), "Team Admin") })
 	for _, want := range []string{"403", permission, "Team Admin", "System Admin", "https://bot.gemeente.nl/mattermost/command", "mattermost.command_tokens", "/waarde", "/vragen", "/debat", "[thema]"} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("instructions lack %q:\n%s", want, logs)
@@ -149,7 +151,7 @@ func testForbiddenRegistration(t *testing.T, teamAdmin []string, permission stri
 
 func TestUnknownTeamIsReportedByName(t *testing.T) {
 	f := newFake(t)
-	logs := &logBuffer{}
+	logs := &testkit.Buffer{}
 	start(t, newTestAdapter(t, f, Config{Teams: []string{"griffie"}, PublicURL: "https://bot.gemeente.nl"}, logs))
 	if !strings.Contains(logs.String(), `team \"griffie\" not found`) || !strings.Contains(logs.String(), "add the bot account to the team") {
 		t.Errorf("log:\n%s", logs)

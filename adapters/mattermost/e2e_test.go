@@ -34,6 +34,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/waardenbot/waardenbot/bot"
@@ -282,7 +284,7 @@ func testE2E(t *testing.T, url, version string) {
 	defer func() {
 		t.Logf("the end-to-end run against %s took %s", cmp.Or(version, url), time.Since(start).Round(time.Second))
 	}()
-	logs := &logBuffer{}
+	logs := &testkit.Buffer{}
 	logTo := io.MultiWriter(logs, testWriter{t})
 	addr := freeAddr(t)
 
@@ -716,7 +718,7 @@ func (s *e2eServer) waitButtons(t *testing.T, ctx context.Context, post string, 
 }
 
 // waitLog waits until the log holds want n times.
-func waitLog(t *testing.T, logs *logBuffer, want string, n int) {
+func waitLog(t *testing.T, logs *testkit.Buffer, want string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for strings.Count(logs.String(), want) < n {

@@ -1,7 +1,6 @@
 package mattermost
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -379,24 +378,6 @@ func (f *fakeMattermost) drop() {
 	f.conn = nil
 }
 
-// logBuffer collects log lines for assertions.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 func newTestAdapter(t *testing.T, f *fakeMattermost, cfg Config, logs io.Writer) *Adapter {
 	t.Helper()
 	if logs == nil {
@@ -415,15 +396,4 @@ func newTestAdapter(t *testing.T, f *fakeMattermost, cfg Config, logs io.Writer)
 	a := New(cfg, bot.New(testKB, bot.Config{}, log), log)
 	a.minBackoff, a.maxBackoff = 10*time.Millisecond, 50*time.Millisecond
 	return a
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }

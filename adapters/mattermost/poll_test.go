@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,13 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/waardenbot/waardenbot/bot"
 	"github.com/waardenbot/waardenbot/bot/store"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 const testCasus = "/casus Zetten we camera's met gezichtsherkenning in op het stationsplein? | privacy, veiligheid, gelijkheid"
 
@@ -385,7 +383,7 @@ func TestCloseButtonAsksForConfirmationAndClosesForTheCreatorOnly(t *testing.T) 
 	if len(posts) != 2 || !strings.Contains(posts[1].Message, "Uitslag van peiling") {
 		t.Fatalf("want the result posted in the channel; posts: %d", len(posts))
 	}
-	waitFor(t, "the poll post without buttons", func() bool { return len(buttons(fx.f.postsIn("chan1")[0])) == 0 })
+	testkit.WaitFor(t, "the poll post without buttons", func() bool { return len(buttons(fx.f.postsIn("chan1")[0])) == 0 })
 	closed := fx.f.postsIn("chan1")[0]
 	if closed.Message != p.Message {
 		t.Errorf("closing changed the message")
@@ -418,7 +416,7 @@ func TestTypedVoteAndDeadlineRedrawThePollPostAlsoAfterARestart(t *testing.T) {
 
 	fx.restart()
 	fx.command("bob", "/stem "+id+" veiligheid")
-	waitFor(t, "the post to show the typed vote", func() bool {
+	testkit.WaitFor(t, "the post to show the typed vote", func() bool {
 		got := fx.f.postsIn("chan1")[0]
 		return strings.Contains(strings.Join(buttons(got), "|"), "Veiligheid · 1") && got.Message == p.Message
 	})
@@ -504,22 +502,7 @@ func golden(t *testing.T, name string, p *model.Post, pollID string) {
 	if regexp.MustCompile(`\b` + pollID + `\b`).MatchString(got) {
 		t.Logf("poll ID %s is left in %s", pollID, name)
 	}
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file (run with -update if the change is intended):\n%s", name, got)
-	}
+	testkit.Golden(t, filepath.Join("testdata", name), []byte(got))
 }
 
 // Attachment text must never ping a channel: Mattermost reads mentions in
@@ -542,7 +525,7 @@ func TestMentionStartsAPollPostInTheThread(t *testing.T) {
 	m := mention("p1", "chan1", "@waardenbot stelling Camera's maken de stad veiliger")
 	m.RootId = "root1"
 	fx.f.send(m, model.ChannelTypeOpen, botID)
-	waitFor(t, "the poll post", func() bool { return len(fx.f.postsIn("chan1")) == 1 })
+	testkit.WaitFor(t, "the poll post", func() bool { return len(fx.f.postsIn("chan1")) == 1 })
 	p := fx.f.postsIn("chan1")[0]
 	if p.RootId != "root1" || len(buttons(p)) != 4 || !strings.Contains(p.Message, "**Stelling**") {
 		t.Errorf("poll post in thread %q with buttons %q: %q", p.RootId, buttons(p), p.Message)

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/waardenbot/waardenbot/internal/testkit"
 )
 
 func TestClicksReportOverlapOnceTheLastOverlappingClickEnds(t *testing.T) {
@@ -46,7 +48,7 @@ func TestSettleRedrawsThePostOnceFromTheStore(t *testing.T) {
 	for range 5 {
 		fx.a.settle(id)
 	}
-	waitFor(t, "the settled post", func() bool {
+	testkit.WaitFor(t, "the settled post", func() bool {
 		return strings.HasPrefix(buttons(fx.f.postsIn("chan1")[0])[0], "Privacy · 20")
 	})
 	fx.a.inflight.Wait() // every settle scheduled has run

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/mattermost/mattermost/server/public/model"
 )
 
@@ -49,19 +51,19 @@ func mention(id, channel, text string) *model.Post {
 
 func TestMentionIsAnsweredAgainAfterTheConnectionDrops(t *testing.T) {
 	f := newFake(t)
-	logs := &logBuffer{}
+	logs := &testkit.Buffer{}
 	a := newTestAdapter(t, f, Config{}, logs)
 	runWebSocket(t, f, a)
 
 	f.send(mention("p1", "chan1", "@waardenbot vragen camera"), model.ChannelTypeOpen, botID)
-	waitFor(t, "the first answer", func() bool { return len(f.postsIn("chan1")) == 1 })
+	testkit.WaitFor(t, "the first answer", func() bool { return len(f.postsIn("chan1")) == 1 })
 
 	for i := 0; i < 3; i++ { // the server restarts, three times
 		f.drop()
 		awaitConnection(t, f)
 	}
 	f.send(mention("p2", "chan1", "@WaardenBot: waarde privacy"), model.ChannelTypeOpen)
-	waitFor(t, "the answer after reconnecting", func() bool { return len(f.postsIn("chan1")) == 2 })
+	testkit.WaitFor(t, "the answer after reconnecting", func() bool { return len(f.postsIn("chan1")) == 2 })
 
 	posts := f.postsIn("chan1")
 	if !strings.Contains(posts[0].Message, "Toezicht en handhaving") || !strings.Contains(posts[1].Message, "**Privacy**") {
@@ -77,7 +79,7 @@ func TestMentionIsAnsweredAgainAfterTheConnectionDrops(t *testing.T) {
 
 func TestReconnectsWithBackoffWhileTheServerIsDown(t *testing.T) {
 	f := newFake(t)
-	logs := &logBuffer{}
+	logs := &testkit.Buffer{}
 	a := newTestAdapter(t, f, Config{}, logs)
 	a.link.Patience = 0 // every outage is long enough to be an error
 	runWebSocket(t, f, a)
@@ -86,7 +88,7 @@ func TestReconnectsWithBackoffWhileTheServerIsDown(t *testing.T) {
 		a.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
 		return rec.Code
 	}
-	waitFor(t, "the first hello", func() bool { return strings.Contains(logs.String(), "WebSocket authenticated") })
+	testkit.WaitFor(t, "the first hello", func() bool { return strings.Contains(logs.String(), "WebSocket authenticated") })
 	if code := health(); code != http.StatusOK {
 		t.Errorf("healthz %d while connected", code)
 	}
@@ -95,7 +97,7 @@ func TestReconnectsWithBackoffWhileTheServerIsDown(t *testing.T) {
 	f.refuseWebSocket = true // the server is down: every dial fails
 	f.mu.Unlock()
 	f.drop()
-	waitFor(t, "three failed reconnects", func() bool { return strings.Count(logs.String(), "WebSocket connection failed; retrying") >= 3 })
+	testkit.WaitFor(t, "three failed reconnects", func() bool { return strings.Count(logs.String(), "WebSocket connection failed; retrying") >= 3 })
 	if code := health(); code != http.StatusServiceUnavailable {
 		t.Errorf("healthz %d while the WebSocket is down, want 503", code)
 	}
@@ -107,8 +109,8 @@ func TestReconnectsWithBackoffWhileTheServerIsDown(t *testing.T) {
 	f.mu.Unlock()
 	awaitConnection(t, f)
 	f.send(mention("p1", "chan1", "@waardenbot waarde privacy"), model.ChannelTypeOpen, botID)
-	waitFor(t, "the answer after the server came back", func() bool { return len(f.postsIn("chan1")) == 1 })
-	waitFor(t, "the end of the outage in the log", func() bool { return strings.Contains(logs.String(), "Mattermost WebSocket is back") })
+	testkit.WaitFor(t, "the answer after the server came back", func() bool { return len(f.postsIn("chan1")) == 1 })
+	testkit.WaitFor(t, "the end of the outage in the log", func() bool { return strings.Contains(logs.String(), "Mattermost WebSocket is back") })
 	if code := health(); code != http.StatusOK {
 		t.Errorf("healthz %d after the server came back", code)
 	}
@@ -144,7 +146,7 @@ func TestWhichPostsGetAnAnswer(t *testing.T) {
 			// A marker that is always answered: once it is, the post
 			// before it has been handled too.
 			f.send(mention("marker", "markerchan", "waarde privacy"), model.ChannelTypeDirect)
-			waitFor(t, "the marker's answer", func() bool { return len(f.postsIn("markerchan")) == 1 })
+			testkit.WaitFor(t, "the marker's answer", func() bool { return len(f.postsIn("markerchan")) == 1 })
 			a.inflight.Wait() // and every answer under way is written
 
 			f.mu.Lock()
@@ -191,7 +193,7 @@ func TestPrivateAnswerToAMentionIsEphemeralOrADirectMessage(t *testing.T) {
 			runWebSocket(t, f, a)
 			for i, q := range []string{"xyzzy", "plugh"} { // not found: for the asker only
 				f.send(mention("p1", "chan1", "@waardenbot waarde "+q), model.ChannelTypeOpen, botID)
-				waitFor(t, "the private answer", func() bool {
+				testkit.WaitFor(t, "the private answer", func() bool {
 					f.mu.Lock()
 					defer f.mu.Unlock()
 					return len(f.ephemeral)+len(f.posts) > i

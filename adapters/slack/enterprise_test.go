@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/waardenbot/waardenbot/internal/testkit"
 )
 
 // An org-wide (Enterprise Grid) installation: the workspace T9TK3CUKW of the
@@ -75,7 +77,7 @@ func TestOrgWideInstallationVotesByCommandClickAndMention(t *testing.T) {
 	if rec := post(t, h, "/slack/interactions", body, sign(testSecret, time.Now(), body), form); rec.Code != http.StatusOK {
 		t.Fatalf("click: %d", rec.Code)
 	}
-	waitFor(t, "the click's vote", func() bool { return votesFor(b, id)["orde"] == 1 })
+	testkit.WaitFor(t, "the click's vote", func() bool { return votesFor(b, id)["orde"] == 1 })
 	if eph := api.sent("chat.postEphemeral"); len(eph) != 0 {
 		t.Errorf("the click was refused: %v", eph[0].Form.Get("text"))
 	}
@@ -84,7 +86,7 @@ func TestOrgWideInstallationVotesByCommandClickAndMention(t *testing.T) {
 	if rec := post(t, h, "/slack/events", ev, sign(testSecret, time.Now(), ev), "application/json"); rec.Code != http.StatusOK {
 		t.Fatalf("mention: %d", rec.Code)
 	}
-	waitFor(t, "the mention's vote", func() bool { return votesFor(b, id)["privacy"] == 1 })
+	testkit.WaitFor(t, "the mention's vote", func() bool { return votesFor(b, id)["privacy"] == 1 })
 }
 
 func TestOrgWideClickOverSocketModeCounts(t *testing.T) {
@@ -95,12 +97,12 @@ func TestOrgWideClickOverSocketModeCounts(t *testing.T) {
 	}
 	srv.send(t, env)
 	srv.waitAck(t, "env-1")
-	waitFor(t, "the poll message", func() bool { return len(srv.sent("chat.postMessage")) > 0 })
+	testkit.WaitFor(t, "the poll message", func() bool { return len(srv.sent("chat.postMessage")) > 0 })
 	id := pollIDFrom(t, lastBlocks(t, srv.sent("chat.postMessage")))
 
 	srv.send(t, map[string]any{"envelope_id": "env-2", "type": "interactive", "payload": json.RawMessage(orgClick(t, id))})
 	srv.waitAck(t, "env-2")
-	waitFor(t, "the click's vote", func() bool { return votesFor(b, id)["orde"] == 1 })
+	testkit.WaitFor(t, "the click's vote", func() bool { return votesFor(b, id)["orde"] == 1 })
 	if eph := srv.sent("chat.postEphemeral"); len(eph) != 0 {
 		t.Errorf("the click was refused: %v", eph[0].Form.Get("text"))
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/waardenbot/waardenbot/bot"
@@ -76,7 +78,7 @@ func TestManifestDeclaresEveryCommand(t *testing.T) {
 func TestManifestFileIsGeneratedFromTheCommandTable(t *testing.T) {
 	b := bot.New(testKB, bot.Config{Lang: "nl"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	want := Manifest(b.Commands())
-	if *update {
+	if testkit.Updating() {
 		if err := os.WriteFile("manifest.yaml", []byte(want), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/slack-go/slack"
 
 	"github.com/waardenbot/waardenbot/bot"
@@ -140,7 +142,7 @@ func TestCasusPostsAPollWithButtonsThatVote(t *testing.T) {
 	click(t, a, "U3", "vote-privacy", id+" privacy")
 	click(t, a, "U3", "vote-orde", id+" orde")
 	click(t, a, "U3", "vote-privacy", id+" privacy") // toggles privacy off again
-	waitFor(t, "chat.update with the counts", func() bool {
+	testkit.WaitFor(t, "chat.update with the counts", func() bool {
 		ups := api.sent("chat.update")
 		return len(ups) > 0 && strings.Join(buttons(lastBlocks(t, ups)), "|") == "Privacy · 1|Orde · 1|Doelmatigheid · 0|Sluit de peiling"
 	})
@@ -151,7 +153,7 @@ func TestCasusPostsAPollWithButtonsThatVote(t *testing.T) {
 	// A third choice is over max=2: only U2 is told, and the earlier vote stays.
 	click(t, a, "U2", "vote-orde", id+" orde")
 	click(t, a, "U2", "vote-doelmatigheid", id+" doelmatigheid")
-	waitFor(t, "the refusal", func() bool { return len(api.sent("chat.postEphemeral")) == 1 })
+	testkit.WaitFor(t, "the refusal", func() bool { return len(api.sent("chat.postEphemeral")) == 1 })
 	eph := api.sent("chat.postEphemeral")[0].Form
 	if eph.Get("user") != "U2" || !strings.Contains(eph.Get("text"), "hooguit 2") {
 		t.Errorf("refusal: %v", eph)
@@ -159,9 +161,9 @@ func TestCasusPostsAPollWithButtonsThatVote(t *testing.T) {
 
 	// Someone else may not close it; the creator may.
 	click(t, a, "U2", "close", id)
-	waitFor(t, "the refusal to close", func() bool { return len(api.sent("chat.postEphemeral")) == 2 })
+	testkit.WaitFor(t, "the refusal to close", func() bool { return len(api.sent("chat.postEphemeral")) == 2 })
 	click(t, a, "U1", "close", id)
-	waitFor(t, "the closed poll", func() bool {
+	testkit.WaitFor(t, "the closed poll", func() bool {
 		ups := api.sent("chat.update")
 		return len(buttons(lastBlocks(t, ups))) == 0
 	})
@@ -276,7 +278,7 @@ func TestPollMessageIsRedrawnAfterARestartByTypedVotesAndTheDeadline(t *testing.
 	if r := slashCommand(t, a, "U2", "/stem", id+" orde"); r.code != http.StatusOK {
 		t.Fatalf("stem: %d %s", r.code, r.body)
 	}
-	waitFor(t, "chat.update after a typed vote", func() bool {
+	testkit.WaitFor(t, "chat.update after a typed vote", func() bool {
 		ups := api.sent("chat.update")
 		return len(ups) == 1 && strings.Join(buttons(lastBlocks(t, ups)), "|") == "Privacy · 0|Orde · 1|Sluit de peiling"
 	})
@@ -290,7 +292,7 @@ func TestPollMessageIsRedrawnAfterARestartByTypedVotesAndTheDeadline(t *testing.
 	if n, err := b.CloseDue(context.Background(), a); n != 1 || err != nil {
 		t.Fatalf("CloseDue: %d %v", n, err)
 	}
-	waitFor(t, "the closed poll's message without buttons", func() bool {
+	testkit.WaitFor(t, "the closed poll's message without buttons", func() bool {
 		ups := api.sent("chat.update")
 		return len(ups) == 2 && len(buttons(lastBlocks(t, ups))) == 0
 	})

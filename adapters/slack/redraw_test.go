@@ -3,6 +3,8 @@ package slack
 import (
 	"strings"
 	"testing"
+
+	"github.com/waardenbot/waardenbot/internal/testkit"
 )
 
 func TestRefusedClickDoesNotRedrawThePoll(t *testing.T) {
@@ -12,7 +14,7 @@ func TestRefusedClickDoesNotRedrawThePoll(t *testing.T) {
 	id := pollIDFrom(t, lastBlocks(t, api.sent("chat.postMessage")))
 	click(t, a, "U2", "vote-privacy", id+" privacy")
 	click(t, a, "U2", "vote-orde", id+" orde")
-	waitFor(t, "the votes' redraw", func() bool {
+	testkit.WaitFor(t, "the votes' redraw", func() bool {
 		ups := api.sent("chat.update")
 		return len(ups) > 0 && strings.Join(buttons(lastBlocks(t, ups)), "|") == "Privacy · 1|Orde · 1|Doelmatigheid · 0|Sluit de peiling"
 	})
@@ -24,7 +26,7 @@ func TestRefusedClickDoesNotRedrawThePoll(t *testing.T) {
 		{"closing someone else's poll", "close", id},
 	} {
 		click(t, a, "U2", c.action, c.value)
-		waitFor(t, "the refusal", func() bool { return len(api.sent("chat.postEphemeral")) == i+1 })
+		testkit.WaitFor(t, "the refusal", func() bool { return len(api.sent("chat.postEphemeral")) == i+1 })
 		a.wait()
 		if n := len(api.sent("chat.update")) - before; n != 0 {
 			t.Errorf("refused %s: %d chat.update calls, want none", c.why, n)
@@ -46,7 +48,7 @@ func TestClickOnAClosedPollsLeftoverButtonRemovesThem(t *testing.T) {
 	api.mu.Unlock()
 
 	click(t, a, "U2", "vote-orde", id+" orde")
-	waitFor(t, "the redraw without buttons", func() bool {
+	testkit.WaitFor(t, "the redraw without buttons", func() bool {
 		ups := api.sent("chat.update")
 		return len(ups) == 1 && len(buttons(lastBlocks(t, ups))) == 0
 	})
@@ -61,7 +63,7 @@ func TestTypedRequestsThatChangeNothingDoNotRedraw(t *testing.T) {
 	slashCommand(t, a, "U1", "/casus", "Camera's op het plein? | privacy, orde")
 	id := pollIDFrom(t, lastBlocks(t, api.sent("chat.postMessage")))
 	slashCommand(t, a, "U2", "/stem", id+" orde")
-	waitFor(t, "the vote's redraw", func() bool { return len(api.sent("chat.update")) == 1 })
+	testkit.WaitFor(t, "the vote's redraw", func() bool { return len(api.sent("chat.update")) == 1 })
 
 	for _, text := range []string{"/stem " + id + " orde", "/uitslag " + id, "/stem " + id + " xyzzy"} {
 		before := len(api.sent("chat.update"))

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/waardenbot/waardenbot/adapters/internal/replay"
@@ -212,7 +214,7 @@ func socketAdapter(t *testing.T) (*socketServer, *Adapter, *bot.Bot, *store.Stor
 		cancel()
 		<-done
 	})
-	waitFor(t, "the connection", func() bool { return srv.connections() == 1 && a.link.Connected() })
+	testkit.WaitFor(t, "the connection", func() bool { return srv.connections() == 1 && a.link.Connected() })
 	return srv, a, b, st
 }
 

@@ -6,14 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -22,13 +20,13 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/slack-go/slack"
 
 	"github.com/waardenbot/waardenbot/bot"
 	"github.com/waardenbot/waardenbot/knowledge"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 const testSecret = "test-signing-secret"
 
@@ -152,17 +150,6 @@ func eventBody(id, inner string) string {
 	return fmt.Sprintf(`{"token":"x","team_id":"T1","api_app_id":"A1","type":"event_callback","event_id":%q,"event_time":1,"event":%s}`, id, inner)
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func TestMentionIsAnsweredOnceInTheChannel(t *testing.T) {
 	api := newFakeSlack(t)
 	now := time.Now()
@@ -235,7 +222,7 @@ func TestSlowCommandFollowsUpThroughResponseURL(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d", rec.Code)
 	}
-	waitFor(t, "the follow-up", func() bool { mu.Lock(); defer mu.Unlock(); return got != nil })
+	testkit.WaitFor(t, "the follow-up", func() bool { mu.Lock(); defer mu.Unlock(); return got != nil })
 	mu.Lock()
 	defer mu.Unlock()
 	if got["response_type"] != "ephemeral" || !strings.Contains(fmt.Sprint(got["text"]), "Peilingen zijn niet beschikbaar") {
@@ -307,20 +294,7 @@ func golden(t *testing.T, name string, v any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("testdata", name)
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from the golden file; run go test -update after checking:\n%s", name, got)
-	}
+	testkit.Golden(t, filepath.Join("testdata", name), got)
 }
 
 func TestPostSendsToTheChannel(t *testing.T) {

@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -11,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/waardenbot/waardenbot/internal/testkit"
 
 	"log/slog"
 	"os"
@@ -117,7 +118,7 @@ func slashEnvelope(id, command, text string) map[string]any {
 
 func TestSocketModeEndToEndWithReconnect(t *testing.T) {
 	srv := newSocketServer(t)
-	logs := &syncBuffer{}
+	logs := &testkit.Buffer{}
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(os.Stderr, logs), &slog.HandlerOptions{Level: slog.LevelInfo}))
 	a := New(Config{Mode: "socket", BotToken: "xoxb-test", AppToken: "xapp-test", APIURL: srv.URL + "/api/"},
 		bot.New(testKB, bot.Config{}, log, bot.WithStore(openStore(t))), log)
@@ -128,7 +129,7 @@ func TestSocketModeEndToEndWithReconnect(t *testing.T) {
 	client := socketmode.New(a.api, socketmode.OptionPingInterval(time.Hour))
 	go func() { done <- a.serveSocket(ctx, client) }()
 
-	waitFor(t, "the first connection", func() bool { return srv.connections() == 1 && a.link.Connected() })
+	testkit.WaitFor(t, "the first connection", func() bool { return srv.connections() == 1 && a.link.Connected() })
 
 	srv.send(t, slashEnvelope("env-1", "/waarde", "privasy"))
 	var ack struct {
@@ -147,11 +148,11 @@ func TestSocketModeEndToEndWithReconnect(t *testing.T) {
 		"payload": json.RawMessage(eventBody("Ev9", `{"type":"app_mention","user":"U1","text":"<@UBOT> waarde openheid","ts":"2.1","channel":"C2"}`)),
 	})
 	srv.waitAck(t, "env-2")
-	waitFor(t, "the answer to the mention", func() bool { return len(srv.sent("chat.postMessage")) == 1 })
+	testkit.WaitFor(t, "the answer to the mention", func() bool { return len(srv.sent("chat.postMessage")) == 1 })
 
 	// The connection drops; the client reconnects by itself and serves again.
 	srv.drop()
-	waitFor(t, "a reconnect", func() bool { return srv.connections() == 2 && a.link.Connected() })
+	testkit.WaitFor(t, "a reconnect", func() bool { return srv.connections() == 2 && a.link.Connected() })
 	srv.send(t, slashEnvelope("env-3", "/vragen", "5g"))
 	if err := json.Unmarshal(srv.waitAck(t, "env-3"), &ack); err != nil {
 		t.Fatal(err)
@@ -171,7 +172,7 @@ func TestSocketModeEndToEndWithReconnect(t *testing.T) {
 	// redraws the message with chat.update.
 	srv.send(t, slashEnvelope("env-4", "/casus", "Camera's in de binnenstad? | privacy, orde"))
 	srv.waitAck(t, "env-4")
-	waitFor(t, "the poll message", func() bool { return len(srv.sent("chat.postMessage")) == 2 })
+	testkit.WaitFor(t, "the poll message", func() bool { return len(srv.sent("chat.postMessage")) == 2 })
 	id := pollIDFrom(t, lastBlocks(t, srv.sent("chat.postMessage")))
 	srv.send(t, map[string]any{
 		"envelope_id": "env-5", "type": "interactive",
@@ -184,7 +185,7 @@ func TestSocketModeEndToEndWithReconnect(t *testing.T) {
 		},
 	})
 	srv.waitAck(t, "env-5")
-	waitFor(t, "chat.update after the click", func() bool {
+	testkit.WaitFor(t, "chat.update after the click", func() bool {
 		ups := srv.sent("chat.update")
 		return len(ups) > 0 && strings.Join(buttons(lastBlocks(t, ups)), "|") == "Privacy · 0|Orde · 1|Sluit de peiling"
 	})
@@ -198,22 +199,4 @@ func TestSocketModeEndToEndWithReconnect(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("socket mode did not stop")
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

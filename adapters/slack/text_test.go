@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/waardenbot/waardenbot/internal/testkit"
 )
 
 // TestPlainTextGolden decodes the examples of Slack's "Formatting text for
@@ -28,7 +30,7 @@ func TestPlainTextGolden(t *testing.T) {
 	}
 	for i, tc := range cases {
 		got := plainText(tc.Slack)
-		if *update {
+		if testkit.Updating() {
 			cases[i].Plain = got
 			continue
 		}
@@ -36,7 +38,7 @@ func TestPlainTextGolden(t *testing.T) {
 			t.Errorf("%s: plainText(%q) = %q, want %q", tc.Name, tc.Slack, got, tc.Plain)
 		}
 	}
-	if *update {
+	if testkit.Updating() {
 		out, _ := json.MarshalIndent(cases, "", "  ")
 		if err := os.WriteFile(path, append(out, '\n'), 0o644); err != nil {
 			t.Fatal(err)
@@ -88,7 +90,7 @@ func TestEncodedDirectMessageSearchesWhatWasTyped(t *testing.T) {
 	a.botUserID = "UBOT"
 	body := eventBody("Ev0TXT1", `{"type":"message","channel_type":"im","user":"U1","text":"vragen ict &amp; beheer","ts":"1.4","channel":"D1"}`)
 	post(t, a.Handler(), "/slack/events", body, sign(testSecret, now, body), "application/json")
-	waitFor(t, "the answer", func() bool { return len(api.sent("chat.postMessage")) > 0 })
+	testkit.WaitFor(t, "the answer", func() bool { return len(api.sent("chat.postMessage")) > 0 })
 	text := api.sent("chat.postMessage")[0].Form.Get("text")
 	if !strings.Contains(text, "*Ict-beheer*") || strings.Contains(text, "&amp;amp;") {
 		t.Errorf("answer to ict & beheer:\n%s", text)
@@ -104,7 +106,7 @@ func TestMentionedCasusIsPlainText(t *testing.T) {
 	text := "<@UBOT> casus Moet <!channel> in <#C024BE7LR|general> de <https://example.com/notitie?a=1&amp;b=2|notitie &amp; bijlage> lezen? | privacy, orde"
 	body := eventBody("Ev0TXT2", `{"type":"app_mention","user":"U1","text":`+quoteJSON(text)+`,"ts":"1.1","channel":"C1","event_ts":"1.1"}`)
 	post(t, a.Handler(), "/slack/events", body, sign(testSecret, time.Now(), body), "application/json")
-	waitFor(t, "the poll", func() bool { return len(api.sent("chat.postMessage")) > 0 })
+	testkit.WaitFor(t, "the poll", func() bool { return len(api.sent("chat.postMessage")) > 0 })
 	id := pollIDFrom(t, lastBlocks(t, api.sent("chat.postMessage")))
 	p := b.PollMessage(t.Context(), id).Poll
 	if want := "Moet @\u2060channel in #general de notitie & bijlage lezen?"; p.Question != want {

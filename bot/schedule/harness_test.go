@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/waardenbot/waardenbot/bot/chat"
 	"github.com/waardenbot/waardenbot/bot/schedule"
 	"github.com/waardenbot/waardenbot/bot/store"
@@ -33,24 +35,6 @@ var (
 	discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 	fractie = chat.Destination{Platform: "console", Channel: "fractie"}
 )
-
-// fakeClock is a clock a test moves by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 // fakePoster records the claimed runs the scheduler posts; with fail set
 // it refuses. When notify is set, every post is sent on it too.
@@ -91,7 +75,7 @@ func (p *fakePoster) last() schedule.Claimed {
 type harness struct {
 	t      *testing.T
 	path   string
-	clock  *fakeClock
+	clock  *testkit.Clock
 	poster *fakePoster
 	st     schedule.Store
 	closer func()
@@ -100,7 +84,7 @@ type harness struct {
 
 type option func(*schedule.Config)
 
-func newHarness(t *testing.T, path string, clock *fakeClock, poster *fakePoster, opts ...option) *harness {
+func newHarness(t *testing.T, path string, clock *testkit.Clock, poster *fakePoster, opts ...option) *harness {
 	t.Helper()
 	st, err := store.Open(path)
 	if err != nil {
@@ -109,7 +93,7 @@ func newHarness(t *testing.T, path string, clock *fakeClock, poster *fakePoster,
 	return newHarnessOn(t, path, st, st.Close, clock, poster, opts...)
 }
 
-func newHarnessOn(t *testing.T, path string, st schedule.Store, closer func() error, clock *fakeClock, poster *fakePoster, opts ...option) *harness {
+func newHarnessOn(t *testing.T, path string, st schedule.Store, closer func() error, clock *testkit.Clock, poster *fakePoster, opts ...option) *harness {
 	t.Helper()
 	cfg := schedule.Config{Location: ams, Now: clock.Now}
 	for _, o := range opts {
@@ -170,6 +154,6 @@ func (h *harness) turnOn(spec string) schedule.Schedule {
 
 func start(t *testing.T, now time.Time) *harness {
 	t.Helper()
-	clock := &fakeClock{t: now}
+	clock := testkit.NewClock(now)
 	return newHarness(t, filepath.Join(t.TempDir(), "waardenbot.db"), clock, &fakePoster{})
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/waardenbot/waardenbot/bot/schedule"
 	"github.com/waardenbot/waardenbot/bot/store"
 )
@@ -21,7 +23,7 @@ func TestTwoWakeUpsRacingPostOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &fakeClock{t: local(2026, 11, 23, 10, 0)}
+	clock := testkit.NewClock(local(2026, 11, 23, 10, 0))
 	poster := &fakePoster{}
 	a := newHarnessOn(t, path, st, st.Close, clock, poster)
 	b := newHarnessOn(t, path, st, func() error { return nil }, clock, poster)
@@ -122,7 +124,7 @@ func TestScheduleTurnedOnDuringRestoreIsQueued(t *testing.T) {
 		t.Fatal(err)
 	}
 	racing := &racingStore{Store: st}
-	h := newHarnessOn(t, path, racing, st.Close, &fakeClock{t: local(2026, 11, 23, 10, 0)}, &fakePoster{})
+	h := newHarnessOn(t, path, racing, st.Close, testkit.NewClock(local(2026, 11, 23, 10, 0)), &fakePoster{})
 	racing.during = func() { h.turnOn("") }
 	h.restore()
 	if n := h.s.Len(); n != 1 {

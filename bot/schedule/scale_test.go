@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/waardenbot/waardenbot/bot/chat"
 	"github.com/waardenbot/waardenbot/bot/schedule"
 	"github.com/waardenbot/waardenbot/bot/store"
@@ -80,7 +82,7 @@ func TestTenThousandChannelsRestoreAndPostEachOnce(t *testing.T) {
 	seedChannels(t, st, n, local(2026, 11, 23, 10, 0))
 	t.Logf("stored %d schedules in %s", n, time.Since(t0))
 
-	clock := &fakeClock{t: local(2026, 11, 30, 8, 0)}
+	clock := testkit.NewClock(local(2026, 11, 30, 8, 0))
 	s := schedule.New(book, st, schedule.Config{Location: ams, Now: clock.Now}, discard)
 	poster := &countingPoster{per: map[string]int{}}
 	before := heapInUse()
@@ -127,7 +129,7 @@ func benchStore(b *testing.B, n int) *store.Store {
 }
 
 func benchScheduler(st schedule.Store, now time.Time) *schedule.Scheduler {
-	clock := &fakeClock{t: now}
+	clock := testkit.NewClock(now)
 	return schedule.New(book, st, schedule.Config{Location: ams, Now: clock.Now}, discard)
 }
 

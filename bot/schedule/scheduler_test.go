@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waardenbot/waardenbot/internal/testkit"
+
 	"github.com/waardenbot/waardenbot/bot/schedule"
 	"github.com/waardenbot/waardenbot/bot/store"
 )
@@ -148,7 +150,7 @@ func TestGraceIsConfigurable(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "w.db")
-			clock := &fakeClock{t: local(2026, 11, 23, 10, 0)}
+			clock := testkit.NewClock(local(2026, 11, 23, 10, 0))
 			h := newHarness(t, path, clock, &fakePoster{})
 			h.turnOn("")
 			h.closer()
@@ -186,7 +188,7 @@ func (crashingStore) FinishRun(context.Context, string, time.Time, schedule.RunS
 
 func TestRestartBetweenPostAndRecordDoesNotPostAgain(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "w.db")
-	clock := &fakeClock{t: local(2026, 11, 23, 10, 0)}
+	clock := testkit.NewClock(local(2026, 11, 23, 10, 0))
 	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)

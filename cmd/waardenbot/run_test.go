@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -12,23 +11,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/waardenbot/waardenbot/internal/testkit"
 )
-
-// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func TestRunServesSlackOverHTTPAndStopsCleanly(t *testing.T) {
 	t.Chdir(t.TempDir())
@@ -42,22 +29,18 @@ func TestRunServesSlackOverHTTPAndStopsCleanly(t *testing.T) {
 		"WAARDENBOT_LOG_LEVEL=debug",
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	var stderr syncBuffer
+	var stderr testkit.Buffer
 	done := make(chan int, 1)
 	go func() { done <- runMain(ctx, []string{"run"}, strings.NewReader(""), io.Discard, &stderr, env) }()
 
 	listening := regexp.MustCompile(`msg="Slack HTTP mode listening" .*addr=(\S+)`)
 	var addr string
-	deadline := time.Now().Add(10 * time.Second)
-	for addr == "" {
+	testkit.WaitFor(t, "the listener's address in the log", func() bool {
 		if m := listening.FindStringSubmatch(stderr.String()); m != nil {
 			addr = m[1]
-		} else if time.Now().After(deadline) {
-			t.Fatalf("listener never came up:\n%s", stderr.String())
-		} else {
-			time.Sleep(10 * time.Millisecond) // polling the log, with the deadline above
 		}
-	}
+		return addr != ""
+	})
 	body := url.Values{"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"U1"}, "command": {"/vragen"}, "text": {"beveiliging"}}.Encode()
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	mac := hmac.New(sha256.New, []byte(secret))

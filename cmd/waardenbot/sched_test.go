@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/waardenbot/waardenbot/internal/testkit"
 )
 
 func runCLI(t *testing.T, stdin string, environ []string, args ...string) (int, string, string) {
@@ -123,7 +125,7 @@ func TestConsoleRunsSchedulerAndStopsAtEndOfInput(t *testing.T) {
 // when the console first read from it (when a terminal would first show
 // the prompt), then ends.
 type firstRead struct {
-	out  *syncBuffer
+	out  *testkit.Buffer
 	seen chan string
 }
 
@@ -140,7 +142,7 @@ func TestConsoleLogsStartUpBeforeItReadsALine(t *testing.T) {
 	if code, _, errOut := runCLI(t, "", nil, "ask", "--db", db, "/reflectie aan"); code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	var out syncBuffer // stdout and stderr in the order they were written, as on a terminal
+	var out testkit.Buffer // stdout and stderr in the order they were written, as on a terminal
 	in := &firstRead{out: &out, seen: make(chan string, 1)}
 	if code := runMain(context.Background(), []string{"console", "--db", db}, in, &out, &out, nil); code != exitOK {
 		t.Fatalf("exit %d: %s", code, out.String())
