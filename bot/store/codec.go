@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // Every value in the file is JSON, encoded and decoded here and nowhere
@@ -16,6 +18,15 @@ func encode(v any) ([]byte, error) {
 		return nil, fmt.Errorf("encode %T: %w", v, err)
 	}
 	return data, nil
+}
+
+// put stores v under key in b.
+func put(b *bolt.Bucket, key []byte, v any) error {
+	data, err := encode(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, data)
 }
 
 func decode(data []byte, v any) error {

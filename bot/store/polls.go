@@ -88,10 +88,10 @@ func (s *Store) CreatePoll(ctx context.Context, p poll.Poll) error {
 		if polls.Get([]byte(p.ID)) != nil {
 			return poll.ErrIDTaken
 		}
-		if err := putJSON(polls, []byte(p.ID), p); err != nil {
+		if err := put(polls, []byte(p.ID), p); err != nil {
 			return err
 		}
-		if err := putJSON(tx.Bucket(bucketTallies), []byte(p.ID), poll.Tally{Votes: map[string]int{}}); err != nil {
+		if err := put(tx.Bucket(bucketTallies), []byte(p.ID), poll.Tally{Votes: map[string]int{}}); err != nil {
 			return err
 		}
 		if !p.Closed {
@@ -166,7 +166,7 @@ func closePoll(tx *bolt.Tx, p *poll.Poll, at time.Time) error {
 		}
 	}
 	p.Posted = true
-	return putJSON(tx.Bucket(bucketPolls), []byte(p.ID), *p)
+	return put(tx.Bucket(bucketPolls), []byte(p.ID), *p)
 }
 
 // CloseDue closes the polls whose deadline has come. It looks first in a
@@ -236,12 +236,7 @@ func (s *Store) Unposted(ctx context.Context, id string, retryAt time.Time) erro
 		return err
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
-		p, _, err := load(tx, id)
-		if err != nil {
-			return err
-		}
-		p.Posted = false
-		if err := putJSON(tx.Bucket(bucketPolls), []byte(id), p); err != nil {
+		if err := changePoll(tx, id, func(p *poll.Poll) { p.Posted = false }); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketDeadlines).Put(timeKey(retryAt, id), nil)
@@ -254,12 +249,7 @@ func (s *Store) SetPollMessage(ctx context.Context, id, message string) error {
 		return err
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
-		p, _, err := load(tx, id)
-		if err != nil {
-			return err
-		}
-		p.Message = message
-		return putJSON(tx.Bucket(bucketPolls), []byte(id), p)
+		return changePoll(tx, id, func(p *poll.Poll) { p.Message = message })
 	})
 }
 
@@ -381,10 +371,12 @@ func load(tx *bolt.Tx, id string) (poll.Poll, poll.Tally, error) {
 	return p, t, nil
 }
 
-func putJSON(b *bolt.Bucket, key []byte, v any) error {
-	data, err := encode(v)
+// changePoll reads poll id in tx, changes it with fn and stores it.
+func changePoll(tx *bolt.Tx, id string, fn func(*poll.Poll)) error {
+	p, _, err := load(tx, id)
 	if err != nil {
 		return err
 	}
-	return b.Put(key, data)
+	fn(&p)
+	return put(tx.Bucket(bucketPolls), []byte(id), p)
 }

@@ -110,12 +110,21 @@ func getSchedule(b *bolt.Bucket, id string) (schedule.Schedule, error) {
 	return sc, nil
 }
 
-func putSchedule(b *bolt.Bucket, sc schedule.Schedule) error {
-	v, err := encode(sc)
+// changeSchedule reads schedule id in b, changes it with fn and stores it;
+// an error from fn stores nothing.
+func changeSchedule(b *bolt.Bucket, id string, fn func(*schedule.Schedule) error) (schedule.Schedule, error) {
+	sc, err := getSchedule(b, id)
 	if err != nil {
-		return fmt.Errorf("schedule %s: %w", sc.ID, err)
+		return sc, err
 	}
-	return b.Put([]byte(sc.ID), v)
+	if err := fn(&sc); err != nil {
+		return sc, err
+	}
+	sc.ID = id
+	if err := put(b, []byte(id), sc); err != nil {
+		return sc, fmt.Errorf("schedule %s: %w", id, err)
+	}
+	return sc, nil
 }
 
 // UpdateSchedule reads, changes and stores one schedule in one transaction.
@@ -125,17 +134,9 @@ func (s *Store) UpdateSchedule(ctx context.Context, id string, fn func(*schedule
 	}
 	var out schedule.Schedule
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(schedulesBucket)
-		sc, err := getSchedule(b, id)
-		if err != nil {
-			return err
-		}
-		if err := fn(&sc); err != nil {
-			return err
-		}
-		sc.ID = id
+		sc, err := changeSchedule(tx.Bucket(schedulesBucket), id, fn)
 		out = sc
-		return putSchedule(b, sc)
+		return err
 	})
 	if err != nil {
 		return schedule.Schedule{}, err
@@ -176,24 +177,12 @@ func (s *Store) ClaimRun(ctx context.Context, id string, at time.Time, fn func(*
 		if runs.Get(key) != nil {
 			return schedule.ErrRunClaimed
 		}
-		b := tx.Bucket(schedulesBucket)
-		sc, err := getSchedule(b, id)
-		if err != nil {
-			return err
-		}
-		if err := fn(&sc); err != nil {
-			return err
-		}
-		sc.ID = id
-		if err := putSchedule(b, sc); err != nil {
-			return err
-		}
-		v, err := encode(run{State: schedule.RunClaimed, Updated: time.Now().UTC()})
+		sc, err := changeSchedule(tx.Bucket(schedulesBucket), id, fn)
 		if err != nil {
 			return err
 		}
 		out = sc
-		return runs.Put(key, v)
+		return put(runs, key, run{State: schedule.RunClaimed, Updated: time.Now().UTC()})
 	})
 	if err != nil {
 		return schedule.Schedule{}, err

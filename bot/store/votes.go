@@ -186,7 +186,7 @@ func applyGroup(tx *bolt.Tx, group []*voteRequest) error {
 		if len(next.Choices) == 0 {
 			err = votes.Delete(key)
 		} else {
-			err = putJSON(votes, key, next)
+			err = put(votes, key, next)
 		}
 		if err != nil {
 			return err
@@ -197,7 +197,7 @@ func applyGroup(tx *bolt.Tx, group []*voteRequest) error {
 	tallies := tx.Bucket(bucketTallies)
 	for id, st := range polls {
 		if st.dirty {
-			if err := putJSON(tallies, []byte(id), st.tally); err != nil {
+			if err := put(tallies, []byte(id), st.tally); err != nil {
 				return err
 			}
 		}
