@@ -2,6 +2,7 @@ package slack
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,8 +40,20 @@ func TestPlainTextGolden(t *testing.T) {
 		}
 	}
 	if testkit.Updating() {
-		out, _ := json.MarshalIndent(cases, "", "  ")
-		if err := os.WriteFile(path, append(out, '\n'), 0o644); err != nil {
+		// One case a line, as the file is written by hand.
+		q := func(s string) string {
+			var b strings.Builder
+			enc := json.NewEncoder(&b)
+			enc.SetEscapeHTML(false)
+			enc.Encode(s)
+			return strings.TrimSuffix(b.String(), "\n")
+		}
+		lines := make([]string, len(cases))
+		for i, c := range cases {
+			lines[i] = fmt.Sprintf(`  {"name": %s, "slack": %s, "plain": %s}`, q(c.Name), q(c.Slack), q(c.Plain))
+		}
+		out := "[\n" + strings.Join(lines, ",\n") + "\n]\n"
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
