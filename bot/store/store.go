@@ -129,6 +129,10 @@ type file struct {
 	mu     sync.Mutex              // guards opening and closing
 	err    error                   // why opening failed; kept
 	closed bool
+
+	// afterWrite, when set (by tests, before the first transaction), runs
+	// inside every write transaction whose function succeeded, last.
+	afterWrite func(*bolt.Tx)
 }
 
 // open returns the open file, opening it on the first call.
@@ -210,7 +214,20 @@ func (f *file) Update(fn func(*bolt.Tx) error) error {
 	if err != nil {
 		return err
 	}
-	return db.Update(fn)
+	return db.Update(f.withAfterWrite(fn))
+}
+
+func (f *file) withAfterWrite(fn func(*bolt.Tx) error) func(*bolt.Tx) error {
+	if f.afterWrite == nil {
+		return fn
+	}
+	return func(tx *bolt.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		f.afterWrite(tx)
+		return nil
+	}
 }
 
 // Batch runs fn in a transaction shared with other callers, as
@@ -220,5 +237,5 @@ func (f *file) Batch(fn func(*bolt.Tx) error) error {
 	if err != nil {
 		return err
 	}
-	return db.Batch(fn)
+	return db.Batch(f.withAfterWrite(fn))
 }
