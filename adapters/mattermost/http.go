@@ -19,7 +19,8 @@ import (
 const maxBody = 64 << 10
 
 // Handler serves POST /mattermost/command (slash commands), POST
-// /mattermost/action (poll buttons) and GET /healthz (503 while the
+// /mattermost/action (poll buttons), POST /mattermost/dialog (the close
+// dialog), POST /mattermost/check (Check's probe) and GET /healthz (503 while the
 // WebSocket has been down for a minute or more). A slash command
 // request must carry a token Mattermost issued for one of the bot's
 // commands; anything else gets 401. A button click must carry a context the
@@ -36,6 +37,7 @@ func (a *Adapter) Handler() http.Handler {
 	mux.HandleFunc("POST "+commandPath, a.serveCommand)
 	mux.HandleFunc("POST "+actionPath, a.serveAction)
 	mux.HandleFunc("POST "+dialogPath, a.serveDialog)
+	mux.HandleFunc("POST "+probePath, serveProbe)
 	return mux
 }
 

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -28,12 +29,33 @@ func Manifest(cmds []bot.CommandInfo) string {
 		}
 		sb.WriteString("      should_escape: false\n")
 	}
+	sb.WriteString(manifestScopes)
+	for _, sc := range Scopes {
+		fmt.Fprintf(&sb, "      - %-20s# %s\n", sc.Name, sc.Why)
+	}
 	sb.WriteString(manifestTail)
 	return sb.String()
 }
 
-// manifestHead and manifestTail are the manifest's fixed parts around the
-// slash commands. A double-quoted Go string (strconv.Quote) is a valid
+// A Scope is an OAuth scope the bot token needs, and why.
+type Scope struct {
+	Name string
+	Why  string
+}
+
+// Scopes are the bot token scopes the manifest asks for and the features
+// need; Check names the ones a token lacks.
+var Scopes = []Scope{
+	{"commands", "the slash commands"},
+	{"chat:write", "answers, polls, prompts"},
+	{"chat:write.public", "scheduled prompts in public channels the bot was not invited to"},
+	{"app_mentions:read", "@waardenbot waarde privacy"},
+	{"im:history", "direct messages to the bot"},
+	{"users:read", "whether a user is a workspace admin (closing others' polls, schedules)"},
+}
+
+// manifestHead, manifestScopes and manifestTail are the manifest's fixed
+// parts around the slash commands and the scopes. A double-quoted Go string (strconv.Quote) is a valid
 // double-quoted YAML string.
 const manifestHead = `# Slack app manifest for waardenbot (Socket Mode: no public URL needed).
 # Create the app at https://api.slack.com/apps → "Create New App" →
@@ -67,16 +89,12 @@ features:
   slash_commands:
 `
 
-const manifestTail = `oauth_config:
+const manifestScopes = `oauth_config:
   scopes:
     bot:
-      - commands            # the slash commands
-      - chat:write          # answers, polls, prompts
-      - chat:write.public   # scheduled prompts in public channels the bot was not invited to
-      - app_mentions:read   # @waardenbot waarde privacy
-      - im:history          # direct messages to the bot
-      - users:read          # whether a user is a workspace admin (closing others' polls, schedules)
-settings:
+`
+
+const manifestTail = `settings:
   event_subscriptions:
     bot_events:
       - app_mention

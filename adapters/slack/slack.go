@@ -118,6 +118,16 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	a.verify = verifier{secret: []byte(cfg.SigningSecret), now: a.now}
 	a.updates = &updater{a: a, delay: 300 * time.Millisecond, pending: map[string]bool{}}
 	a.polls = &pollMessages{a: a}
+	a.api = a.client()
+	a.admins = admins.Cache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
+	a.link = link.Status{Name: "Slack Socket Mode connection", Patience: time.Minute, Log: a.log,
+		Impact: "slash commands, mentions and button clicks do not reach the bot"}
+	return a
+}
+
+// client is a Web API client for the configured bot token, with the
+// options given.
+func (a *Adapter) client(opts ...slack.Option) *slack.Client {
 	apiOpts := []slack.Option{}
 	if a.httpClient != nil {
 		apiOpts = append(apiOpts, slack.OptionHTTPClient(a.httpClient))
@@ -125,21 +135,16 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	// Retry on HTTP 429 with Slack's Retry-After; must come after the
 	// HTTP client option so that it wraps it.
 	apiOpts = append(apiOpts, slack.OptionRetry(3))
-	if cfg.APIURL != "" {
-		u := cfg.APIURL
+	if u := a.cfg.APIURL; u != "" {
 		if !strings.HasSuffix(u, "/") {
 			u += "/"
 		}
 		apiOpts = append(apiOpts, slack.OptionAPIURL(u))
 	}
-	if cfg.AppToken != "" {
-		apiOpts = append(apiOpts, slack.OptionAppLevelToken(cfg.AppToken))
+	if a.cfg.AppToken != "" {
+		apiOpts = append(apiOpts, slack.OptionAppLevelToken(a.cfg.AppToken))
 	}
-	a.api = slack.New(cfg.BotToken, apiOpts...)
-	a.admins = admins.Cache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
-	a.link = link.Status{Name: "Slack Socket Mode connection", Patience: time.Minute, Log: a.log,
-		Impact: "slash commands, mentions and button clicks do not reach the bot"}
-	return a
+	return slack.New(a.cfg.BotToken, append(apiOpts, opts...)...)
 }
 
 var _ bot.Adapter = (*Adapter)(nil)
