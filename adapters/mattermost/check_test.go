@@ -2,6 +2,7 @@ package mattermost
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"net"
@@ -88,45 +89,50 @@ func (c checkServer) start(t *testing.T) *httptest.Server {
 func TestCheckAgainstAFakeMattermost(t *testing.T) {
 	admin := checkServer{isBot: true, teamRoles: "team_user team_admin"}
 	tests := []struct {
-		name   string
-		server checkServer
-		cfg    func(listen string) Config
-		want   []string
+		name      string
+		server    checkServer
+		team      string
+		publicURL string // empty: the address Check listens on
+		want      []string
 	}{
-		{"a bot account that is team admin, public_url leading to listen", admin,
-			func(listen string) Config { return Config{Teams: []string{"raad"}, Listen: listen, PublicURL: "http://" + listen} },
-			[]string{
-				"✓ Mattermost server: answers at",
-				"✓ Mattermost bot token: belongs to the bot account @waardenbot",
-				"✓ Mattermost team raad: exists; @waardenbot is a member",
-				"✓ slash commands in raad: @waardenbot may manage them (role team_admin)",
-				"✓ public_url http://127.0.0.1:",
-			}},
-		{"without team admin: what to grant", checkServer{isBot: true, teamRoles: "team_user"},
-			func(listen string) Config { return Config{Teams: []string{"raad"}, Listen: listen, PublicURL: "http://" + listen} },
-			[]string{
-				"✓ Mattermost server",
-				"✓ Mattermost bot token",
-				"✓ Mattermost team raad",
-				"✗ slash commands in raad: @waardenbot may not manage them (roles system_user, team_user lack manage_slash_commands), so run cannot register /waarde and the other commands | make @waardenbot a Team Admin of raad (System Console > User Management > Teams > raad > Manage Members > @waardenbot > Make Team Admin), which grants manage_slash_commands",
-				"✓ public_url",
-			}},
-		{"a person's token", checkServer{isBot: false, teamRoles: "team_user"},
-			func(listen string) Config { return Config{Teams: []string{"raad"}, Listen: listen, PublicURL: "http://" + listen} },
-			[]string{"✓ Mattermost server", "✗ Mattermost bot token: it belongs to @waardenbot, which is not a bot account | create a bot account"}},
-		{"a team that does not exist", admin,
-			func(listen string) Config { return Config{Teams: []string{"college"}, Listen: listen, PublicURL: "http://" + listen} },
-			[]string{"✓ Mattermost server", "✓ Mattermost bot token", "✗ Mattermost team college: not found, or @waardenbot is not a member | add @waardenbot to the team", "✗ public_url"}},
-		{"public_url that leads nowhere", admin,
-			func(listen string) Config { return Config{Teams: []string{"raad"}, Listen: listen, PublicURL: "http://127.0.0.1:1"} },
-			[]string{"✓ Mattermost server", "✓ Mattermost bot token", "✓ Mattermost team raad", "✓ slash commands in raad",
-				"✗ public_url http://127.0.0.1:1: Mattermost could not reach http://127.0.0.1:1/mattermost/check: ", "Allow untrusted internal connections to"}},
+		{"a bot account that is team admin, public_url leading to listen", admin, "raad", "", []string{
+			"✓ Mattermost server: answers at",
+			"✓ Mattermost bot token: belongs to the bot account @waardenbot",
+			"✓ Mattermost team raad: exists; @waardenbot is a member",
+			"✓ slash commands in raad: @waardenbot may manage them (role team_admin)",
+			"✓ public_url http://127.0.0.1:",
+		}},
+		{"without team admin: what to grant", checkServer{isBot: true, teamRoles: "team_user"}, "raad", "", []string{
+			"✓ Mattermost server",
+			"✓ Mattermost bot token",
+			"✓ Mattermost team raad",
+			"✗ slash commands in raad: @waardenbot may not manage them (roles system_user, team_user lack manage_slash_commands), so run cannot register /waarde and the other commands | make @waardenbot a Team Admin of raad (System Console > User Management > Teams > raad > Manage Members > @waardenbot > Make Team Admin), which grants manage_slash_commands",
+			"✓ public_url",
+		}},
+		{"a person's token", checkServer{isBot: false}, "raad", "", []string{
+			"✓ Mattermost server",
+			"✗ Mattermost bot token: it belongs to @waardenbot, which is not a bot account | create a bot account",
+		}},
+		{"a team that does not exist", admin, "college", "", []string{
+			"✓ Mattermost server",
+			"✓ Mattermost bot token",
+			"✗ Mattermost team college: not found, or @waardenbot is not a member | add @waardenbot to the team",
+			"✗ public_url",
+		}},
+		{"public_url that leads nowhere", admin, "raad", "http://127.0.0.1:1", []string{
+			"✓ Mattermost server",
+			"✓ Mattermost bot token",
+			"✓ Mattermost team raad",
+			"✓ slash commands in raad",
+			"✗ public_url http://127.0.0.1:1: Mattermost could not reach http://127.0.0.1:1/mattermost/check: ",
+			"Allow untrusted internal connections to",
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := tc.server.start(t)
-			cfg := tc.cfg(freeAddress(t))
-			cfg.URL = srv.URL
+			listen := freeAddress(t)
+			cfg := Config{URL: srv.URL, Teams: []string{tc.team}, Listen: listen, PublicURL: cmp.Or(tc.publicURL, "http://"+listen)}
 			assertCheck(t, newTestAdapter(t, nil, cfg, nil).Check(context.Background()), tc.want)
 		})
 	}

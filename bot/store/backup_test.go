@@ -78,11 +78,11 @@ func TestBackupDuringAVoteStormHoldsExactlyTheCommitsBeforeIt(t *testing.T) {
 	// acknowledged before the backup began and which began after it
 	// ended.
 	var (
-		acked, votes                 atomic.Int64
-		began, ended                 atomic.Bool
-		wg                           sync.WaitGroup
-		before, after                sync.Map // vote or poll key → true
-		backupStarted                = make(chan struct{})
+		acked, votes  atomic.Int64
+		began, ended  atomic.Bool
+		wg            sync.WaitGroup
+		before, after sync.Map // vote or poll key → true
+		backupStarted = make(chan struct{})
 	)
 	for v := range voters {
 		wg.Go(func() {

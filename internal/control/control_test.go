@@ -60,7 +60,9 @@ func TestRequestBackupGetsTheBotsCopyThroughAPrivateSocket(t *testing.T) {
 	if err != nil || n != int64(len(data)) || !bytes.Equal(got.Bytes(), data) {
 		t.Fatalf("%d bytes, %v", n, err)
 	}
-	testkit.WaitFor(t, "the copy in the log", func() bool { return strings.Contains(logs.String(), "backup sent over the control socket\" bytes=1100000") })
+	testkit.WaitFor(t, "the copy in the log", func() bool {
+		return strings.Contains(logs.String(), "backup sent over the control socket\" bytes=1100000")
+	})
 	// The spooled copy is gone from the folder.
 	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
 		t.Errorf("the folder holds %v", entries)
@@ -103,7 +105,10 @@ func TestServerReplacesASocketACrashedBotLeftBehind(t *testing.T) {
 	ln.Close()
 	logs := &testkit.Buffer{}
 	s := &Server{Path: path, Log: slog.New(slog.NewTextHandler(logs, nil)),
-		Backup: func(ctx context.Context, w io.Writer) (int64, error) { n, err := w.Write([]byte("copy")); return int64(n), err }}
+		Backup: func(ctx context.Context, w io.Writer) (int64, error) {
+			n, err := w.Write([]byte("copy"))
+			return int64(n), err
+		}}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go s.Run(ctx)
@@ -165,5 +170,7 @@ func TestAnotherUserIsRefusedEvenWhenTheSocketIsOpenedUp(t *testing.T) {
 		t.Fatalf("user nobody got a copy: %s", out)
 	}
 	t.Logf("the client as nobody: %v: %s", err, out)
-	testkit.WaitFor(t, "the refusal in the log", func() bool { return strings.Contains(logs.String(), "refused a connection from another user\" uid=65534") })
+	testkit.WaitFor(t, "the refusal in the log", func() bool {
+		return strings.Contains(logs.String(), "refused a connection from another user\" uid=65534")
+	})
 }
