@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -63,6 +64,8 @@ func openReadOnly(path string) (db *bolt.DB, err error) {
 		return nil, fmt.Errorf("%w: not a bbolt database (%v)", ErrNotDataFile, err)
 	case errors.Is(err, berrors.ErrChecksum):
 		return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
+	case err != nil && !errors.Is(err, fs.ErrPermission) && !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%w: not a readable bbolt database (%v)", ErrDamaged, err)
 	}
 	return db, err
 }
@@ -190,7 +193,9 @@ type Restored struct {
 // path, when no process holds that file (else ErrInUse). It copies the
 // backup next to the data file, checks the copy with Inspect (refusing a
 // damaged or foreign file) and renames it into place; the data file it
-// replaces is kept beside it as path.before-restore-TIME. A backup of
+// replaces is kept beside it as path.before-restore-TIME. The restored
+// file has mode 0600 and, when root restores it, the data directory's
+// owner. A backup of
 // another installation (another secret) replaces a data file that holds
 // polls, votes or schedules only with force (else ErrOtherInstallation).
 func Restore(backup, path string, force bool, now time.Time) (Restored, error) {
@@ -228,6 +233,9 @@ func Restore(backup, path string, force bool, now time.Time) (Restored, error) {
 	_, err = io.Copy(tmp, src)
 	if err == nil {
 		err = tmp.Sync()
+	}
+	if err == nil {
+		err = ownLike(tmp.Name(), dir)
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -206,5 +207,47 @@ func TestRestoreRefusesTheDataFileItself(t *testing.T) {
 	s.Close()
 	if _, err := Restore(path, path, true, t0); err == nil || !strings.Contains(err.Error(), "data file itself") {
 		t.Errorf("got %v", err)
+	}
+}
+
+func TestCheckFileSaysWhatItFoundAndWhatToDo(t *testing.T) {
+	dir := t.TempDir()
+	if got, err := CheckFile(filepath.Join(dir, "new", "waardenbot.db")); err != nil || !strings.Contains(got, "does not exist yet; the bot will make it (mode 0600) in "+dir) {
+		t.Errorf("a new file: %q %v", got, err)
+	}
+	notDir := filepath.Join(dir, "file")
+	os.WriteFile(notDir, nil, 0o600)
+	var p *Problem
+	if _, err := CheckFile(filepath.Join(notDir, "waardenbot.db")); !errors.As(err, &p) || !strings.Contains(p.What, "not a folder") {
+		t.Errorf("under a file: %v", err)
+	}
+	s, path := openTemp(t)
+	if got, err := CheckFile(path); err != nil || !strings.Contains(got, "held by a running waardenbot") {
+		t.Errorf("a held file: %q %v", got, err)
+	}
+	s.Close()
+	os.Chmod(path, 0o644)
+	if got, err := CheckFile(path); err != nil || !strings.Contains(got, "0 polls, 0 votes, 0 schedules") || !strings.Contains(got, "mode 0644, which the bot makes 0600") {
+		t.Errorf("a closed file: %q %v", got, err)
+	}
+	os.WriteFile(path, make([]byte, 4096), 0o600)
+	if _, err := CheckFile(path); !errors.As(err, &p) || !strings.Contains(p.Fix, "waardenbot restore") {
+		t.Errorf("a damaged file: %v", err)
+	}
+}
+
+func TestCheckBackupDirCountsTheCopies(t *testing.T) {
+	s, _ := openTemp(t)
+	dir := filepath.Join(t.TempDir(), "backups")
+	if got, err := CheckBackupDir(dir); err != nil || !strings.Contains(got, "does not exist yet") {
+		t.Errorf("%q %v", got, err)
+	}
+	for i := range 2 {
+		if _, err := s.WriteBackup(context.Background(), dir, t0.Add(time.Duration(i)*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := CheckBackupDir(dir); err != nil || !strings.Contains(got, "2 backups, the newest from") {
+		t.Errorf("%q %v", got, err)
 	}
 }
