@@ -17,6 +17,7 @@ import (
 	slackadapter "github.com/waardenbot/waardenbot/adapters/slack"
 	"github.com/waardenbot/waardenbot/bot"
 	"github.com/waardenbot/waardenbot/bot/store"
+	"github.com/waardenbot/waardenbot/internal/control"
 )
 
 // flags returns a flag set that prints its usage on e.stderr and never
@@ -100,8 +101,23 @@ func (e *cliEnv) run(args []string) int {
 	}
 	// Poll results at their deadlines and the scheduled posts.
 	runners = append(runners, runner{"bot", func(ctx context.Context) error { return b.Run(ctx, posters) }})
+	// The store's copies: on a schedule, and when `waardenbot backup`
+	// asks through the control socket.
+	runners = append(runners, runner{"control socket", (&control.Server{Path: cfg.SocketPath(), Backup: st.Backup, Log: log}).Run})
+	if backups, on := cfg.Backups(); on {
+		runners = append(runners, runner{"backups", func(ctx context.Context) error { return st.RunBackups(ctx, backups, log) }})
+	}
 	resumeGC()
-	if err := runAll(e.ctx, log, runners); err != nil {
+	err = runAll(e.ctx, log, runners)
+	// Every runner has stopped: close the file, committing the votes
+	// still waiting.
+	if cerr := st.Close(); cerr != nil {
+		log.Error("data file not closed cleanly", "path", cfg.DBPath(), "error", cerr,
+			"fix", "run waardenbot check; if it reports the data file damaged, restore the newest backup")
+	} else {
+		log.Info("data file closed", "path", cfg.DBPath())
+	}
+	if err != nil {
 		return e.fail(err)
 	}
 	return exitOK
@@ -218,7 +234,7 @@ func (e *cliEnv) console(args []string) int {
 	// prompt, not in the middle of it.
 	posters := bot.Posters{console.Platform: c}
 	if err := b.CatchUp(e.ctx, posters); err != nil {
-		log.Error("scheduler stopped", "err", err)
+		log.Error("scheduler stopped", "err", err, "fix", "check the data file with waardenbot check")
 	}
 	// Deadlines and the scheduler post into the console; they stop with
 	// the console or on SIGINT/SIGTERM, and the console waits for them.
@@ -226,7 +242,7 @@ func (e *cliEnv) console(args []string) int {
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		if err := b.Run(ctx, posters); err != nil {
-			log.Error("scheduler stopped", "err", err)
+			log.Error("scheduler stopped", "err", err, "fix", "check the data file with waardenbot check")
 		}
 	})
 	err = c.Run(ctx)

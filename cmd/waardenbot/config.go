@@ -15,6 +15,8 @@ import (
 	"github.com/waardenbot/waardenbot/adapters/console"
 	"github.com/waardenbot/waardenbot/adapters/mattermost"
 	"github.com/waardenbot/waardenbot/adapters/slack"
+	"github.com/waardenbot/waardenbot/bot/store"
+	"github.com/waardenbot/waardenbot/internal/control"
 )
 
 // Config is the whole configuration: config.example.toml documents every
@@ -27,13 +29,59 @@ type Config struct {
 	KnowledgeFile string   `toml:"knowledge_file"`
 	Admins        []string `toml:"admins"`
 	LogLevel      string   `toml:"log_level"`
+	LogFormat     string   `toml:"log_format"`
 
+	Backup     BackupConfig     `toml:"backup"`
 	Polls      PollsConfig      `toml:"polls"`
 	Schedule   ScheduleConfig   `toml:"schedule"`
 	Console    ConsoleConfig    `toml:"console"`
 	Slack      SlackConfig      `toml:"slack"`
 	Mattermost MattermostConfig `toml:"mattermost"`
 }
+
+// BackupConfig is the [backup] section: copies of the data file that the
+// running bot makes (package bot/store, Store.RunBackups).
+type BackupConfig struct {
+	// Every is how often ("24h", "1d"); empty or "0": no scheduled copies.
+	Every string `toml:"every"`
+	// Keep is how many of the newest copies stay.
+	Keep int `toml:"keep"`
+	// Dir is the folder of the copies; empty: data_dir/backups.
+	Dir string `toml:"dir"`
+}
+
+// minBackupEvery is the shortest interval between scheduled copies.
+const minBackupEvery = time.Minute
+
+// Backups is the [backup] section for store.RunBackups, checked by
+// Validate, and whether scheduled copies are on.
+func (c *Config) Backups() (store.Backups, bool) {
+	every, _ := parseKeep(c.Backup.Every)
+	if strings.TrimSpace(c.Backup.Every) == "" || every == 0 {
+		return store.Backups{}, false
+	}
+	return store.Backups{Dir: c.BackupDir(), Every: every, Keep: c.Backup.Keep}, true
+}
+
+// BackupDir is the folder of the scheduled copies.
+func (c *Config) BackupDir() string {
+	if strings.TrimSpace(c.Backup.Dir) != "" {
+		return c.Backup.Dir
+	}
+	return filepath.Join(c.DataDir, "backups")
+}
+
+// errUseDatabaseTools is what backup, restore and [backup] say for a
+// store that is not waardenbot's own data file.
+var errUseDatabaseTools = errors.New("waardenbot copies only its own bbolt data file; for the PostgreSQL store use the database's own tools (pg_dump to back up, pg_restore or psql to restore)")
+
+// fileBackups says whether waardenbot itself backs up and restores the
+// configured store: the one place that decides it. It does for the bbolt
+// data file, the only store there is today; a store kept elsewhere (the
+// PostgreSQL store, [store] kind = "postgres") must return
+// errUseDatabaseTools here, and `waardenbot backup`, `waardenbot restore`
+// and a [backup] section then refuse with it.
+func (c *Config) fileBackups() error { return nil }
 
 // ScheduleConfig is the [schedule] section: reflection prompts and debate
 // prep cards.
@@ -109,6 +157,8 @@ func defaultConfig() Config {
 		Lang:       "nl",
 		Timezone:   "Europe/Amsterdam",
 		LogLevel:   "info",
+		LogFormat:  "text",
+		Backup:     BackupConfig{Keep: 14},
 		Polls:      PollsConfig{KeepClosed: "365d"},
 		Schedule:   ScheduleConfig{Grace: "12h"},
 		Console:    ConsoleConfig{Config: console.Config{User: "console", Channel: "console"}},
@@ -119,6 +169,10 @@ func defaultConfig() Config {
 
 // DBPath is the bbolt file inside the data directory.
 func (c *Config) DBPath() string { return filepath.Join(c.DataDir, "waardenbot.db") }
+
+// SocketPath is the running bot's control socket inside the data
+// directory.
+func (c *Config) SocketPath() string { return filepath.Join(c.DataDir, control.SocketName) }
 
 // Location is the configured time zone, checked by Validate.
 func (c *Config) Location() *time.Location {
@@ -239,6 +293,12 @@ func setField(f reflect.Value, s string) error {
 	switch f.Kind() {
 	case reflect.String:
 		f.SetString(s)
+	case reflect.Int:
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", s)
+		}
+		f.SetInt(int64(n))
 	case reflect.Bool:
 		b, err := strconv.ParseBool(strings.TrimSpace(s))
 		if err != nil {
@@ -275,6 +335,12 @@ func (c *Config) Validate() error {
 	default:
 		return &ConfigError{Key: "log_level", Problem: fmt.Sprintf("%q is not debug, info, warn or error", c.LogLevel)}
 	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return &ConfigError{Key: "log_format", Problem: fmt.Sprintf("%q is not text or json", c.LogFormat)}
+	}
+	if err := c.validateBackup(); err != nil {
+		return err
+	}
 	if d, err := time.ParseDuration(strings.TrimSpace(c.Schedule.Grace)); err != nil || d < 0 || d > maxGrace {
 		return &ConfigError{Key: "schedule.grace", Problem: fmt.Sprintf("%q is not a duration from 0s to 168h, such as 12h", c.Schedule.Grace)}
 	}
@@ -292,6 +358,23 @@ func (c *Config) Validate() error {
 	if c.Slack.Enabled {
 		if err := c.Slack.CheckMode(); err != nil {
 			return &ConfigError{Key: "slack.mode", Problem: err.Error()}
+		}
+	}
+	return nil
+}
+
+// validateBackup checks the [backup] section.
+func (c *Config) validateBackup() error {
+	every := strings.TrimSpace(c.Backup.Every)
+	if d, err := parseKeep(every); every != "" && (err != nil || (d != 0 && d < minBackupEvery)) {
+		return &ConfigError{Key: "backup.every", Problem: fmt.Sprintf("%q is not 0 (no scheduled backups) or an interval of at least a minute, such as 24h or 1d", c.Backup.Every)}
+	}
+	if c.Backup.Keep < 1 || c.Backup.Keep > 10000 {
+		return &ConfigError{Key: "backup.keep", Problem: fmt.Sprintf("%d is not a number of copies from 1 to 10000", c.Backup.Keep)}
+	}
+	if _, on := c.Backups(); on {
+		if err := c.fileBackups(); err != nil {
+			return &ConfigError{Key: "backup.every", Problem: err.Error()}
 		}
 	}
 	return nil

@@ -9,12 +9,16 @@
 //	waardenbot ask '/waarde privacy'   answer one command on stdout
 //	waardenbot kb export               print the knowledge base as JSON
 //	waardenbot manifest slack          print the Slack app manifest
+//	waardenbot check [--json]          check the configuration and the platforms
+//	waardenbot backup --out FILE       a copy of the data file, while the bot runs
+//	waardenbot restore FILE            put a backup in place, while no bot runs
 //	waardenbot --version
 //
 // main only reads the configuration and wires: it opens the data file
 // (package bot/store), builds the bot (package bot) and the enabled
-// adapters (packages adapters/…), and runs the adapters and the bot's own
-// loop (bot.Run) until SIGINT or SIGTERM.
+// adapters (packages adapters/…), and runs the adapters, the bot's own
+// loop (bot.Run), the store's backups and the control socket (package
+// internal/control) until SIGINT or SIGTERM; then it closes the data file.
 package main
 
 import (
@@ -70,6 +74,12 @@ func runMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return env.kb(args)
 	case "manifest":
 		return env.manifest(args)
+	case "check":
+		return env.check(args)
+	case "backup":
+		return env.backup(args)
+	case "restore":
+		return env.restore(args)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return exitOK
@@ -92,6 +102,15 @@ Usage:
   waardenbot manifest slack [--config FILE]
                                        print the Slack app manifest for the
                                        bot's commands in the configured language
+  waardenbot check [--config FILE] [--json]
+                                       check the configuration, the data file
+                                       and each enabled platform, changing nothing
+  waardenbot backup --out FILE [--config FILE]
+                                       a copy of the data file, from the running
+                                       bot or, when none runs, from the file
+  waardenbot restore [--config FILE] [--force] FILE
+                                       check a backup and put it in place of the
+                                       data file while no bot runs
   waardenbot --version
 
 Run 'waardenbot COMMAND --help' for the flags of a command.
@@ -141,7 +160,7 @@ func (e *cliEnv) setup(configFlag string, quiet bool) (*Config, *knowledge.Base,
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	log := newLogger(e.stderr, cfg.LogLevel, quiet)
+	log := newLogger(e.stderr, &cfg, quiet)
 	var overlays []string
 	if cfg.KnowledgeFile != "" {
 		overlays = append(overlays, cfg.KnowledgeFile)
@@ -163,13 +182,19 @@ func newBot(cfg *Config, kb *knowledge.Base, log *slog.Logger, st *store.Store) 
 	return bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location(), Grace: cfg.Grace(), KeepClosed: cfg.KeepClosed()}, log, opts...)
 }
 
-func newLogger(w io.Writer, level string, quiet bool) *slog.Logger {
+// newLogger writes cfg's log level and up to w in its log format (text or
+// JSON lines); quiet makes the level at least warn.
+func newLogger(w io.Writer, cfg *Config, quiet bool) *slog.Logger {
 	var l slog.Level
-	_ = l.UnmarshalText([]byte(level))
+	_ = l.UnmarshalText([]byte(cfg.LogLevel))
 	if quiet && l < slog.LevelWarn {
 		l = slog.LevelWarn
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+	opts := &slog.HandlerOptions{Level: l}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // fail prints an error for a person and returns the exit code.
