@@ -48,7 +48,7 @@ func (b *Bot) RunDeadlines(ctx context.Context, p Poster, every time.Duration) e
 	var pruned time.Time
 	for {
 		if _, err := b.CloseDue(ctx, p); err != nil && ctx.Err() == nil {
-			b.log.Error("close polls at their deadline", "err", err)
+			b.log.Error("close polls at their deadline", "err", err, "fix", fixStore)
 		}
 		if now := b.now(); b.cfg.KeepClosed > 0 && now.Sub(pruned) >= pruneEvery {
 			pruned = now
@@ -71,7 +71,7 @@ func (b *Bot) PruneClosed(ctx context.Context) {
 	n, err := b.polls.Prune(ctx, b.cfg.KeepClosed)
 	switch {
 	case err != nil && ctx.Err() == nil:
-		b.log.Error("delete old closed polls", "err", err)
+		b.log.Error("delete old closed polls", "err", err, "fix", fixStore)
 	case n > 0:
 		b.log.Info("deleted old closed polls", "count", n, "closed_before", b.now().Add(-b.cfg.KeepClosed).Format(time.DateOnly))
 	}

@@ -85,7 +85,7 @@ func (b *Bot) internal(what string, err error) Reply {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		b.log.Info(what+" cancelled", "err", err)
 	} else {
-		b.log.Error(what, "err", err)
+		b.log.Error(what, "err", err, "fix", fixStore)
 	}
 	return Reply{Text: b.msg.T("err.internal"), Ephemeral: true, Status: Refused}
 }

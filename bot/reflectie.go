@@ -54,7 +54,7 @@ func (b *Bot) failed(what string, err error) Reply {
 	if errors.Is(err, schedule.ErrNoStore) {
 		return b.refuse("sched.no_store")
 	}
-	b.log.Error(what, "err", err)
+	b.log.Error(what, "err", err, "fix", fixStore)
 	return b.refuse("err.internal")
 }
 

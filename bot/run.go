@@ -20,7 +20,7 @@ const deadlineEvery = 5 * time.Second
 // rest it logs.
 func (b *Bot) CatchUp(ctx context.Context, p Poster) error {
 	if _, err := b.CloseDue(ctx, p); err != nil && !errors.Is(err, ErrNoPolls) {
-		b.log.Error("close polls at their deadline", "err", err)
+		b.log.Error("close polls at their deadline", "err", err, "fix", fixStore)
 	}
 	b.PruneClosed(ctx)
 	return b.Scheduler().Restore(ctx, p)

@@ -115,7 +115,7 @@ func serveJSON[Req, Resp any](w http.ResponseWriter, r *http.Request, handle fun
 func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRequest) *model.PostActionIntegrationResponse {
 	key, err := a.actionKey(ctx)
 	if err != nil {
-		a.log.Error("button click not handled: no key to check it", "error", err)
+		a.log.Error("button click not handled: no key to check it", "error", err, "fix", "the data file could not be read: run waardenbot check")
 		msg := "err.internal"
 		if errors.Is(err, bot.ErrNoPolls) {
 			msg = "poll.unavailable"
@@ -162,7 +162,7 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 	case c.Op == opClose:
 		// Everyone sees the result, as after a typed /sluit.
 		if err := a.createPosts(ctx, req.ChannelId, "", reply.Text); err != nil {
-			a.log.Error("poll result not posted", "poll", c.Poll, "error", err)
+			a.log.Error("poll result not posted", "poll", c.Poll, "error", err, "fix", "check that the bot may post in the channel; /uitslag shows the result meanwhile")
 		}
 	case reply.Poll != nil && reply.Poll.Hidden:
 		// The counts do not move in a hidden poll: say the vote counted.
@@ -225,7 +225,7 @@ func (a *Adapter) dialog(ctx context.Context, req *model.SubmitDialogRequest) *m
 	}
 	key, err := a.actionKey(ctx)
 	if err != nil {
-		a.log.Error("close dialog not handled: no key to check it", "error", err)
+		a.log.Error("close dialog not handled: no key to check it", "error", err, "fix", "the data file could not be read: run waardenbot check")
 		return &model.SubmitDialogResponse{Error: render(a.bot.T("err.internal"))}
 	}
 	var state map[string]any
@@ -244,7 +244,7 @@ func (a *Adapter) dialog(ctx context.Context, req *model.SubmitDialogRequest) *m
 	}
 	// Everyone sees the result, as after a typed /sluit.
 	if err := a.createPosts(ctx, req.ChannelId, "", reply.Text); err != nil {
-		a.log.Error("poll result not posted", "poll", c.Poll, "error", err)
+		a.log.Error("poll result not posted", "poll", c.Poll, "error", err, "fix", "check that the bot may post in the channel; /uitslag shows the result meanwhile")
 	}
 	return &model.SubmitDialogResponse{}
 }

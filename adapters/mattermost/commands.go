@@ -84,7 +84,7 @@ func (a *Adapter) registerAll(ctx context.Context) {
 		case errors.Is(err, errForbidden):
 			forbidden = true
 		case err != nil:
-			a.log.Error("slash commands not registered", "team", name, "error", err)
+			a.log.Error("slash commands not registered", "team", name, "error", err, "fix", "run waardenbot check, which names what is missing, then restart waardenbot")
 		}
 	}
 	if forbidden {
@@ -125,7 +125,8 @@ func (a *Adapter) register(ctx context.Context, teamName string) error {
 				}
 				// Another integration may own the trigger: the other
 				// commands still work.
-				a.log.Error("slash command not created", "team", teamName, "command", "/"+c.Trigger, "error", err)
+				a.log.Error("slash command not created", "team", teamName, "command", "/"+c.Trigger, "error", err,
+					"fix", "another integration may have /"+c.Trigger+" in this team: rename or remove it (Integrations > Slash Commands), then restart waardenbot")
 				refused++
 				continue
 			}
@@ -202,13 +203,13 @@ func (a *Adapter) logInstructions(permission string) {
 	for _, c := range a.slashCommands() {
 		fmt.Fprintf(&sb, "\n  /%-10s hint %-20q description %q", c.Trigger, c.Hint, c.Desc)
 	}
-	a.log.Error("the bot account may not manage slash commands (403), so /waarde and the other commands are not registered. "+
-		"An admin can fix this in one of three ways, then restart waardenbot: "+
-		"(1) make the bot a Team Admin of each team in mattermost.teams (System Console > User Management > Teams > the team > Manage Members), "+
-		"which carries the permission "+permission+"; "+
-		"(2) give the bot the System Admin role (System Console > User Management > Users > the bot > Manage Roles), which also lets it answer mentions with ephemeral posts; or "+
-		"(3) create each command by hand (Integrations > Slash Commands > Add) with request URL "+a.commandURL()+
-		", request method POST and autocomplete on, and put their tokens in mattermost.command_tokens (WAARDENBOT_MATTERMOST_COMMAND_TOKENS). Mentions and direct messages work meanwhile.",
+	a.log.Error("the bot account may not manage slash commands (403), so /waarde and the other commands are not registered; mentions and direct messages work meanwhile",
+		"fix", "an admin can fix this in one of three ways, then restart waardenbot: "+
+			"(1) make the bot a Team Admin of each team in mattermost.teams (System Console > User Management > Teams > the team > Manage Members), "+
+			"which carries the permission "+permission+"; "+
+			"(2) give the bot the System Admin role (System Console > User Management > Users > the bot > Manage Roles), which also lets it answer mentions with ephemeral posts; or "+
+			"(3) create each command by hand (Integrations > Slash Commands > Add) with request URL "+a.commandURL()+
+			", request method POST and autocomplete on, and put their tokens in mattermost.command_tokens (WAARDENBOT_MATTERMOST_COMMAND_TOKENS)",
 		"commands", sb.String())
 }
 

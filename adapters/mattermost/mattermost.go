@@ -121,7 +121,8 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	a.polls = &pollMessages{post: a.postPoll, redraw: a.redrawLater}
 	a.admins = admins.Cache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
 	a.link = link.Status{Name: "Mattermost WebSocket", Patience: time.Minute, Log: a.log,
-		Impact: "mentions and direct messages go unanswered; slash commands and buttons still work"}
+		Impact: "mentions and direct messages go unanswered; slash commands and buttons still work",
+		Fix:    "check that the Mattermost server runs and this machine reaches it (mattermost.url; a proxy in between must pass WebSockets)"}
 	for _, t := range cfg.CommandTokens {
 		a.tokens.add(strings.TrimSpace(t))
 	}
@@ -188,7 +189,8 @@ func (a *Adapter) identify(ctx context.Context) bool {
 			return true
 		}
 		if resp != nil && resp.StatusCode == http.StatusUnauthorized {
-			a.log.Error("Mattermost refused the bot token (401): check mattermost.bot_token, and that the bot account is active and personal access tokens are enabled (System Console > Integrations); retrying")
+			a.log.Error("Mattermost refused the bot token (401); retrying",
+				"fix", "check mattermost.bot_token (WAARDENBOT_MATTERMOST_BOT_TOKEN), that the bot account is active and that personal access tokens are enabled (System Console > Integrations); waardenbot check tells more")
 		} else {
 			a.log.Warn("Mattermost API not reachable; retrying", "error", err)
 		}

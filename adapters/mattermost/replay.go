@@ -40,7 +40,7 @@ func (a *Adapter) firstRequest(kind, triggerID string) (bool, error) {
 	now := time.Now()
 	first, err := a.seen.First(replay.KeyOf(kind+":"+triggerID), now, now.Add(triggerMemory))
 	if errors.Is(err, replay.ErrFull) {
-		a.log.Error("too many recent requests to tell a repeat from a new one; request refused", "kind", kind, "remembered", a.seen.Len())
+		a.log.Error("too many recent requests to tell a repeat from a new one; request refused", "kind", kind, "remembered", a.seen.Len(), "fix", replay.FixFlood)
 	}
 	return first, err
 }

@@ -199,6 +199,6 @@ func (a *Adapter) handlePost(ctx context.Context, p *model.Post, direct bool, te
 		Admin: a.admins.Check(team, p.ChannelId, p.UserId)}
 	reply := a.bot.HandleText(ctx, req, text)
 	if err := a.answer(ctx, p, direct, reply); err != nil && !errors.Is(err, context.Canceled) {
-		a.log.Error("answer to a mention not delivered", "channel", p.ChannelId, "error", err)
+		a.log.Error("answer to a mention not delivered", "channel", p.ChannelId, "error", err, "fix", "check that the bot is a member of the channel and may post there")
 	}
 }

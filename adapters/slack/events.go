@@ -50,7 +50,7 @@ func (a *Adapter) handleEvent(ctx context.Context, ev slackevents.EventsAPIEvent
 		return
 	}
 	if err := a.send(ctx, channel, user, thread, reply); err != nil {
-		a.log.Error("answer to a mention not delivered", "channel", channel, "error", err)
+		a.log.Error("answer to a mention not delivered", "channel", channel, "error", err, "fix", fixPost)
 	}
 }
 

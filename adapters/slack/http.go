@@ -15,8 +15,12 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/waardenbot/waardenbot/adapters/internal/httpserve"
+	"github.com/waardenbot/waardenbot/adapters/internal/replay"
 	"github.com/waardenbot/waardenbot/bot"
 )
+
+// fixPost is what the log says when a message did not reach Slack.
+const fixPost = "invite the bot to the channel (/invite @waardenbot), check that it has the scope chat:write (waardenbot check) and this machine's connection to Slack"
 
 // maxBody is the largest request body the HTTP endpoints read. Slack's own
 // payloads are far smaller.
@@ -63,7 +67,7 @@ func (a *Adapter) signed(next func(http.ResponseWriter, *http.Request, []byte)) 
 		}
 		switch first, err := a.seen.First(key, a.now(), expires); {
 		case err != nil:
-			a.log.Error("refused a signed request: too many recent requests to tell whether it is a repeat", "path", r.URL.Path, "error", err)
+			a.log.Error("refused a signed request: too many recent requests to tell whether it is a repeat", "path", r.URL.Path, "error", err, "fix", replay.FixFlood)
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		case !first:
@@ -197,7 +201,7 @@ func (a *Adapter) followUp(ctx context.Context, cmd slack.SlashCommand, r bot.Re
 		ResponseType: responseType(r), Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks},
 	})
 	if err != nil {
-		a.log.Error("late answer not delivered", "command", cmd.Command, "error", err)
+		a.log.Error("late answer not delivered", "command", cmd.Command, "error", err, "fix", fixPost)
 	}
 }
 
@@ -226,7 +230,7 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte
 	}
 	switch first, err := a.firstEvent(id); {
 	case err != nil:
-		a.log.Error("refused an event: too many recent events to tell whether it is a repeat; Slack retries it", "event_id", id, "error", err)
+		a.log.Error("refused an event: too many recent events to tell whether it is a repeat; Slack retries it", "event_id", id, "error", err, "fix", replay.FixFlood)
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return
 	case !first:

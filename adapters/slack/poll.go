@@ -89,7 +89,7 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallbac
 		}
 		if reply.Status != bot.Answered {
 			if err := a.send(ctx, channel, cb.User.ID, "", bot.Reply{Text: reply.Text, Ephemeral: true}); err != nil {
-				a.log.Error("refusal of a click not delivered", "error", err)
+				a.log.Error("refusal of a click not delivered", "error", err, "fix", fixPost)
 			}
 		}
 		if ts == "" {
@@ -145,7 +145,7 @@ func (u *updater) schedule(pollID, channel, ts string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := u.a.redraw(ctx, pollID, channel, ts); err != nil {
-			u.a.log.Error("poll message not updated", "poll", pollID, "error", err)
+			u.a.log.Error("poll message not updated", "poll", pollID, "error", err, "fix", fixPost+"; the next click redraws it")
 		}
 	})
 }

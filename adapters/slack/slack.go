@@ -121,7 +121,8 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	a.api = a.client()
 	a.admins = admins.Cache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
 	a.link = link.Status{Name: "Slack Socket Mode connection", Patience: time.Minute, Log: a.log,
-		Impact: "slash commands, mentions and button clicks do not reach the bot"}
+		Impact: "slash commands, mentions and button clicks do not reach the bot",
+		Fix:    "check this machine's connection to Slack (firewall, proxy: HTTPS_PROXY) and Slack's status page; waardenbot check tests the tokens"}
 	return a
 }
 
@@ -183,7 +184,12 @@ func (a *Adapter) identify(ctx context.Context) {
 			a.log.Info("connected to the Slack Web API", "team", resp.Team, "bot_user", resp.UserID)
 			return
 		}
-		a.log.Warn("Slack Web API not reachable; retrying", "error", err, "retry_in", wait)
+		if code, refused := slackError(err); refused {
+			a.log.Error("Slack refused the bot token ("+code+"); retrying", "retry_in", wait,
+				"fix", "put the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page in WAARDENBOT_SLACK_BOT_TOKEN (slack.bot_token) and restart; waardenbot check tells more")
+		} else {
+			a.log.Warn("Slack Web API not reachable; retrying", "error", err, "retry_in", wait)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -50,7 +50,7 @@ func (s *Scheduler) fire(ctx context.Context, runs []queuedRun) {
 	}
 	st, err := s.store()
 	if err != nil {
-		s.log.Error("post scheduled runs", "err", err)
+		s.log.Error("post scheduled runs", "err", err, "fix", fixStore)
 		return
 	}
 	// What was claimed is recorded even when ctx ends meanwhile (the bot
@@ -135,7 +135,7 @@ func (s *Scheduler) claim(ctx context.Context, st Store, q queuedRun) *claimedRu
 		s.retry(q)
 		return nil
 	case err != nil:
-		s.log.Error("claim scheduled run; trying again in a minute", "schedule", q.id, "at", q.at, "err", err)
+		s.log.Error("claim scheduled run; trying again in a minute", "schedule", q.id, "at", q.at, "err", err, "fix", fixStore)
 		s.retry(q)
 		return nil
 	}
@@ -161,13 +161,14 @@ func (s *Scheduler) finish(ctx context.Context, st Store, c *claimedRun) {
 	if c.err != nil {
 		state = RunFailed
 		s.log.Error("post scheduled run failed; not retried, so that it cannot appear twice",
-			"schedule", q.id, "at", q.at, "err", c.err)
+			"schedule", q.id, "at", q.at, "err", c.err,
+			"fix", "check that the bot is in that channel and may post there, and that the platform answers (the lines before this one say more); the next run is posted as planned")
 		s.undo(ctx, st, c.sc, c.turn)
 	} else {
 		s.log.Debug("posted scheduled run", "schedule", q.id, "at", q.at, "late", q.late)
 	}
 	if err := st.FinishRun(ctx, q.id, q.at, state); err != nil {
-		s.log.Error("record run outcome", "schedule", q.id, "at", q.at, "err", err)
+		s.log.Error("record run outcome", "schedule", q.id, "at", q.at, "err", err, "fix", fixStore)
 	}
 	if c.sc.Kind == Reflection {
 		s.queueNext(c.sc)
@@ -190,7 +191,7 @@ func (s *Scheduler) undo(ctx context.Context, st Store, claimed Schedule, before
 		return nil
 	})
 	if err != nil && !errors.Is(err, errStale) {
-		s.log.Error("undo failed run", "schedule", claimed.ID, "err", err)
+		s.log.Error("undo failed run", "schedule", claimed.ID, "err", err, "fix", fixStore)
 	}
 }
 

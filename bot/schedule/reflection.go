@@ -177,7 +177,7 @@ func (s *Scheduler) PromptNow(ctx context.Context, to chat.Destination, by strin
 		return Prompt{}, fmt.Errorf("claim reflection run: %w", err)
 	}
 	if err := st.FinishRun(ctx, id, at, RunPosted); err != nil {
-		s.log.Error("record run outcome", "schedule", id, "err", err)
+		s.log.Error("record run outcome", "schedule", id, "err", err, "fix", fixStore)
 	}
 	s.log.Info("reflection prompt on request", "schedule", id, "counts_for", at, "by", by)
 	return Prompt{Claimed: Claimed{Schedule: sc, At: at}, Counts: counts, Loc: loc}, nil

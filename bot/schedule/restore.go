@@ -98,7 +98,8 @@ func (s *Scheduler) plan(ctx context.Context, st Store, sc *Schedule, now time.T
 		}
 		cs, err := s.spec(sc.Spec, sc.Zone)
 		if err != nil {
-			s.log.Error("stored reflection schedule no longer parses; skipped", "schedule", sc.ID, "spec", sc.Spec, "zone", sc.Zone, "err", err)
+			s.log.Error("stored reflection schedule no longer parses; skipped", "schedule", sc.ID, "spec", sc.Spec, "zone", sc.Zone, "err", err,
+				"fix", "turn it on again in that channel with /reflectie aan and a schedule the bot accepts")
 			return missed, time.Time{}
 		}
 		after := later(sc.Last, sc.Since)
@@ -144,7 +145,7 @@ func (s *Scheduler) plan(ctx context.Context, st Store, sc *Schedule, now time.T
 			return nil
 		})
 		if err != nil && !errors.Is(err, errStale) {
-			s.log.Error("mark debate prep missed", "schedule", sc.ID, "err", err)
+			s.log.Error("mark debate prep missed", "schedule", sc.ID, "err", err, "fix", fixStore)
 		}
 	}
 	return missed, time.Time{}

@@ -11,6 +11,10 @@ import (
 	"github.com/waardenbot/waardenbot/knowledge"
 )
 
+// fixStore is what the log says when the data file failed a read or a
+// write.
+const fixStore = "check the disk (free space, errors in the system log) and run waardenbot check; if it reports the data file damaged, stop the bot and restore the newest backup (waardenbot restore FILE)"
+
 // DefaultGrace is how late a missed run may still be posted at start-up.
 const DefaultGrace = 12 * time.Hour
 

@@ -25,6 +25,7 @@ type Status struct {
 	Name     string        // what is connected: "Mattermost WebSocket"
 	Impact   string        // what users miss while it is down: "mentions and direct messages go unanswered"
 	Patience time.Duration // how long an outage may last before it is an error
+	Fix      string        // what an operator can do when it lasts: "check …"
 	Log      *slog.Logger
 	Now      func() time.Time // nil: time.Now
 
@@ -64,7 +65,7 @@ func (l *Status) Down() {
 	}
 	if !l.loud && now.Sub(l.down) >= l.Patience && l.Log != nil {
 		l.loud = true
-		l.Log.Error(l.Name+" has been down; the bot keeps retrying", "impact", l.Impact, "since", l.down.Format(time.RFC3339), "for", now.Sub(l.down).Round(time.Second))
+		l.Log.Error(l.Name+" has been down; the bot keeps retrying", "impact", l.Impact, "since", l.down.Format(time.RFC3339), "for", now.Sub(l.down).Round(time.Second), "fix", l.Fix)
 	}
 }
 

@@ -43,6 +43,10 @@ import (
 	"time"
 )
 
+// FixFlood is what the adapters' logs tell an operator when a full guard
+// makes them refuse requests.
+const FixFlood = "a flood of requests filled the guard against repeats: if it lasts, find its source (your proxy's access log) and block it; requests are refused until the flood passes"
+
 // Key identifies a request. Use the first 16 bytes of a cryptographic
 // digest that is unique to the request (Key(sig[:16]) for an HMAC-SHA256
 // signature), or KeyOf for an identifier.
