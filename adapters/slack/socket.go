@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/waardenbot/waardenbot/adapters/internal/replay"
 	"github.com/waardenbot/waardenbot/bot"
 )
 
@@ -48,6 +49,10 @@ func (a *Adapter) serveSocket(ctx context.Context, client *socketmode.Client) er
 }
 
 func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
+	// Work for a request that is (or will be) acknowledged outlives the
+	// connection, as in HTTP mode: a click acknowledged just before the
+	// bot stops is still counted, and Run waits for it (a.work).
+	ctx = context.WithoutCancel(ctx)
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		a.link.Down()
@@ -59,7 +64,8 @@ func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, 
 		a.link.Down()
 		a.log.Warn("Slack connection failed; reconnecting with backoff", "error", evt.Data)
 	case socketmode.EventTypeInvalidAuth:
-		a.log.Error("Slack refused the app token (invalid_auth): check slack.app_token; not reconnecting")
+		a.log.Error("Slack refused the app token (invalid_auth); not reconnecting",
+			"fix", "put a valid app-level token (xapp-…, scope connections:write) in WAARDENBOT_SLACK_APP_TOKEN (slack.app_token) and restart; waardenbot check tells more")
 	case socketmode.EventTypeDisconnect:
 		a.link.Down()
 		a.log.Warn("Slack asked to reconnect (Socket Mode)")
@@ -115,7 +121,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, 
 func (a *Adapter) once(client *socketmode.Client, req socketmode.Request, what string, first bool, err error) bool {
 	switch {
 	case err != nil:
-		a.log.Error("refused a "+what+": too many recent requests to tell whether it is a repeat", "error", err)
+		a.log.Error("refused a "+what+": too many recent requests to tell whether it is a repeat", "error", err, "fix", replay.FixFlood)
 		return false
 	case !first:
 		a.log.Info("a "+what+" came again; acknowledged without doing it again", "envelope", req.EnvelopeID)
