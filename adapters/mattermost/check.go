@@ -81,7 +81,11 @@ func (a *Adapter) checkServer(ctx context.Context) (bot.Check, bool) {
 		return bot.Failed(name, "no answer from "+a.cfg.URL+": "+why,
 			"check mattermost.url (the address people open Mattermost at) and this machine's connection to it (firewall, proxy: HTTPS_PROXY)"), false
 	}
-	return bot.Passed(name, fmt.Sprintf("answers at %s (version %s)", a.cfg.URL, resp.ServerVersion)), true
+	detail := "answers at " + a.cfg.URL
+	if resp.ServerVersion != "" {
+		detail += " (version " + resp.ServerVersion + ")"
+	}
+	return bot.Passed(name, detail), true
 }
 
 // checkToken asks who the token belongs to.

@@ -41,6 +41,9 @@ func (a *Adapter) serveSocket(ctx context.Context, client *socketmode.Client) er
 			if ctx.Err() != nil {
 				return nil
 			}
+			if code, refused := slackError(err); refused {
+				return fmt.Errorf("slack socket mode: Slack refused the app token (%s): put a valid app-level token (xapp-…, scope connections:write) in WAARDENBOT_SLACK_APP_TOKEN (slack.app_token); waardenbot check tells more", code)
+			}
 			return fmt.Errorf("slack socket mode: %w", err)
 		case evt := <-client.Events:
 			a.onSocketEvent(ctx, client, evt)

@@ -224,7 +224,11 @@ func (s *Store) RunBackups(ctx context.Context, b Backups, log *slog.Logger) err
 	if _, times, err := listBackups(b.Dir); err == nil && len(times) > 0 {
 		next = times[len(times)-1].Add(b.Every)
 	}
-	log.Info("backups on", "every", b.Every, "keep", b.Keep, "next", next.Round(time.Second).Format(time.RFC3339))
+	when := "now"
+	if time.Until(next) > 0 {
+		when = next.Round(time.Second).Format(time.RFC3339)
+	}
+	log.Info("backups on", "every", b.Every, "keep", b.Keep, "next", when)
 	timer := time.NewTimer(time.Until(next))
 	defer timer.Stop()
 	for {

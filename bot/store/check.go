@@ -75,7 +75,11 @@ func CheckBackupDir(dir string) (string, error) {
 		return dir + " is writable; no backups yet", nil
 	}
 	newest := times[len(times)-1]
-	return fmt.Sprintf("%s is writable; %d backups, the newest from %s (%s ago)", dir, len(names),
+	copies := "copies"
+	if len(names) == 1 {
+		copies = "copy"
+	}
+	return fmt.Sprintf("%s is writable; %d %s, the newest from %s (%s ago)", dir, len(names), copies,
 		newest.Local().Format(time.DateTime), time.Since(newest).Round(time.Minute)), nil
 }
 

@@ -45,7 +45,15 @@ type Contents struct {
 func (c Contents) Empty() bool { return c.Polls == 0 && c.Votes == 0 && c.Schedules == 0 }
 
 func (c Contents) String() string {
-	return fmt.Sprintf("%d polls, %d votes, %d schedules, %d bytes", c.Polls, c.Votes, c.Schedules, c.Size)
+	return fmt.Sprintf("%s, %s, %s, %d bytes", count(c.Polls, "poll"), count(c.Votes, "vote"), count(c.Schedules, "schedule"), c.Size)
+}
+
+// count is n things: "1 poll", "2 polls".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // openReadOnly opens the bbolt file at path read-only, which no process

@@ -247,7 +247,7 @@ func TestCheckBackupDirCountsTheCopies(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got, err := CheckBackupDir(dir); err != nil || !strings.Contains(got, "2 backups, the newest from") {
+	if got, err := CheckBackupDir(dir); err != nil || !strings.Contains(got, "2 copies, the newest from") {
 		t.Errorf("%q %v", got, err)
 	}
 }

@@ -76,7 +76,7 @@ func (e *cliEnv) runChecks(path string) []bot.Check {
 	}
 	checks = append(checks, fileCheck("data file", func() (string, error) { return store.CheckFile(cfg.DBPath()) }))
 	if b, on := cfg.Backups(); on {
-		checks = append(checks, fileCheck(fmt.Sprintf("backups (every %s, keep %d)", b.Every, b.Keep), func() (string, error) { return store.CheckBackupDir(b.Dir) }))
+		checks = append(checks, fileCheck(fmt.Sprintf("backups (every %s, keep %d)", cfg.Backup.Every, b.Keep), func() (string, error) { return store.CheckBackupDir(b.Dir) }))
 	}
 	if !cfg.Slack.Enabled && !cfg.Mattermost.Enabled {
 		return append(checks, bot.Passed("platforms", "none enabled: run starts the console"))
