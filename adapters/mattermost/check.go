@@ -82,8 +82,10 @@ func (a *Adapter) checkServer(ctx context.Context) (bot.Check, bool) {
 			"check mattermost.url (the address people open Mattermost at) and this machine's connection to it (firewall, proxy: HTTPS_PROXY)"), false
 	}
 	detail := "answers at " + a.cfg.URL
-	if resp.ServerVersion != "" {
-		detail += " (version " + resp.ServerVersion + ")"
+	// X-Version-Id is "version.build.hash.enterprise": the version is its
+	// first three parts.
+	if parts := strings.SplitN(resp.ServerVersion, ".", 4); len(parts) >= 3 {
+		detail += " (version " + strings.Join(parts[:3], ".") + ")"
 	}
 	return bot.Passed(name, detail), true
 }

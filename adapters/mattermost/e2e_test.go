@@ -84,6 +84,7 @@ func testE2E(t *testing.T, url, version string) {
 			t.Skip("the bot account is a system admin already (a server used before): reset the server with start-server.sh reset")
 		}
 		s.setBotRoles(t, ctx, model.SystemUserRoleId, model.TeamUserRoleId)
+		s.checkWithoutTeamAdmin(t, ctx, addr)
 		_, stop := s.runBot(t, addr, logTo)
 		defer stop()
 		waitLog(t, logs, "manage_slash_commands", 1)
@@ -108,6 +109,7 @@ func testE2E(t *testing.T, url, version string) {
 	if n := s.ourCommands(t, ctx); len(n) != len(a.slashCommands()) {
 		t.Fatalf("as team admin the bot registered %v", n)
 	}
+	s.checkAsTeamAdmin(t, ctx, addr)
 
 	// A poll that closes by itself in a minute; the bot and the server
 	// restart before then, and the last subtest checks the close.
