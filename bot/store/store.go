@@ -14,6 +14,15 @@
 //	st := store.New(path)
 //	defer st.Close()
 //	b := bot.New(kb, cfg, log, bot.WithStore(st))
+//
+// The store also owns the file's copies. Backup writes a consistent copy
+// while the bot runs (a read transaction's WriteTo: exactly what was
+// committed when it began); RunBackups makes one every so often into a
+// folder and keeps the newest ([backup] in the configuration); BackupFile
+// copies a file no process holds. Inspect checks a copy (bbolt's
+// consistency check, the installation's secret, the counts) and Restore
+// puts one in place of a data file no process holds. CheckFile and
+// CheckBackupDir answer `waardenbot check`.
 package store
 
 import (
