@@ -184,10 +184,14 @@ func TestVoteStormWithABackupAndSIGTERM(t *testing.T) {
 				user := fmt.Sprintf("U%02d%04d", g, i)
 				sent := backupPhase.Load()
 				var err error
+				counted := false // the answer says the vote counts: it was committed
 				if g%2 == 0 {
 					var answer string
 					answer, err = bot.post("/slack/commands", command(user, "/stem", id+" eens"))
-					if err == nil && !strings.Contains(answer, "telt:") {
+					counted = strings.Contains(answer, "telt:")
+					// An empty answer acknowledges a command that took
+					// longer than Slack waits; its answer would follow.
+					if err == nil && !counted && answer != "" {
 						err = fmt.Errorf("answer %s", answer)
 					}
 				} else {
@@ -202,7 +206,7 @@ func TestVoteStormWithABackupAndSIGTERM(t *testing.T) {
 				answered := backupPhase.Load()
 				mu.Lock()
 				acked[user] = true
-				if answered == 0 && g%2 == 0 {
+				if answered == 0 && counted {
 					committedBefore[user] = true
 				}
 				if sent == 2 {
