@@ -14,6 +14,12 @@
 //	a := mattermost.New(cfg, b, log)
 //	err := a.Run(ctx) // serves until ctx ends, then waits for the answers under way
 //
+// Check (for `waardenbot check`) asks the server, changing nothing, whether
+// the configuration will work: the token is a bot account's, the teams
+// exist with the bot as a member, the bot may manage slash commands there,
+// and the server reaches public_url (it posts a probe there, as it posts a
+// button click, to POST /mattermost/check, which the handler answers).
+//
 // The slash commands it registers are the bot's (bot.Commands), with their
 // hints and descriptions in the bot's language. Mattermost's own /help
 // cannot be replaced, so a command named like one of Mattermost's is

@@ -5,7 +5,10 @@
 //
 // It owns its configuration (Config, the [slack] section) and the app
 // manifest: Manifest writes it from the bot's commands (bot.Commands), and
-// manifest.yaml is its Dutch output. Use it as any bot.Adapter:
+// manifest.yaml is its Dutch output. The manifest's scopes (Scopes) are
+// what Check, for `waardenbot check`, finds a bot token must have (Slack
+// lists a token's scopes in auth.test's X-OAuth-Scopes header). Use it as
+// any bot.Adapter:
 //
 //	a := slack.New(cfg, b, log)
 //	err := a.Run(ctx) // serves until ctx ends, then waits for the answers under way
