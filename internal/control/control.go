@@ -84,6 +84,10 @@ func (s *Server) Run(ctx context.Context) error {
 				return nil
 			}
 			s.Log.Warn("control socket: accept failed", "error", err)
+			select { // out of file descriptors, say: let some close
+			case <-ctx.Done():
+			case <-time.After(100 * time.Millisecond):
+			}
 			continue
 		}
 		wg.Go(func() { s.serve(ctx, conn) })
