@@ -49,6 +49,13 @@ type Schedule struct {
 	Since time.Time // when it was last turned on: runs before it are not caught up
 	Turn  Rotation
 
+	// Reflection on the calendar. Omitted while unset, so that data files
+	// written before there was a calendar read as before.
+	Holidays      HolidayRule `json:",omitempty"` // what a public holiday does to a run
+	HolidaysSince time.Time   `json:",omitzero"`  // when Holidays was last set: earlier runs keep the rule they had
+	Pause         Period      `json:",omitzero"`  // no runs on these days (/reflectie pauze)
+	Skip          []time.Time `json:",omitempty"` // runs left out with /reflectie overslaan, by the time they would be posted
+
 	// DebatePrep.
 	Number   uint64 // what users type after /debat annuleer
 	Topic    string // as typed (cleaned), escaped when shown
@@ -56,6 +63,10 @@ type Schedule struct {
 	HasTime  bool // the user gave a time of day for the debate
 	PrepAt   time.Time
 	State    DebateState
+	// When the calendar moved the prep card to an earlier working day:
+	// the moment it moved from, and why.
+	PrepMovedFrom time.Time `json:",omitzero"`
+	PrepWhy       Reason    `json:",omitzero"`
 
 	// Last is the scheduled time of the last run claimed for this schedule.
 	Last time.Time

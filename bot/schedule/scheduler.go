@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/waardenbot/waardenbot/bot/calendar"
 	"github.com/waardenbot/waardenbot/knowledge"
 )
 
@@ -36,6 +37,11 @@ type Config struct {
 	// Now is the clock; nil means time.Now. Tests move it by hand and call
 	// RunDue.
 	Now func() time.Time
+
+	// Calendar is the municipality's: its public holidays and recesses.
+	// Nil means the Dutch public holidays without Goede Vrijdag and no
+	// recesses (calendar.Dutch).
+	Calendar *calendar.Calendar
 }
 
 // Scheduler keeps the schedules of every channel and posts each run at its
@@ -52,6 +58,7 @@ type Scheduler struct {
 	kb    *knowledge.Base
 	st    Store // nil: no store, every call that needs one fails with ErrNoStore
 	loc   *time.Location
+	cal   *calendar.Calendar
 	grace time.Duration
 	now   func() time.Time
 	log   *slog.Logger
@@ -74,12 +81,15 @@ type Scheduler struct {
 // ErrNoStore.
 func New(kb *knowledge.Base, st Store, cfg Config, log *slog.Logger) *Scheduler {
 	s := &Scheduler{
-		kb: kb, st: st, loc: cfg.Location, grace: cfg.Grace, now: cfg.Now, log: log,
+		kb: kb, st: st, loc: cfg.Location, cal: cfg.Calendar, grace: cfg.Grace, now: cfg.Now, log: log,
 		queued: map[string]*queuedRun{}, specs: map[string]Spec{},
 		wake: make(chan struct{}, 1),
 	}
 	if s.loc == nil {
 		s.loc = time.UTC
+	}
+	if s.cal == nil {
+		s.cal = calendar.Dutch()
 	}
 	if s.grace == 0 {
 		s.grace = DefaultGrace
@@ -175,11 +185,11 @@ func (s *Scheduler) changed(sc Schedule) {
 	var next time.Time
 	switch {
 	case sc.Kind == Reflection && sc.On:
-		cs, err := s.spec(sc.Spec, sc.Zone)
+		r, err := s.runs(sc)
 		if err != nil {
 			return
 		}
-		next = cs.Next(later(s.now(), sc.Last))
+		next = r.next(later(s.now(), sc.Last))
 	case sc.Kind == DebatePrep && sc.State == PrepPlanned:
 		next = sc.PrepAt
 	}

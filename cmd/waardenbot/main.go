@@ -160,7 +160,7 @@ func newBot(cfg *Config, kb *knowledge.Base, log *slog.Logger, st *store.Store) 
 	if st != nil {
 		opts = append(opts, bot.WithStore(st))
 	}
-	return bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location(), Grace: cfg.Grace(), KeepClosed: cfg.KeepClosed()}, log, opts...)
+	return bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location(), Grace: cfg.Grace(), KeepClosed: cfg.KeepClosed(), Calendar: cfg.Calendar()}, log, opts...)
 }
 
 func newLogger(w io.Writer, level string, quiet bool) *slog.Logger {
