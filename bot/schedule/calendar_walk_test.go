@@ -203,8 +203,8 @@ func TestWalkThroughTwoYearsOfACouncilCalendar(t *testing.T) {
 	}
 	vrijdag := walkChannel{to: chat.Destination{Platform: "console", Channel: "griffie"}, spec: "0 16 * * 5", weekday: time.Friday, hour: 16}
 	down := []downtime{
-		{local(2027, 5, 17, 7, 0), local(2027, 5, 18, 15, 0)}, // Tweede Pinksterdag's run, moved to Tuesday 09:00: caught up at 15:00
-		{local(2027, 7, 9, 18, 0), local(2027, 7, 12, 10, 0)}, // the zomerreces begins: nothing to catch up
+		{local(2027, 5, 17, 7, 0), local(2027, 5, 18, 15, 0)},  // Tweede Pinksterdag's run, moved to Tuesday 09:00: caught up at 15:00
+		{local(2027, 7, 9, 18, 0), local(2027, 7, 12, 10, 0)},  // the zomerreces begins: nothing to catch up
 		{local(2027, 12, 5, 12, 0), local(2027, 12, 6, 22, 0)}, // Monday's run 13 hours late: lost
 		{local(2028, 6, 4, 20, 0), local(2028, 6, 5, 12, 0)},   // Tweede Pinksterdag, skipped by the rule: nothing to catch up
 	}
