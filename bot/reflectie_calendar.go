@@ -191,12 +191,16 @@ func (b *Bot) movedNote(c schedule.Claimed) string {
 // prepMoved says where a debate's prep card moved from and why, or
 // nothing when it did not move.
 func (b *Bot) prepMoved(sc schedule.Schedule) string {
-	from := b.date(sc.PrepMovedFrom.In(b.cfg.Location))
-	switch sc.PrepWhy.Cause {
+	m := sc.PrepMoved
+	if m == nil {
+		return ""
+	}
+	from := b.date(m.From.In(b.cfg.Location))
+	switch m.Why.Cause {
 	case schedule.CauseHoliday:
-		return b.msg.T("debat.moved.holiday", from, Escape(sc.PrepWhy.Name))
+		return b.msg.T("debat.moved.holiday", from, Escape(m.Why.Name))
 	case schedule.CauseRecess:
-		return b.msg.T("debat.moved.recess", from, Escape(sc.PrepWhy.Name))
+		return b.msg.T("debat.moved.recess", from, Escape(m.Why.Name))
 	case schedule.CauseWeekend:
 		return b.msg.T("debat.moved.weekend", from)
 	}

@@ -104,8 +104,11 @@ func (s *Scheduler) runs(sc Schedule) (onCalendar, error) {
 	if err != nil {
 		return onCalendar{}, err
 	}
-	return onCalendar{spec: cs, cal: s.cal, rule: sc.Holidays, pause: sc.Pause, skip: sc.Skip,
-		floor: later(sc.Since, sc.HolidaysSince)}, nil
+	r := onCalendar{spec: cs, cal: s.cal, rule: sc.Holidays, skip: sc.Skip, floor: later(sc.Since, sc.HolidaysSince)}
+	if sc.Pause != nil {
+		r.pause = *sc.Pause
+	}
+	return r, nil
 }
 
 // day is the date of t on the spec's wall clock.

@@ -52,14 +52,18 @@ func TestDebatePrepMovesToTheWorkingDayBefore(t *testing.T) {
 			h := newHarness(t, filepath.Join(t.TempDir(), "w.db"), clock, &fakePoster{}, withCalendar(t, tc.goodFriday, zomer))
 			h.restore()
 			sc := h.plan(debate("Cameratoezicht", tc.debate, tc.hasTime, tc.days))
-			if !sc.PrepAt.Equal(tc.want) || sc.PrepWhy.Cause != tc.cause || sc.PrepWhy.Name != tc.why {
-				t.Errorf("prep at %s (%+v), want %s (%s %s)", sc.PrepAt, sc.PrepWhy, tc.want, tc.cause, tc.why)
+			var why schedule.Reason
+			if sc.PrepMoved != nil {
+				why = sc.PrepMoved.Why
+			}
+			if !sc.PrepAt.Equal(tc.want) || why.Cause != tc.cause || why.Name != tc.why {
+				t.Errorf("prep at %s (%+v), want %s (%s %s)", sc.PrepAt, why, tc.want, tc.cause, tc.why)
 			}
 			if !sc.PrepAt.Before(tc.debate) {
 				t.Errorf("prep at %s, not before the debate (%s)", sc.PrepAt, tc.debate)
 			}
-			if moved := tc.cause != ""; moved != !sc.PrepMovedFrom.IsZero() || moved && !sc.PrepMovedFrom.After(sc.PrepAt) {
-				t.Errorf("moved from %s, want it set (and later) only when moved", sc.PrepMovedFrom)
+			if moved := tc.cause != ""; moved != (sc.PrepMoved != nil) || moved && !sc.PrepMoved.From.After(sc.PrepAt) {
+				t.Errorf("moved %+v, want it set (and later) only when moved", sc.PrepMoved)
 			}
 			if next := h.s.RunDue(ctx); !next.Equal(tc.want) {
 				t.Errorf("queued for %s, want %s", next, tc.want)
@@ -108,8 +112,8 @@ func TestDebatePrepMovesWhenTheCalendarChanges(t *testing.T) {
 	h = newHarness(t, path, clock, h.poster, withCalendar(t, false, herfst))
 	h.restore()
 	ds, err := h.s.ComingDebates(ctx, fractie)
-	if err != nil || len(ds) != 1 || !ds[0].PrepAt.Equal(local(2027, 10, 15, 9, 0)) || ds[0].PrepWhy.Name != "herfstreces" ||
-		!ds[0].PrepMovedFrom.Equal(local(2027, 10, 18, 9, 0)) {
+	if err != nil || len(ds) != 1 || !ds[0].PrepAt.Equal(local(2027, 10, 15, 9, 0)) || ds[0].PrepMoved == nil ||
+		ds[0].PrepMoved.Why.Name != "herfstreces" || !ds[0].PrepMoved.From.Equal(local(2027, 10, 18, 9, 0)) {
 		t.Fatalf("after adding the herfstreces: %+v, %v; want the card on Friday 15 October, moved from Monday 18", ds, err)
 	}
 	if next := h.s.RunDue(ctx); !next.Equal(local(2027, 10, 15, 9, 0)) {
@@ -118,7 +122,7 @@ func TestDebatePrepMovesWhenTheCalendarChanges(t *testing.T) {
 	h.closer()
 	h = newHarness(t, path, clock, h.poster)
 	h.restore()
-	if ds, err := h.s.ComingDebates(ctx, fractie); err != nil || !ds[0].PrepAt.Equal(local(2027, 10, 18, 9, 0)) || !ds[0].PrepWhy.IsZero() {
+	if ds, err := h.s.ComingDebates(ctx, fractie); err != nil || !ds[0].PrepAt.Equal(local(2027, 10, 18, 9, 0)) || ds[0].PrepMoved != nil {
 		t.Errorf("after removing the recess: %+v, %v; want the card back on Monday 18 October", ds, err)
 	}
 }

@@ -1,8 +1,10 @@
 package schedule_test
 
 import (
+	"encoding/json"
 	"errors"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -269,5 +271,19 @@ func TestStatusListsWhatTheCalendarLeavesOut(t *testing.T) {
 	st, err = h.s.Reflection(ctx, fractie, 3)
 	if err != nil || len(st.Next) != 6 || !st.Next[3].At.IsZero() || st.Next[3].Why.Name != "Tweede Paasdag" {
 		t.Errorf("with holidays skipped: %+v, %v; want Tweede Paasdag left out", st.Next, err)
+	}
+}
+
+// TestCalendarFieldsAreLeftOutOfTheDataFileWhenUnset: the stored JSON of a
+// schedule that never used the calendar is what it was before.
+func TestCalendarFieldsAreLeftOutOfTheDataFileWhenUnset(t *testing.T) {
+	data, err := json.Marshal(schedule.Schedule{ID: "reflectie/console//fractie", Kind: schedule.Reflection, On: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"Holidays", "HolidaysSince", "Pause", "Skip", "PrepMoved"} {
+		if strings.Contains(string(data), `"`+key+`"`) {
+			t.Errorf("%s stored although unset: %s", key, data)
+		}
 	}
 }

@@ -72,8 +72,8 @@ func debateEnd(at time.Time, hasTime bool, loc *time.Location) time.Time {
 
 // PlanDebate plans the prep card of debate d in channel to; by is who
 // planned it. A prep moment on a weekend, a public holiday or in a recess
-// moves to 09:00 on the working day before it (PrepMovedFrom and PrepWhy
-// say so). It refuses a debate that has begun (ErrDebatePast), one more
+// moves to 09:00 on the working day before it (PrepMoved says from where
+// and why). It refuses a debate that has begun (ErrDebatePast), one more
 // than two years ahead (ErrDebateTooFar), a prep moment not before the
 // debate's time (ErrPrepAfterDebate) and more than MaxPlanned planned
 // debates in a channel (*TooManyDebatesError). When the prep moment has
@@ -121,7 +121,7 @@ func (s *Scheduler) PlanDebate(ctx context.Context, to chat.Destination, by stri
 			Number: num, Topic: d.Topic, DebateAt: d.At, HasTime: d.HasTime, PrepAt: prepAt, State: PrepPlanned,
 		}
 		if !why.IsZero() {
-			sc.PrepMovedFrom, sc.PrepWhy = base, why
+			sc.PrepMoved = &PrepMove{From: base, Why: why}
 		}
 		if late {
 			sc.State, sc.Last = PrepPosted, now
@@ -131,7 +131,7 @@ func (s *Scheduler) PlanDebate(ctx context.Context, to chat.Destination, by stri
 	if err != nil {
 		return Schedule{}, fmt.Errorf("store debate: %w", err)
 	}
-	s.log.Info("debate planned", "schedule", sc.ID, "debate_at", sc.DebateAt, "prep_at", sc.PrepAt, "moved_from", sc.PrepMovedFrom, "by", sc.By, "prep_now", late)
+	s.log.Info("debate planned", "schedule", sc.ID, "debate_at", sc.DebateAt, "prep_at", sc.PrepAt, "moved", !why.IsZero(), "by", sc.By, "prep_now", late)
 	if !late {
 		s.changed(sc)
 	}

@@ -68,20 +68,20 @@ func (s *Scheduler) Pause(ctx context.Context, to chat.Destination, by string, p
 			p.From = today
 		}
 		switch {
-		case p.To.Before(p.From):
-			return ErrPauseOrder
 		case p.To.Before(today):
 			return ErrPauseOver
+		case p.To.Before(p.From):
+			return ErrPauseOrder
 		case today.Days(p.To) > int(planAhead/(24*time.Hour)):
 			return ErrPauseTooFar
 		}
-		sc.Pause = p
+		sc.Pause = &p
 		return nil
 	})
 	if err != nil {
 		return Schedule{}, time.Time{}, err
 	}
-	s.log.Info("reflection paused", "schedule", sc.ID, "from", sc.Pause.From, "to", sc.Pause.To, "by", by)
+	s.log.Info("reflection paused", "schedule", sc.ID, "from", p.From, "to", p.To, "by", by)
 	return sc, s.nextRun(sc, now), nil
 }
 
@@ -91,13 +91,13 @@ func (s *Scheduler) Resume(ctx context.Context, to chat.Destination, by string) 
 	now := s.now()
 	sc, err := s.changeReflection(ctx, to, by, func(sc *Schedule) error {
 		pruneSkips(sc, now)
-		if sc.Pause.To.Before(s.today(*sc, now)) {
-			sc.Pause = Period{} // over already
+		if sc.Pause != nil && sc.Pause.To.Before(s.today(*sc, now)) {
+			sc.Pause = nil // over already
 		}
-		if sc.Pause.IsZero() && len(sc.Skip) == 0 {
+		if sc.Pause == nil && len(sc.Skip) == 0 {
 			return ErrNotPaused
 		}
-		sc.Pause, sc.Skip = Period{}, nil
+		sc.Pause, sc.Skip = nil, nil
 		return nil
 	})
 	if err != nil {

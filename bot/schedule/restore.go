@@ -160,8 +160,8 @@ func (s *Scheduler) plan(ctx context.Context, st Store, sc *Schedule, now time.T
 // never moved to a moment that has passed or is not before its debate.
 func (s *Scheduler) replan(ctx context.Context, st Store, sc *Schedule, now time.Time) {
 	base := sc.PrepAt
-	if !sc.PrepMovedFrom.IsZero() {
-		base = sc.PrepMovedFrom
+	if sc.PrepMoved != nil {
+		base = sc.PrepMoved.From
 	}
 	at, why := s.prepOnCalendar(base)
 	if at.Equal(sc.PrepAt) || !at.After(now) || sc.HasTime && !at.Before(sc.DebateAt) {
@@ -171,9 +171,9 @@ func (s *Scheduler) replan(ctx context.Context, st Store, sc *Schedule, now time
 		if d.State != PrepPlanned || d.Version != sc.Version {
 			return errStale
 		}
-		d.PrepAt, d.PrepMovedFrom, d.PrepWhy = at, time.Time{}, why
+		d.PrepAt, d.PrepMoved = at, nil
 		if !why.IsZero() {
-			d.PrepMovedFrom = base
+			d.PrepMoved = &PrepMove{From: base, Why: why}
 		}
 		return nil
 	})

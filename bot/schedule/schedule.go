@@ -53,7 +53,7 @@ type Schedule struct {
 	// written before there was a calendar read as before.
 	Holidays      HolidayRule `json:",omitempty"` // what a public holiday does to a run
 	HolidaysSince time.Time   `json:",omitzero"`  // when Holidays was last set: earlier runs keep the rule they had
-	Pause         Period      `json:",omitzero"`  // no runs on these days (/reflectie pauze)
+	Pause         *Period     `json:",omitempty"` // no runs on these days (/reflectie pauze)
 	Skip          []time.Time `json:",omitempty"` // runs left out with /reflectie overslaan, by the time they would be posted
 
 	// DebatePrep.
@@ -63,13 +63,20 @@ type Schedule struct {
 	HasTime  bool // the user gave a time of day for the debate
 	PrepAt   time.Time
 	State    DebateState
-	// When the calendar moved the prep card to an earlier working day:
-	// the moment it moved from, and why.
-	PrepMovedFrom time.Time `json:",omitzero"`
-	PrepWhy       Reason    `json:",omitzero"`
+
+	// PrepMoved is set when the calendar moved the prep card to an
+	// earlier working day.
+	PrepMoved *PrepMove `json:",omitempty"`
 
 	// Last is the scheduled time of the last run claimed for this schedule.
 	Last time.Time
+}
+
+// PrepMove is where a debate's prep card moved from, to an earlier
+// working day, and why.
+type PrepMove struct {
+	From time.Time // the moment the debate gives: PrepDays before it, at 09:00
+	Why  Reason
 }
 
 // RunState is how a run of a schedule at one scheduled time went.

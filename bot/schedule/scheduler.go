@@ -130,6 +130,9 @@ func (s *Scheduler) Run(ctx context.Context, p Poster) error {
 	s.mu.Unlock()
 	if !restored {
 		if err := s.Restore(ctx, p); err != nil {
+			if ctx.Err() != nil {
+				return nil // stopped while restoring: not a failure
+			}
 			return err
 		}
 	}
