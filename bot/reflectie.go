@@ -168,7 +168,7 @@ func (b *Bot) reflectieStatus(ctx context.Context, req Request) Reply {
 		sb.WriteString(b.msg.T("reflectie.status_off"))
 	} else {
 		sb.WriteString(b.msg.T("reflectie.status_on", b.describe(st.Spec), sc.Spec) + "\n")
-		sb.WriteString(b.msg.T("reflectie.on_holiday", b.msg.T(ruleKey(sc.Holidays))) + "\n")
+		sb.WriteString(b.msg.T("reflectie.on_holiday", b.msg.T(ruleKey(sc.Choices().Holidays))) + "\n")
 		sb.WriteString(b.msg.T("reflectie.next") + "\n")
 		for _, o := range st.Next {
 			sb.WriteString("- " + b.occurrence(o, st.Spec.Location()) + "\n")

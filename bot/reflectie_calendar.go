@@ -45,7 +45,7 @@ func (b *Bot) reflectieHolidayRule(ctx context.Context, req Request) Reply {
 	if err != nil {
 		return b.failed("reflection holiday rule", err)
 	}
-	return Reply{Text: b.msg.T("reflectie.holidays", b.msg.T(ruleKey(st.Schedule.Holidays))) + "\n" + b.msg.T("reflectie.rule_usage"), Ephemeral: true}
+	return Reply{Text: b.msg.T("reflectie.holidays", b.msg.T(ruleKey(st.Schedule.Choices().Holidays))) + "\n" + b.msg.T("reflectie.rule_usage"), Ephemeral: true}
 }
 
 // reflectieHolidays answers /reflectie feestdagen overslaan|volgende
@@ -116,7 +116,8 @@ func (b *Bot) reflectiePause(ctx context.Context, req Request, args string) Repl
 	case err != nil:
 		return b.failed("pause reflection", err)
 	}
-	text := b.msg.T("reflectie.paused", b.shortDay(sc.Pause.From), b.shortDay(sc.Pause.To))
+	paused := sc.Choices().Pause
+	text := b.msg.T("reflectie.paused", b.shortDay(paused.From), b.shortDay(paused.To))
 	return Reply{Text: text + " " + b.nextNote(next, b.zoneOf(sc))}
 }
 

@@ -48,11 +48,11 @@ type Calendar struct {
 	years    sync.Map // year → *year, the holidays of a year, computed once
 }
 
-// year holds the holidays of one year: the name on each day, and the days
-// in order.
+// year holds the holidays of one year: on each day the holiday's place in
+// Calendar.holidays plus one (0: none), and the days in order.
 type year struct {
-	names [13][32]string
-	days  []Date
+	on   [13][32]uint8
+	days []Date
 }
 
 // RecessError says which recess of the list given to New is wrong, and
@@ -113,8 +113,11 @@ func (c *Calendar) Holiday(d Date) (string, bool) {
 	if d.Month < time.January || d.Month > time.December || d.Day < 1 || d.Day > 31 {
 		return "", false
 	}
-	name := c.year(d.Year).names[d.Month][d.Day]
-	return name, name != ""
+	i := c.year(d.Year).on[d.Month][d.Day]
+	if i == 0 {
+		return "", false
+	}
+	return c.holidays[i-1].Name, true
 }
 
 // year returns the holidays of year y, computing them the first time.
@@ -123,7 +126,7 @@ func (c *Calendar) year(y int) *year {
 		return v.(*year)
 	}
 	t := &year{}
-	for _, h := range c.holidays {
+	for i, h := range c.holidays {
 		// Observed: Koningsdag moves to the 26th when the 27th is a
 		// Sunday. The library computes in its own zone; only the date
 		// fields are read.
@@ -131,8 +134,8 @@ func (c *Calendar) year(y int) *year {
 		if obs.IsZero() || obs.Year() != y {
 			continue
 		}
-		if t.names[obs.Month()][obs.Day()] == "" {
-			t.names[obs.Month()][obs.Day()] = h.Name
+		if t.on[obs.Month()][obs.Day()] == 0 {
+			t.on[obs.Month()][obs.Day()] = uint8(i + 1)
 			t.days = append(t.days, DateOf(obs))
 		}
 	}

@@ -104,11 +104,8 @@ func (s *Scheduler) runs(sc Schedule) (onCalendar, error) {
 	if err != nil {
 		return onCalendar{}, err
 	}
-	r := onCalendar{spec: cs, cal: s.cal, rule: sc.Holidays, skip: sc.Skip, floor: later(sc.Since, sc.HolidaysSince)}
-	if sc.Pause != nil {
-		r.pause = *sc.Pause
-	}
-	return r, nil
+	c := sc.Choices()
+	return onCalendar{spec: cs, cal: s.cal, rule: c.Holidays, pause: c.Pause, skip: c.Skip, floor: later(sc.Since, c.HolidaysSince)}, nil
 }
 
 // day is the date of t on the spec's wall clock.

@@ -226,8 +226,8 @@ func TestPauseAndSkipRefusals(t *testing.T) {
 		t.Errorf("skip %d: %v, want ErrTooManySkips", schedule.MaxSkipped+1, err)
 	}
 	sc, next, err := h.s.Resume(ctx, fractie, "griffier")
-	if err != nil || len(sc.Skip) != 0 || !next.Equal(local(2027, 6, 7, 9, 0)) {
-		t.Errorf("resume: %d skips, next %s, %v; want none and Monday 7 June", len(sc.Skip), next, err)
+	if err != nil || sc.Calendar != nil || !next.Equal(local(2027, 6, 7, 9, 0)) {
+		t.Errorf("resume: %+v, next %s, %v; want no choices left and Monday 7 June", sc.Calendar, next, err)
 	}
 	if _, err := h.s.SetHolidays(ctx, fractie, "griffier", "soms"); !errors.Is(err, schedule.ErrUnknownRule) {
 		t.Errorf("unknown rule: %v", err)
@@ -281,7 +281,7 @@ func TestCalendarFieldsAreLeftOutOfTheDataFileWhenUnset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{"Holidays", "HolidaysSince", "Pause", "Skip", "PrepMoved"} {
+	for _, key := range []string{"Calendar", "PrepMoved"} {
 		if strings.Contains(string(data), `"`+key+`"`) {
 			t.Errorf("%s stored although unset: %s", key, data)
 		}

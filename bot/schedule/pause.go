@@ -38,10 +38,10 @@ func (s *Scheduler) SetHolidays(ctx context.Context, to chat.Destination, by str
 	}
 	now := s.now()
 	sc, err := s.changeReflection(ctx, to, by, func(sc *Schedule) error {
-		if sc.Holidays == rule {
+		if sc.Choices().Holidays == rule {
 			return errNothingChange
 		}
-		sc.Holidays, sc.HolidaysSince = rule, now
+		sc.choose(func(c *ChannelCalendar) { c.Holidays, c.HolidaysSince = rule, now })
 		return nil
 	})
 	if err != nil {
@@ -75,7 +75,7 @@ func (s *Scheduler) Pause(ctx context.Context, to chat.Destination, by string, p
 		case today.Days(p.To) > int(planAhead/(24*time.Hour)):
 			return ErrPauseTooFar
 		}
-		sc.Pause = &p
+		sc.choose(func(c *ChannelCalendar) { c.Pause = p })
 		return nil
 	})
 	if err != nil {
@@ -91,13 +91,11 @@ func (s *Scheduler) Resume(ctx context.Context, to chat.Destination, by string) 
 	now := s.now()
 	sc, err := s.changeReflection(ctx, to, by, func(sc *Schedule) error {
 		pruneSkips(sc, now)
-		if sc.Pause != nil && sc.Pause.To.Before(s.today(*sc, now)) {
-			sc.Pause = nil // over already
+		c := sc.Choices()
+		if (c.Pause.IsZero() || c.Pause.To.Before(s.today(*sc, now))) && len(c.Skip) == 0 {
+			return ErrNotPaused // nothing paused, or a pause that is over
 		}
-		if sc.Pause == nil && len(sc.Skip) == 0 {
-			return ErrNotPaused
-		}
-		sc.Pause, sc.Skip = nil, nil
+		sc.choose(func(c *ChannelCalendar) { c.Pause, c.Skip = Period{}, nil })
 		return nil
 	})
 	if err != nil {
@@ -118,7 +116,7 @@ func (s *Scheduler) SkipNext(ctx context.Context, to chat.Destination, by string
 			return ErrAlreadyOff
 		}
 		pruneSkips(sc, now)
-		if len(sc.Skip) >= MaxSkipped {
+		if len(sc.Choices().Skip) >= MaxSkipped {
 			return ErrTooManySkips
 		}
 		r, err := s.runs(*sc)
@@ -129,7 +127,7 @@ func (s *Scheduler) SkipNext(ctx context.Context, to chat.Destination, by string
 		if skipped.IsZero() {
 			return ErrNoRunToSkip
 		}
-		sc.Skip = append(sc.Skip, skipped)
+		sc.choose(func(c *ChannelCalendar) { c.Skip = append(c.Skip, skipped) })
 		return nil
 	})
 	if err != nil {
@@ -201,8 +199,10 @@ func (s *Scheduler) nextRun(sc Schedule, now time.Time) time.Time {
 
 // pruneSkips forgets skipped runs that have passed.
 func pruneSkips(sc *Schedule, now time.Time) {
-	sc.Skip = slices.DeleteFunc(sc.Skip, func(t time.Time) bool { return !t.After(later(now, sc.Last)) })
-	if len(sc.Skip) == 0 {
-		sc.Skip = nil
-	}
+	sc.choose(func(c *ChannelCalendar) {
+		c.Skip = slices.DeleteFunc(c.Skip, func(t time.Time) bool { return !t.After(later(now, sc.Last)) })
+		if len(c.Skip) == 0 {
+			c.Skip = nil
+		}
+	})
 }
