@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 )
@@ -48,23 +49,13 @@ func (d Date) Weekday() time.Weekday { return d.time().Weekday() }
 
 // Compare returns -1, 0 or +1 as d is before, the same as or after e.
 func (d Date) Compare(e Date) int {
-	switch {
-	case d.Year != e.Year:
-		return cmpInt(d.Year, e.Year)
-	case d.Month != e.Month:
-		return cmpInt(int(d.Month), int(e.Month))
+	if c := cmp.Compare(d.Year, e.Year); c != 0 {
+		return c
 	}
-	return cmpInt(d.Day, e.Day)
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+	if c := cmp.Compare(d.Month, e.Month); c != 0 {
+		return c
 	}
-	return 0
+	return cmp.Compare(d.Day, e.Day)
 }
 
 // Before reports whether d is before e.
