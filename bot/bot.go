@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/waardenbot/waardenbot/bot/calendar"
 	"github.com/waardenbot/waardenbot/bot/poll"
 	"github.com/waardenbot/waardenbot/bot/schedule"
 	"github.com/waardenbot/waardenbot/knowledge"
@@ -28,6 +29,12 @@ type Config struct {
 	// KeepClosed is how long a closed poll and its votes are kept after
 	// its result was posted; zero keeps them for ever.
 	KeepClosed time.Duration
+
+	// Calendar is the municipality's calendar: the public holidays and
+	// recesses that reflection prompts and debate prep cards follow. Nil
+	// means the Dutch public holidays without Goede Vrijdag and no
+	// recesses.
+	Calendar *calendar.Calendar
 }
 
 // Bot answers commands. It is safe for concurrent use.
@@ -83,7 +90,7 @@ func New(kb *knowledge.Base, cfg Config, log *slog.Logger, opts ...Option) *Bot 
 		o(b)
 	}
 	b.polls = b.newPolls()
-	b.sched = schedule.New(kb, b.schedules, schedule.Config{Location: cfg.Location, Grace: cfg.Grace, Now: b.now}, log)
+	b.sched = schedule.New(kb, b.schedules, schedule.Config{Location: cfg.Location, Grace: cfg.Grace, Now: b.now, Calendar: cfg.Calendar}, log)
 	b.scheduler = &Scheduler{b: b}
 	b.table = commandTable()
 	b.commands = index(b.table)

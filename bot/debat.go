@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/waardenbot/waardenbot/bot/calendar"
 	"github.com/waardenbot/waardenbot/bot/schedule"
 	"github.com/waardenbot/waardenbot/bot/wallclock"
 	"github.com/waardenbot/waardenbot/knowledge"
@@ -77,20 +78,14 @@ func (b *Bot) parseDebat(args string, loc *time.Location) (schedule.Debate, *Rep
 	if len(words) == 0 {
 		return refuse("debat.usage")
 	}
-	var y, m, day int
-	if g := isoDate.FindStringSubmatch(words[0]); g != nil {
-		y, m, day = atoi(g[1]), atoi(g[2]), atoi(g[3])
-	} else if g := dutchDate.FindStringSubmatch(words[0]); g != nil {
-		y, m, day = atoi(g[3]), atoi(g[2]), atoi(g[1])
-	} else {
+	day, err := parseDay(words[0])
+	switch {
+	case errors.Is(err, errNoDate):
 		return refuse("debat.no_date", Quote(words[0], 30))
-	}
-	// The date is checked on its own, in UTC, which skips no day: a day
-	// whose midnight a zone skips (America/Santiago) is still a day.
-	wall := time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC)
-	if wall.Year() != y || int(wall.Month()) != m || wall.Day() != day {
+	case err != nil:
 		return refuse("debat.bad_date", Quote(words[0], 30))
 	}
+	wall := day.At(0, 0)
 	words = words[1:]
 	if len(words) > 0 {
 		if g := timeOfDay.FindStringSubmatch(words[0]); g != nil {
@@ -119,6 +114,33 @@ func atoi(s string) int {
 	return n
 }
 
+// Errors of parseDay.
+var (
+	errNoDate  = errors.New("not a date")
+	errBadDate = errors.New("no such date")
+)
+
+// parseDay reads a date as users type it for /debat and /reflectie pauze:
+// JJJJ-MM-DD or DD-MM-JJJJ. errNoDate: it is not written as a date;
+// errBadDate: the date does not exist (2026-02-30). The date is checked on
+// its own, without a zone: a day whose midnight a zone skips
+// (America/Santiago) is still a day.
+func parseDay(word string) (calendar.Date, error) {
+	var y, m, d int
+	if g := isoDate.FindStringSubmatch(word); g != nil {
+		y, m, d = atoi(g[1]), atoi(g[2]), atoi(g[3])
+	} else if g := dutchDate.FindStringSubmatch(word); g != nil {
+		y, m, d = atoi(g[3]), atoi(g[2]), atoi(g[1])
+	} else {
+		return calendar.Date{}, errNoDate
+	}
+	day, ok := calendar.NewDate(y, time.Month(m), d)
+	if !ok {
+		return calendar.Date{}, errBadDate
+	}
+	return day, nil
+}
+
 // debatPlan plans a debate prep card. A prep moment that has passed while
 // the debate is still to come gives the card at once, as the reply.
 func (b *Bot) debatPlan(ctx context.Context, req Request) Reply {
@@ -142,12 +164,13 @@ func (b *Bot) debatPlan(ctx context.Context, req Request) Reply {
 		return b.failed("plan debate", err)
 	}
 	when := b.debateWhen(sc.DebateAt, sc.HasTime, loc)
+	prepAt := b.when(sc.PrepAt, loc) + b.prepMoved(sc)
 	if sc.State == schedule.PrepPosted {
 		card := b.prepCard(sc, "")
-		card.Text = b.msg.T("debat.prep_now", sc.Number, Quote(sc.Topic, topicMax), when, b.when(sc.PrepAt, loc)) + "\n\n" + card.Text
+		card.Text = b.msg.T("debat.prep_now", sc.Number, Quote(sc.Topic, topicMax), when, prepAt) + "\n\n" + card.Text
 		return card
 	}
-	return Reply{Text: b.msg.T("debat.planned", sc.Number, Quote(sc.Topic, topicMax), when, b.when(sc.PrepAt, loc), sc.Number)}
+	return Reply{Text: b.msg.T("debat.planned", sc.Number, Quote(sc.Topic, topicMax), when, prepAt, sc.Number)}
 }
 
 // debateWhen writes the debate's moment, or its day when it has no time.
@@ -167,7 +190,7 @@ func (b *Bot) debatList(ctx context.Context, req Request) Reply {
 	loc := b.cfg.Location
 	var sb strings.Builder
 	for _, d := range ds {
-		prep := b.msg.T("debat.state."+string(d.State), b.when(d.PrepAt, loc))
+		prep := b.msg.T("debat.state."+string(d.State), b.when(d.PrepAt, loc)+b.prepMoved(d))
 		sb.WriteString(b.msg.T("debat.item", d.Number, Quote(d.Topic, 80), b.debateWhen(d.DebateAt, d.HasTime, loc), prep) + "\n")
 	}
 	if sb.Len() == 0 {

@@ -39,9 +39,9 @@ func TestDebatePrepPostedOnceAtThePrepMoment(t *testing.T) {
 func TestDebateVoorbereidingChangesThePrepMoment(t *testing.T) {
 	h := start(t, local(2026, 11, 23, 10, 0))
 	h.restore()
-	h.must("/debat 10-12-2026 Algoritmen voorbereiding=5d")
-	if next := h.b.Scheduler().RunDue(context.Background()); !next.Equal(local(2026, 12, 5, 9, 0)) {
-		t.Errorf("prep at %s, want 5 December 09:00", next.In(ams))
+	h.must("/debat 10-12-2026 Algoritmen voorbereiding=7d")
+	if next := h.b.Scheduler().RunDue(context.Background()); !next.Equal(local(2026, 12, 3, 9, 0)) {
+		t.Errorf("prep at %s, want 3 December 09:00", next.In(ams))
 	}
 }
 

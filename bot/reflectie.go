@@ -8,13 +8,37 @@ import (
 	"github.com/waardenbot/waardenbot/bot/schedule"
 )
 
-// reflectie answers /reflectie aan|status|uit|nu: the channel's recurring
-// reflection prompt.
+// reflectie answers /reflectie aan|status|uit|nu, and pauze, hervat,
+// overslaan and feestdagen (reflectie_calendar.go): the channel's
+// recurring reflection prompt.
 func (b *Bot) reflectie(ctx context.Context, req Request) Reply {
 	sub, rest, _ := strings.Cut(req.Args, " ")
 	switch strings.ToLower(sub) {
 	case "", "status":
 		return b.reflectieStatus(ctx, req)
+	case "feestdagen", "holidays":
+		if rest == "" {
+			return b.reflectieHolidayRule(ctx, req)
+		}
+		if !b.mayChange(ctx, req) {
+			return b.refuse("sched.admins")
+		}
+		return b.reflectieHolidays(ctx, req, rest)
+	case "pauze", "pause":
+		if !b.mayChange(ctx, req) {
+			return b.refuse("sched.admins")
+		}
+		return b.reflectiePause(ctx, req, rest)
+	case "hervat", "resume":
+		if !b.mayChange(ctx, req) {
+			return b.refuse("sched.admins")
+		}
+		return b.reflectieResume(ctx, req)
+	case "overslaan", "skip":
+		if !b.mayChange(ctx, req) {
+			return b.refuse("sched.admins")
+		}
+		return b.reflectieSkip(ctx, req)
 	case "aan", "on":
 		if !b.mayChange(ctx, req) {
 			return b.refuse("sched.admins")
@@ -144,9 +168,10 @@ func (b *Bot) reflectieStatus(ctx context.Context, req Request) Reply {
 		sb.WriteString(b.msg.T("reflectie.status_off"))
 	} else {
 		sb.WriteString(b.msg.T("reflectie.status_on", b.describe(st.Spec), sc.Spec) + "\n")
+		sb.WriteString(b.msg.T("reflectie.on_holiday", b.msg.T(ruleKey(sc.Choices().Holidays))) + "\n")
 		sb.WriteString(b.msg.T("reflectie.next") + "\n")
-		for _, t := range st.Next {
-			sb.WriteString("- " + b.when(t, st.Spec.Location()) + "\n")
+		for _, o := range st.Next {
+			sb.WriteString("- " + b.occurrence(o, st.Spec.Location()) + "\n")
 		}
 	}
 	if len(sc.Turn.Order) > 0 {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/waardenbot/waardenbot/bot/schedule"
@@ -58,9 +59,9 @@ func (s scheduled) Post(ctx context.Context, c schedule.Claimed) error {
 // with the value the claim took, or a debate prep card; a run posted late
 // says when it was due.
 func (b *Bot) scheduledMessage(c schedule.Claimed) Reply {
-	note := ""
+	note := b.movedNote(c)
 	if c.Late {
-		note = b.msg.T("run.late", b.when(c.At, b.zoneOf(c.Schedule)))
+		note = strings.TrimSpace(note + "\n" + b.msg.T("run.late", b.when(c.At, b.zoneOf(c.Schedule))))
 	}
 	switch c.Schedule.Kind {
 	case schedule.Reflection:

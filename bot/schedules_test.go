@@ -77,6 +77,7 @@ type harness struct {
 	st     schedule.Store
 	closer func()
 	b      *bot.Bot
+	opts   []option // kept for a restart
 }
 
 type option func(*bot.Config)
@@ -91,7 +92,7 @@ func newHarness(t *testing.T, path string, clock *testkit.Clock, poster *fakePos
 	for _, o := range opts {
 		o(&cfg)
 	}
-	h := &harness{t: t, path: path, clock: clock, poster: poster, st: st}
+	h := &harness{t: t, path: path, clock: clock, poster: poster, st: st, opts: opts}
 	closed := false
 	h.closer = func() {
 		if !closed {
@@ -119,7 +120,7 @@ func (h *harness) restore() {
 func (h *harness) restart() *harness {
 	h.t.Helper()
 	h.closer()
-	n := newHarness(h.t, h.path, h.clock, h.poster)
+	n := newHarness(h.t, h.path, h.clock, h.poster, h.opts...)
 	n.restore()
 	return n
 }

@@ -89,7 +89,9 @@ func TestDebateOnASkippedMidnightIsPlanned(t *testing.T) {
 		{"a day without time", "/debat 2026-09-06 Zonder tijd", "zondag 6 september 2026", "2026-09-03 09:00 -0400"},
 		{"a Dutch date without time", "/debat 6-9-2026 Zonder tijd", "zondag 6 september 2026", "2026-09-03 09:00 -0400"},
 		{"a time in the skipped hour", "/debat 2026-09-06 00:30 In het gat", "zondag 6 september 2026 om 01:00", "2026-09-03 09:00 -0400"},
-		{"prep on the skipped day", "/debat 2026-09-07 19:00 Dag erna voorbereiding=1d", "maandag 7 september 2026 om 19:00", "2026-09-06 09:00 -0300"},
+		// The skipped day is a Sunday: the prep card moves to the Friday
+		// before, before the jump.
+		{"prep on the skipped day", "/debat 2026-09-07 19:00 Dag erna voorbereiding=1d", "maandag 7 september 2026 om 19:00", "2026-09-04 09:00 -0400"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -238,8 +238,14 @@ func testE2E(t *testing.T, url, version string) {
 		}
 		at := time.Now().In(loc).Add(6 * time.Second).Truncate(time.Second)
 		spec := fmt.Sprintf("%d %d %d * * *", at.Second(), at.Minute(), at.Hour())
+		// On a public holiday the prompt would move to the next working
+		// day: this channel posts on holidays too.
+		resp := must[*model.CommandResponse](t, "/reflectie feestdagen")(s.admin.ExecuteCommand(ctx, s.channel.Id, "/reflectie feestdagen negeren"))
+		if !strings.Contains(resp.Text, "komt de reflectie gewoon") {
+			t.Fatalf("/reflectie feestdagen negeren: %q", resp.Text)
+		}
 		since := model.GetMillis() - 1
-		resp := must[*model.CommandResponse](t, "/reflectie aan")(s.admin.ExecuteCommand(ctx, s.channel.Id, "/reflectie aan "+spec))
+		resp = must[*model.CommandResponse](t, "/reflectie aan")(s.admin.ExecuteCommand(ctx, s.channel.Id, "/reflectie aan "+spec))
 		if !strings.Contains(resp.Text, "staat aan") {
 			t.Fatalf("/reflectie aan %s: %q", spec, resp.Text)
 		}
@@ -255,6 +261,23 @@ func testE2E(t *testing.T, url, version string) {
 		}
 		if n != 1 {
 			t.Errorf("%d reflection prompts posted, want 1 (first: %.60q)", n, p.Message)
+		}
+	})
+
+	t.Run("the calendar's subcommands answer through the slash command", func(t *testing.T) {
+		for _, step := range []struct{ cmd, want string }{
+			{"/reflectie aan", "staat aan"},
+			{"/reflectie overslaan", "slaat dit kanaal over"},
+			{"/reflectie status", "overgeslagen met `/reflectie overslaan`"},
+			{"/reflectie hervat", "weer volgens schema"},
+			{"/reflectie pauze tot " + time.Now().AddDate(0, 1, 0).Format("02-01-2006"), "pauzeert van"},
+			{"/reflectie status", "gepauzeerd van"},
+			{"/reflectie uit", "staat uit"},
+		} {
+			resp := must[*model.CommandResponse](t, step.cmd)(s.admin.ExecuteCommand(ctx, s.channel.Id, step.cmd))
+			if !strings.Contains(resp.Text, step.want) {
+				t.Errorf("%s: %q lacks %q", step.cmd, resp.Text, step.want)
+			}
 		}
 	})
 

@@ -71,9 +71,11 @@ func debateEnd(at time.Time, hasTime bool, loc *time.Location) time.Time {
 }
 
 // PlanDebate plans the prep card of debate d in channel to; by is who
-// planned it. It refuses a debate that has begun (ErrDebatePast), one
-// more than two years ahead (ErrDebateTooFar), a prep moment not before
-// the debate's time (ErrPrepAfterDebate) and more than MaxPlanned planned
+// planned it. A prep moment on a weekend, a public holiday or in a recess
+// moves to 09:00 on the working day before it (PrepMoved says from where
+// and why). It refuses a debate that has begun (ErrDebatePast), one more
+// than two years ahead (ErrDebateTooFar), a prep moment not before the
+// debate's time (ErrPrepAfterDebate) and more than MaxPlanned planned
 // debates in a channel (*TooManyDebatesError). When the prep moment has
 // passed but the debate has not, the card is due at once: the schedule is
 // stored as PrepPosted for the caller to give the card in its reply, and
@@ -86,7 +88,8 @@ func (s *Scheduler) PlanDebate(ctx context.Context, to chat.Destination, by stri
 	case d.At.Sub(now) > planAhead:
 		return Schedule{}, ErrDebateTooFar
 	}
-	prepAt := d.PrepAt(s.loc)
+	base := d.PrepAt(s.loc)
+	prepAt, why := s.prepOnCalendar(base)
 	if d.HasTime && !prepAt.Before(d.At) {
 		return Schedule{}, ErrPrepAfterDebate
 	}
@@ -117,6 +120,9 @@ func (s *Scheduler) PlanDebate(ctx context.Context, to chat.Destination, by stri
 			ID: DebateID(num), Kind: DebatePrep, To: to, Version: 1, Created: now, By: by,
 			Number: num, Topic: d.Topic, DebateAt: d.At, HasTime: d.HasTime, PrepAt: prepAt, State: PrepPlanned,
 		}
+		if !why.IsZero() {
+			sc.PrepMoved = &PrepMove{From: base, Why: why}
+		}
 		if late {
 			sc.State, sc.Last = PrepPosted, now
 		}
@@ -125,7 +131,7 @@ func (s *Scheduler) PlanDebate(ctx context.Context, to chat.Destination, by stri
 	if err != nil {
 		return Schedule{}, fmt.Errorf("store debate: %w", err)
 	}
-	s.log.Info("debate planned", "schedule", sc.ID, "debate_at", sc.DebateAt, "prep_at", sc.PrepAt, "by", sc.By, "prep_now", late)
+	s.log.Info("debate planned", "schedule", sc.ID, "debate_at", sc.DebateAt, "prep_at", sc.PrepAt, "moved", !why.IsZero(), "by", sc.By, "prep_now", late)
 	if !late {
 		s.changed(sc)
 	}

@@ -50,9 +50,9 @@ func TestDebatePrepPostedOnceAtThePrepMoment(t *testing.T) {
 func TestDebatePrepDaysChangeThePrepMoment(t *testing.T) {
 	h := start(t, local(2026, 11, 23, 10, 0))
 	h.restore()
-	h.plan(debate("Algoritmen", local(2026, 12, 10, 0, 0), false, 5))
-	if next := h.s.RunDue(ctx); !next.Equal(local(2026, 12, 5, 9, 0)) {
-		t.Errorf("prep at %s, want 5 December 09:00", next.In(ams))
+	h.plan(debate("Algoritmen", local(2026, 12, 10, 0, 0), false, 7))
+	if next := h.s.RunDue(ctx); !next.Equal(local(2026, 12, 3, 9, 0)) {
+		t.Errorf("prep at %s, want 3 December 09:00", next.In(ams))
 	}
 }
 

@@ -19,8 +19,9 @@ which package bot turns into words.
 	sc, next, err := s.TurnOn(ctx, to, "anna", spec)  // every Monday 09:00 in loc
 	go s.Run(ctx, poster)                             // posts each run through poster
 
-TurnOff, PromptNow and Reflection do the rest of /reflectie; PlanDebate,
-CancelDebate and ComingDebates do /debat. Each stores the change and queues
+TurnOff, PromptNow, Reflection, SetHolidays, Pause, Resume and SkipNext do
+the rest of /reflectie; PlanDebate, CancelDebate and ComingDebates do
+/debat. Each stores the change and queues
 the schedule's next run. Run restores the schedules from the store first;
 a caller that must wait for that calls Restore, then Run. Tests move the
 clock (Config.Now) and call RunDue.
@@ -66,6 +67,29 @@ This holds for every change in the tz database, of any size and at any
 hour (package wallclock places the times). robfig/cron's own Next would
 skip the first and run the second twice. @every counts elapsed time.
 
+# The council's calendar
+
+Runs follow the municipality's calendar (Config.Calendar, package
+bot/calendar: the Dutch public holidays and the configured recesses), on
+the wall-clock date of the schedule's zone:
+
+  - a reflection run on a day of the channel's pause (Pause) or of a recess
+    is left out, and the rotation does not move;
+  - a reflection run on a public holiday follows the channel's HolidayRule:
+    by default it moves to the next working day (no weekend, no holiday) at
+    the same time of day, unless that day is in the pause or a recess;
+    HolidaysSkip leaves it out; HolidaysIgnore posts it as on any day;
+  - a run skipped with SkipNext is left out;
+  - a debate prep card whose moment falls on a weekend, a holiday or in a
+    recess comes at 09:00 on the working day before it, never later, so
+    never after the debate (Schedule.PrepMoved says from where and why).
+
+A run is keyed by the moment it is posted: planned runs that move to one
+moment (Goede Vrijdag's and Tweede Paasdag's, moved to the Tuesday, and the
+Tuesday's own) are one run. Reflection lists the next runs with what the
+calendar moved or left out between them, and why (an Occurrence with a
+Reason: data, never text).
+
 # Guarantees
 
 Exactly once: a run is claimed in one transaction that also moves the
@@ -82,7 +106,10 @@ Catch-up: a run missed while the bot was down is posted once at start-up,
 marked late, when it is at most the grace period (Config.Grace, default 12
 hours) late; of several missed runs only the latest within the grace period.
 Older misses are skipped and logged; a missed debate prep is marked missed,
-and a prep card is also skipped when its debate has begun.
+and a prep card is also skipped when its debate has begun. A run the
+calendar left out (a recess, the holiday rule, a pause, a skip) is no run:
+it is never caught up. A run moved to the next working day is a run at the
+moment it moved to, and is caught up like any other.
 
 Rotation: per channel every value comes once before any comes back, in an
 order drawn from the schedule's ID and the round number that never puts two

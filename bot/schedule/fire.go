@@ -27,6 +27,11 @@ type Claimed struct {
 	Schedule Schedule  // as the claim stored it
 	At       time.Time // the scheduled time: the run's idempotency key
 	Late     bool      // a catch-up of a run missed while the bot was down
+
+	// A reflection run that a holiday moved to the next working day: when
+	// its spec had it, and why it moved. Zero otherwise.
+	Planned time.Time
+	Why     Reason
 }
 
 // Poster makes the message of a claimed run and posts it in
@@ -151,7 +156,13 @@ func (s *Scheduler) post(ctx context.Context, c *claimedRun) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, postTimeout)
 	defer cancel()
-	return p.Post(ctx, Claimed{Schedule: c.sc, At: c.q.at, Late: c.q.late})
+	cl := Claimed{Schedule: c.sc, At: c.q.at, Late: c.q.late}
+	if c.sc.Kind == Reflection {
+		if o := s.occurrence(c.sc, c.q.at); !o.Why.IsZero() {
+			cl.Planned, cl.Why = o.Planned, o.Why
+		}
+	}
+	return p.Post(ctx, cl)
 }
 
 // finish records how a claimed run went and queues the schedule's next
@@ -217,11 +228,11 @@ func (s *Scheduler) retry(q queuedRun) {
 
 // queueNext queues the run of a reflection after its last one.
 func (s *Scheduler) queueNext(sc Schedule) {
-	cs, err := s.spec(sc.Spec, sc.Zone)
+	r, err := s.runs(sc)
 	if err != nil {
 		return
 	}
-	next := cs.Next(later(s.now(), sc.Last))
+	next := r.next(later(s.now(), sc.Last))
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.loaded && !next.IsZero() {

@@ -37,12 +37,15 @@ var (
 )
 
 // fakePoster records the claimed runs the scheduler posts; with fail set
-// it refuses. When notify is set, every post is sent on it too.
+// it refuses. When notify is set, every post is sent on it too; when now
+// is set, it records when each post was made in times.
 type fakePoster struct {
 	mu     sync.Mutex
 	posts  []schedule.Claimed
 	fail   error
 	notify chan schedule.Claimed
+	now    func() time.Time
+	times  []time.Time
 }
 
 func (p *fakePoster) Post(_ context.Context, c schedule.Claimed) error {
@@ -52,6 +55,9 @@ func (p *fakePoster) Post(_ context.Context, c schedule.Claimed) error {
 		return p.fail
 	}
 	p.posts = append(p.posts, c)
+	if p.now != nil {
+		p.times = append(p.times, p.now())
+	}
 	if p.notify != nil {
 		p.notify <- c
 	}
@@ -80,6 +86,7 @@ type harness struct {
 	st     schedule.Store
 	closer func()
 	s      *schedule.Scheduler
+	opts   []option // kept for a restart
 }
 
 type option func(*schedule.Config)
@@ -99,7 +106,7 @@ func newHarnessOn(t *testing.T, path string, st schedule.Store, closer func() er
 	for _, o := range opts {
 		o(&cfg)
 	}
-	h := &harness{t: t, path: path, clock: clock, poster: poster, st: st}
+	h := &harness{t: t, path: path, clock: clock, poster: poster, st: st, opts: opts}
 	closed := false
 	h.closer = func() {
 		if !closed {
@@ -126,7 +133,7 @@ func (h *harness) restore() {
 func (h *harness) restart() *harness {
 	h.t.Helper()
 	h.closer()
-	n := newHarness(h.t, h.path, h.clock, h.poster)
+	n := newHarness(h.t, h.path, h.clock, h.poster, h.opts...)
 	n.restore()
 	return n
 }

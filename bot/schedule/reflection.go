@@ -42,7 +42,11 @@ func (s *Scheduler) TurnOn(ctx context.Context, to chat.Destination, by string, 
 	}
 	s.changed(sc)
 	s.log.Info("reflection schedule on", "schedule", sc.ID, "spec", sc.Spec, "zone", sc.Zone, "by", sc.By)
-	return sc, spec.Next(later(now, sc.Last)), nil
+	r, err := s.runs(sc)
+	if err != nil {
+		return Schedule{}, time.Time{}, fmt.Errorf("parse stored spec: %w", err)
+	}
+	return sc, r.next(later(now, sc.Last)), nil
 }
 
 // TurnOff turns the reflection prompt of channel to off, keeping its
@@ -73,14 +77,18 @@ func (s *Scheduler) TurnOff(ctx context.Context, to chat.Destination, by string)
 
 // Status is a channel's reflection schedule as /reflectie status shows it.
 type Status struct {
-	Schedule  Schedule    // a zero Schedule when the channel never had one
-	Spec      Spec        // when Schedule.On
-	Next      []time.Time // the next runs, when Schedule.On
-	NextValue string      // the value the rotation gives next, once it has begun
+	Schedule Schedule // a zero Schedule when the channel never had one
+	Spec     Spec     // when Schedule.On
+	// Next holds, when Schedule.On, the next runs (At set; Why says why
+	// one moved) and, in order between them, the runs the calendar leaves
+	// out (At zero): a recess or pause once, first with no Planned time
+	// when it has begun, and each holiday or skipped run.
+	Next      []Occurrence
+	NextValue string // the value the rotation gives next, once it has begun
 }
 
 // Reflection returns the reflection schedule of channel to with its next n
-// runs.
+// runs and what the calendar leaves out before them.
 func (s *Scheduler) Reflection(ctx context.Context, to chat.Destination, n int) (Status, error) {
 	st, err := s.store()
 	if err != nil {
@@ -92,10 +100,12 @@ func (s *Scheduler) Reflection(ctx context.Context, to chat.Destination, n int) 
 	}
 	out := Status{Schedule: sc}
 	if sc.On {
-		if out.Spec, err = s.spec(sc.Spec, sc.Zone); err != nil {
+		r, err := s.runs(sc)
+		if err != nil {
 			return Status{}, fmt.Errorf("parse stored spec: %w", err)
 		}
-		out.Next = out.Spec.Upcoming(later(s.now(), sc.Last), n)
+		out.Spec = r.spec
+		out.Next = r.upcoming(later(s.now(), sc.Last), n)
 	}
 	if len(sc.Turn.Order) > 0 {
 		if v := sc.Turn.Peek(s.kb, sc.ID); v != nil {
@@ -142,16 +152,16 @@ func (s *Scheduler) PromptNow(ctx context.Context, to chat.Destination, by strin
 		return Prompt{}, fmt.Errorf("read reflection schedule: %w", err)
 	}
 	at, loc := now.Truncate(time.Minute), s.loc
-	var cs Spec
+	var r onCalendar
 	on := ok && sc.On
 	if on {
-		if cs, err = s.spec(sc.Spec, sc.Zone); err != nil {
+		if r, err = s.runs(sc); err != nil {
 			return Prompt{}, fmt.Errorf("parse stored spec: %w", err)
 		}
-		// The next scheduled run from now: when PromptNow already claimed
-		// it, the claim below refuses a second one.
-		if next := cs.Next(now); !next.IsZero() {
-			at, loc = next, cs.loc
+		// The next scheduled run from now, on the calendar: when PromptNow
+		// already claimed it, the claim below refuses a second one.
+		if next := r.next(now); !next.IsZero() {
+			at, loc = next, r.spec.loc
 		} else {
 			on = false
 		}
@@ -170,7 +180,7 @@ func (s *Scheduler) PromptNow(ctx context.Context, to chat.Destination, by strin
 	})
 	switch {
 	case errors.Is(err, ErrRunClaimed) && on:
-		return Prompt{}, &PromptTakenError{Next: cs.Next(at), Loc: loc}
+		return Prompt{}, &PromptTakenError{Next: r.next(at), Loc: loc}
 	case errors.Is(err, ErrRunClaimed):
 		return Prompt{}, &PromptTakenError{Loc: loc}
 	case err != nil:

@@ -96,14 +96,17 @@ func (s *Scheduler) plan(ctx context.Context, st Store, sc *Schedule, now time.T
 		if !sc.On {
 			return missed, time.Time{}
 		}
-		cs, err := s.spec(sc.Spec, sc.Zone)
+		r, err := s.runs(*sc)
 		if err != nil {
 			s.log.Error("stored reflection schedule no longer parses; skipped", "schedule", sc.ID, "spec", sc.Spec, "zone", sc.Zone, "err", err,
 				"fix", "turn it on again in that channel with /reflectie aan and a schedule the bot accepts")
 			return missed, time.Time{}
 		}
+		// Runs the calendar leaves out (a recess, a holiday, a pause) are
+		// not runs: they are never caught up. A run it moved to the next
+		// working day is one, at the moment it moved to.
 		after := later(sc.Last, sc.Since)
-		next := cs.Next(after)
+		next := r.next(after)
 		if next.IsZero() || next.After(now) {
 			return missed, next
 		}
@@ -111,10 +114,10 @@ func (s *Scheduler) plan(ctx context.Context, st Store, sc *Schedule, now time.T
 		// period, skip the rest.
 		first := next
 		if next.Before(cutoff) {
-			next = cs.Next(cutoff.Add(-time.Nanosecond))
+			next = r.next(cutoff.Add(-time.Nanosecond))
 		}
 		var latest time.Time
-		for ; !next.IsZero() && !next.After(now); next = cs.Next(next) {
+		for ; !next.IsZero() && !next.After(now); next = r.next(next) {
 			latest = next
 		}
 		if latest.IsZero() || first.Before(latest) {
@@ -130,6 +133,7 @@ func (s *Scheduler) plan(ctx context.Context, st Store, sc *Schedule, now time.T
 			return missed, time.Time{}
 		}
 		if sc.PrepAt.After(now) {
+			s.replan(ctx, st, sc, now)
 			return missed, sc.PrepAt
 		}
 		if !sc.PrepAt.Before(cutoff) && debateEnd(sc.DebateAt, sc.HasTime, s.loc).After(now) {
@@ -149,4 +153,37 @@ func (s *Scheduler) plan(ctx context.Context, st Store, sc *Schedule, now time.T
 		}
 	}
 	return missed, time.Time{}
+}
+
+// replan moves a planned prep card again when the calendar changed since it
+// was planned (a recess added to the configuration, or removed): from the
+// moment its debate gives to the working day before, or back. A card is
+// never moved to a moment that has passed or is not before its debate.
+func (s *Scheduler) replan(ctx context.Context, st Store, sc *Schedule, now time.Time) {
+	base := sc.PrepAt
+	if sc.PrepMoved != nil {
+		base = sc.PrepMoved.From
+	}
+	at, why := s.prepOnCalendar(base)
+	if at.Equal(sc.PrepAt) || !at.After(now) || sc.HasTime && !at.Before(sc.DebateAt) {
+		return
+	}
+	moved, err := st.UpdateSchedule(ctx, sc.ID, func(d *Schedule) error {
+		if d.State != PrepPlanned || d.Version != sc.Version {
+			return errStale
+		}
+		d.PrepAt, d.PrepMoved = at, nil
+		if !why.IsZero() {
+			d.PrepMoved = &PrepMove{From: base, Why: why}
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errStale):
+	case err != nil:
+		s.log.Error("move debate prep on the calendar", "schedule", sc.ID, "err", err)
+	default:
+		s.log.Info("debate prep moved: the calendar changed", "schedule", sc.ID, "from", sc.PrepAt, "to", at, "why", string(why.Cause), "name", why.Name)
+		*sc = moved
+	}
 }

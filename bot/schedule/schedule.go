@@ -3,6 +3,7 @@ package schedule
 import (
 	"errors"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/waardenbot/waardenbot/bot/chat"
@@ -49,6 +50,10 @@ type Schedule struct {
 	Since time.Time // when it was last turned on: runs before it are not caught up
 	Turn  Rotation
 
+	// Calendar is what the channel chose about the council's calendar;
+	// nil (and left out of the data file) until someone does.
+	Calendar *ChannelCalendar `json:",omitempty"`
+
 	// DebatePrep.
 	Number   uint64 // what users type after /debat annuleer
 	Topic    string // as typed (cleaned), escaped when shown
@@ -57,8 +62,50 @@ type Schedule struct {
 	PrepAt   time.Time
 	State    DebateState
 
+	// PrepMoved is set when the calendar moved the prep card to an
+	// earlier working day.
+	PrepMoved *PrepMove `json:",omitempty"`
+
 	// Last is the scheduled time of the last run claimed for this schedule.
 	Last time.Time
+}
+
+// ChannelCalendar is what a channel chose about the council's calendar for
+// its reflection prompt: a holiday rule, a pause, runs to skip.
+type ChannelCalendar struct {
+	Holidays      HolidayRule `json:",omitempty"` // what a public holiday does to a run
+	HolidaysSince time.Time   `json:",omitzero"`  // when Holidays was last set: earlier runs keep the rule they had
+	Pause         Period      `json:",omitzero"`  // no runs on these days (/reflectie pauze)
+	Skip          []time.Time `json:",omitempty"` // runs left out with /reflectie overslaan, by the time they would be posted
+}
+
+// Choices returns what the channel chose about the calendar: the zero
+// ChannelCalendar (the defaults) when nothing.
+func (sc Schedule) Choices() ChannelCalendar {
+	if sc.Calendar == nil {
+		return ChannelCalendar{}
+	}
+	return *sc.Calendar
+}
+
+// choose changes what the channel chose with fn, and drops the choices
+// again when they are all back to the defaults.
+func (sc *Schedule) choose(fn func(*ChannelCalendar)) {
+	c := sc.Choices()
+	c.Skip = slices.Clone(c.Skip)
+	fn(&c)
+	if c.Holidays == HolidaysNextWorkingDay && c.HolidaysSince.IsZero() && c.Pause.IsZero() && len(c.Skip) == 0 {
+		sc.Calendar = nil
+		return
+	}
+	sc.Calendar = &c
+}
+
+// PrepMove is where a debate's prep card moved from, to an earlier
+// working day, and why.
+type PrepMove struct {
+	From time.Time // the moment the debate gives: PrepDays before it, at 09:00
+	Why  Reason
 }
 
 // RunState is how a run of a schedule at one scheduled time went.

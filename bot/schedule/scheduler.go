@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/waardenbot/waardenbot/bot/calendar"
 	"github.com/waardenbot/waardenbot/knowledge"
 )
 
@@ -40,6 +41,11 @@ type Config struct {
 	// Now is the clock; nil means time.Now. Tests move it by hand and call
 	// RunDue.
 	Now func() time.Time
+
+	// Calendar is the municipality's: its public holidays and recesses.
+	// Nil means the Dutch public holidays without Goede Vrijdag and no
+	// recesses (calendar.Dutch).
+	Calendar *calendar.Calendar
 }
 
 // Scheduler keeps the schedules of every channel and posts each run at its
@@ -56,6 +62,7 @@ type Scheduler struct {
 	kb    *knowledge.Base
 	st    Store // nil: no store, every call that needs one fails with ErrNoStore
 	loc   *time.Location
+	cal   *calendar.Calendar
 	grace time.Duration
 	now   func() time.Time
 	log   *slog.Logger
@@ -78,12 +85,15 @@ type Scheduler struct {
 // ErrNoStore.
 func New(kb *knowledge.Base, st Store, cfg Config, log *slog.Logger) *Scheduler {
 	s := &Scheduler{
-		kb: kb, st: st, loc: cfg.Location, grace: cfg.Grace, now: cfg.Now, log: log,
+		kb: kb, st: st, loc: cfg.Location, cal: cfg.Calendar, grace: cfg.Grace, now: cfg.Now, log: log,
 		queued: map[string]*queuedRun{}, specs: map[string]Spec{},
 		wake: make(chan struct{}, 1),
 	}
 	if s.loc == nil {
 		s.loc = time.UTC
+	}
+	if s.cal == nil {
+		s.cal = calendar.Dutch()
 	}
 	if s.grace == 0 {
 		s.grace = DefaultGrace
@@ -124,6 +134,9 @@ func (s *Scheduler) Run(ctx context.Context, p Poster) error {
 	s.mu.Unlock()
 	if !restored {
 		if err := s.Restore(ctx, p); err != nil {
+			if ctx.Err() != nil {
+				return nil // stopped while restoring: not a failure
+			}
 			return err
 		}
 	}
@@ -179,11 +192,11 @@ func (s *Scheduler) changed(sc Schedule) {
 	var next time.Time
 	switch {
 	case sc.Kind == Reflection && sc.On:
-		cs, err := s.spec(sc.Spec, sc.Zone)
+		r, err := s.runs(sc)
 		if err != nil {
 			return
 		}
-		next = cs.Next(later(s.now(), sc.Last))
+		next = r.next(later(s.now(), sc.Last))
 	case sc.Kind == DebatePrep && sc.State == PrepPlanned:
 		next = sc.PrepAt
 	}

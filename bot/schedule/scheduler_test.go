@@ -41,7 +41,7 @@ func TestReflectionPostedAtItsTimeExactlyOnce(t *testing.T) {
 
 func TestWeeklyPromptStaysAtNineLocalAcrossDST(t *testing.T) {
 	h := start(t, local(2026, 3, 16, 10, 0))
-	h.turnOn("0 9 * * 1")
+	h.turnOn("0 9 * * 3")
 	h.restore()
 	var got []time.Time
 	for range 3 {
@@ -49,7 +49,7 @@ func TestWeeklyPromptStaysAtNineLocalAcrossDST(t *testing.T) {
 		got = append(got, next)
 		h.at(next)
 	}
-	want := []time.Time{local(2026, 3, 23, 9, 0), local(2026, 3, 30, 9, 0), local(2026, 4, 6, 9, 0)}
+	want := []time.Time{local(2026, 3, 18, 9, 0), local(2026, 3, 25, 9, 0), local(2026, 4, 1, 9, 0)}
 	for i := range want {
 		if !got[i].Equal(want[i]) || got[i].In(ams).Hour() != 9 {
 			t.Errorf("run %d at %s, want %s", i, got[i].In(ams), want[i])

@@ -48,6 +48,13 @@ type Spec struct {
 // Text is the spec as accepted: its fields separated by single spaces.
 func (c Spec) Text() string { return c.text }
 
+// every reports whether c is an @every spec, which runs on elapsed time
+// rather than on the wall clock.
+func (c Spec) every() bool {
+	_, wall := c.sched.(*cron.SpecSchedule)
+	return !wall
+}
+
 // Location is the zone the spec is read in.
 func (c Spec) Location() *time.Location { return c.loc }
 

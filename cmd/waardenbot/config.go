@@ -89,6 +89,13 @@ type ScheduleConfig struct {
 	// Grace is how late a post missed while the bot was down may still go
 	// out at start-up ("12h"); "0s" never catches up.
 	Grace string `toml:"grace"`
+
+	// GoodFriday counts Goede Vrijdag among the public holidays.
+	GoodFriday bool `toml:"good_friday"`
+
+	// Recess lists the municipality's recesses, [[schedule.recess]]; only
+	// in the configuration file, not from the environment.
+	Recess []RecessConfig `toml:"recess"`
 }
 
 // PollsConfig is the [polls] section.
@@ -306,6 +313,9 @@ func setField(f reflect.Value, s string) error {
 		}
 		f.SetBool(b)
 	case reflect.Slice:
+		if f.Type().Elem().Kind() != reflect.String {
+			return fmt.Errorf("a list of tables: set it in the configuration file")
+		}
 		var items []string
 		for _, it := range strings.Split(s, ",") {
 			if it = strings.TrimSpace(it); it != "" {
@@ -343,6 +353,9 @@ func (c *Config) Validate() error {
 	}
 	if d, err := time.ParseDuration(strings.TrimSpace(c.Schedule.Grace)); err != nil || d < 0 || d > maxGrace {
 		return &ConfigError{Key: "schedule.grace", Problem: fmt.Sprintf("%q is not a duration from 0s to 168h, such as 12h", c.Schedule.Grace)}
+	}
+	if _, err := c.calendar(); err != nil {
+		return err
 	}
 	if d, err := parseKeep(c.Polls.KeepClosed); err != nil || (d != 0 && d < minKeepClosed) {
 		return &ConfigError{Key: "polls.keep_closed", Problem: fmt.Sprintf("%q is not 0 (keep for ever) or a period of at least a day, such as 365d", c.Polls.KeepClosed)}

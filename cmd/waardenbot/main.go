@@ -179,7 +179,7 @@ func newBot(cfg *Config, kb *knowledge.Base, log *slog.Logger, st *store.Store) 
 	if st != nil {
 		opts = append(opts, bot.WithStore(st))
 	}
-	return bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location(), Grace: cfg.Grace(), KeepClosed: cfg.KeepClosed()}, log, opts...)
+	return bot.New(kb, bot.Config{Lang: cfg.Lang, Admins: cfg.Admins, Location: cfg.Location(), Grace: cfg.Grace(), KeepClosed: cfg.KeepClosed(), Calendar: cfg.Calendar()}, log, opts...)
 }
 
 // newLogger writes cfg's log level and up to w in its log format (text or

@@ -264,7 +264,14 @@ func TestConfigExampleIsValidAndDocumentsEveryKey(t *testing.T) {
 		t.Fatalf("config.example.toml: %v", err)
 	}
 	data, _ := os.ReadFile(path)
-	walkFields(reflect.ValueOf(&cfg).Elem(), "", func(key string, _ reflect.Value) error {
+	walkFields(reflect.ValueOf(&cfg).Elem(), "", func(key string, f reflect.Value) error {
+		if f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.Struct {
+			// A list of tables, shown as an example: # [[schedule.recess]]
+			if !strings.Contains(string(data), "[["+key+"]]") {
+				t.Errorf("config.example.toml does not document [[%s]]", key)
+			}
+			return nil
+		}
 		name := key[strings.LastIndex(key, ".")+1:]
 		if !strings.Contains(string(data), "\n"+name+" =") {
 			t.Errorf("config.example.toml does not document %s", key)
