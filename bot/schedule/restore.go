@@ -181,7 +181,7 @@ func (s *Scheduler) replan(ctx context.Context, st Store, sc *Schedule, now time
 	switch {
 	case errors.Is(err, errStale):
 	case err != nil:
-		s.log.Error("move debate prep on the calendar", "schedule", sc.ID, "err", err)
+		s.log.Error("move debate prep on the calendar; the card stays at its earlier time", "schedule", sc.ID, "err", err, "fix", fixStore)
 	default:
 		s.log.Info("debate prep moved: the calendar changed", "schedule", sc.ID, "from", sc.PrepAt, "to", at, "why", string(why.Cause), "name", why.Name)
 		*sc = moved
