@@ -1,0 +1,31 @@
+package postgres
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+
+	"github.com/waardenbot/waardenbot/bot/store/storetest"
+	"github.com/waardenbot/waardenbot/internal/testkit"
+)
+
+// open opens a store on dsn, closed when the test ends.
+func open(t testing.TB, dsn string) *Store {
+	t.Helper()
+	st, err := Open(context.Background(), dsn, slog.New(slog.NewTextHandler(&testkit.Buffer{}, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func TestContract(t *testing.T) {
+	storetest.Run(t, storetest.Kit{
+		Open: func(t *testing.T) (storetest.Store, func() storetest.Store) {
+			dsn := storetest.Postgres(t)
+			return open(t, dsn), func() storetest.Store { return open(t, dsn) }
+		},
+		ErrClosed: ErrClosed,
+	})
+}
