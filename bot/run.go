@@ -51,7 +51,7 @@ func (b *Bot) catchUp(ctx context.Context, p Poster) error {
 func (b *Bot) Run(ctx context.Context, p Poster) error {
 	if b.elector != nil {
 		return b.elector.Lead(ctx, func(ctx context.Context) error {
-			if err := b.catchUp(ctx, p); err != nil {
+			if err := b.catchUp(ctx, p); err != nil && ctx.Err() == nil {
 				return err
 			}
 			return b.run(ctx, p)
@@ -73,8 +73,8 @@ type Elector interface {
 	Lead(ctx context.Context, run func(ctx context.Context) error) error
 }
 
-func (b *Bot) run(ctx context.Context, p Poster) error {
-	ctx, cancel := context.WithCancel(ctx)
+func (b *Bot) run(parent context.Context, p Poster) error {
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	var (
 		wg    sync.WaitGroup
@@ -82,7 +82,9 @@ func (b *Bot) run(ctx context.Context, p Poster) error {
 		first error
 	)
 	fail := func(err error) {
-		if err != nil {
+		// What fails because the caller is stopping (a restore cut
+		// short) is no failure.
+		if err != nil && parent.Err() == nil {
 			once.Do(func() { first = err })
 			cancel()
 		}

@@ -12,7 +12,7 @@ import (
 // open opens a store on dsn, closed when the test ends.
 func open(t testing.TB, dsn string) *Store {
 	t.Helper()
-	st, err := Open(context.Background(), dsn, slog.New(slog.NewTextHandler(&testkit.Buffer{}, nil)))
+	st, err := Open(context.Background(), dsn, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,3 +29,6 @@ func TestContract(t *testing.T) {
 		ErrClosed: ErrClosed,
 	})
 }
+
+// quiet is a logger for tests that read no logs.
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(&testkit.Buffer{}, nil)) }
