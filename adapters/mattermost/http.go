@@ -53,7 +53,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	switch first, err := a.firstRequest("command", f.Get("trigger_id")); {
+	switch first, err := a.firstRequest(r.Context(), "command", f.Get("trigger_id")); {
 	case err != nil:
 		http.Error(w, "busy, try again", http.StatusServiceUnavailable)
 		return

@@ -61,9 +61,9 @@ func (a *Adapter) signed(next func(http.ResponseWriter, *http.Request, []byte)) 
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
-		switch first, err := a.seen.First(key, a.now(), expires); {
+		switch first, err := a.seen.First(r.Context(), key, a.now(), expires); {
 		case err != nil:
-			a.log.Error("refused a signed request: too many recent requests to tell whether it is a repeat", "path", r.URL.Path, "error", err)
+			a.log.Error("refused a signed request: cannot tell whether it is a repeat", "path", r.URL.Path, "error", err)
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		case !first:
@@ -224,9 +224,9 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	switch first, err := a.firstEvent(id); {
+	switch first, err := a.firstEvent(r.Context(), id); {
 	case err != nil:
-		a.log.Error("refused an event: too many recent events to tell whether it is a repeat; Slack retries it", "event_id", id, "error", err)
+		a.log.Error("refused an event: cannot tell whether it is a repeat; Slack retries it", "event_id", id, "error", err)
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return
 	case !first:
