@@ -20,14 +20,19 @@ const maxBody = 64 << 10
 
 // Handler serves POST /mattermost/command (slash commands), POST
 // /mattermost/action (poll buttons) and GET /healthz (503 while the
-// WebSocket has been down for a minute or more). A slash command
+// WebSocket has been down for a minute or more, or while the database that
+// instances share does not answer). A slash command
 // request must carry a token Mattermost issued for one of the bot's
 // commands; anything else gets 401. A button click must carry a context the
 // bot signed (see serveAction).
 func (a *Adapter) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if ok, why := a.link.Healthy(); !ok {
+			http.Error(w, why, http.StatusServiceUnavailable)
+			return
+		}
+		if ok, why := a.seen.Healthy(r.Context()); !ok {
 			http.Error(w, why, http.StatusServiceUnavailable)
 			return
 		}

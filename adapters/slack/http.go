@@ -28,7 +28,11 @@ const maxBody = 1 << 20
 // signature; anything else gets 401 and changes nothing.
 func (a *Adapter) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if ok, why := a.seen.Healthy(r.Context()); !ok {
+			http.Error(w, why, http.StatusServiceUnavailable)
+			return
+		}
 		w.Write([]byte("ok\n"))
 	})
 	mux.Handle("POST /slack/commands", a.signed(a.serveCommand))

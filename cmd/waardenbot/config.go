@@ -15,6 +15,7 @@ import (
 	"github.com/waardenbot/waardenbot/adapters/console"
 	"github.com/waardenbot/waardenbot/adapters/mattermost"
 	"github.com/waardenbot/waardenbot/adapters/slack"
+	"github.com/waardenbot/waardenbot/bot/store/postgres"
 )
 
 // Config is the whole configuration: config.example.toml documents every
@@ -28,12 +29,31 @@ type Config struct {
 	Admins        []string `toml:"admins"`
 	LogLevel      string   `toml:"log_level"`
 
+	Store      StoreConfig      `toml:"store"`
 	Polls      PollsConfig      `toml:"polls"`
 	Schedule   ScheduleConfig   `toml:"schedule"`
 	Console    ConsoleConfig    `toml:"console"`
 	Slack      SlackConfig      `toml:"slack"`
 	Mattermost MattermostConfig `toml:"mattermost"`
 }
+
+// StoreConfig is the [store] section: where polls, votes and schedules
+// are kept.
+type StoreConfig struct {
+	// Kind is "bbolt" (one file in data_dir, the default: nothing to
+	// install) or "postgres" (a database that several instances share).
+	Kind string `toml:"kind"`
+	// DSN is the PostgreSQL database for kind "postgres", as a
+	// postgres:// URL or key=value string. Better in the environment:
+	// WAARDENBOT_STORE_DSN.
+	DSN string `toml:"dsn"`
+}
+
+// Store kinds.
+const (
+	storeBbolt    = "bbolt"
+	storePostgres = "postgres"
+)
 
 // ScheduleConfig is the [schedule] section: reflection prompts and debate
 // prep cards.
@@ -109,6 +129,7 @@ func defaultConfig() Config {
 		Lang:       "nl",
 		Timezone:   "Europe/Amsterdam",
 		LogLevel:   "info",
+		Store:      StoreConfig{Kind: storeBbolt},
 		Polls:      PollsConfig{KeepClosed: "365d"},
 		Schedule:   ScheduleConfig{Grace: "12h"},
 		Console:    ConsoleConfig{Config: console.Config{User: "console", Channel: "console"}},
@@ -280,6 +301,18 @@ func (c *Config) Validate() error {
 	}
 	if d, err := parseKeep(c.Polls.KeepClosed); err != nil || (d != 0 && d < minKeepClosed) {
 		return &ConfigError{Key: "polls.keep_closed", Problem: fmt.Sprintf("%q is not 0 (keep for ever) or a period of at least a day, such as 365d", c.Polls.KeepClosed)}
+	}
+	switch c.Store.Kind {
+	case storeBbolt:
+	case storePostgres:
+		if strings.TrimSpace(c.Store.DSN) == "" {
+			return &ConfigError{Key: "store.dsn", Problem: `kind "postgres" needs the database, e.g. postgres://waardenbot@db.intern/waardenbot (better in WAARDENBOT_STORE_DSN)`}
+		}
+		if err := postgres.CheckDSN(c.Store.DSN); err != nil {
+			return &ConfigError{Key: "store.dsn", Problem: err.Error()}
+		}
+	default:
+		return &ConfigError{Key: "store.kind", Problem: fmt.Sprintf("%q is not bbolt or postgres", c.Store.Kind)}
 	}
 	if c.KnowledgeFile != "" {
 		if _, err := os.Stat(c.KnowledgeFile); err != nil {

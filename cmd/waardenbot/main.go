@@ -9,10 +9,11 @@
 //	waardenbot ask '/waarde privacy'   answer one command on stdout
 //	waardenbot kb export               print the knowledge base as JSON
 //	waardenbot manifest slack          print the Slack app manifest
+//	waardenbot migrate --from F --to D copy a data file into PostgreSQL
 //	waardenbot --version
 //
 // main only reads the configuration and wires: it opens the data file
-// (package bot/store), builds the bot (package bot) and the enabled
+// (package bot/store) or the PostgreSQL database (bot/store/postgres), builds the bot (package bot) and the enabled
 // adapters (packages adapters/…), and runs the adapters and the bot's own
 // loop (bot.Run) until SIGINT or SIGTERM.
 package main
@@ -31,7 +32,6 @@ import (
 	_ "time/tzdata" // time zones work on machines without a zoneinfo database
 
 	"github.com/waardenbot/waardenbot/bot"
-	"github.com/waardenbot/waardenbot/bot/store"
 	"github.com/waardenbot/waardenbot/knowledge"
 )
 
@@ -70,6 +70,8 @@ func runMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return env.kb(args)
 	case "manifest":
 		return env.manifest(args)
+	case "migrate":
+		return env.migrate(args)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return exitOK
@@ -92,6 +94,8 @@ Usage:
   waardenbot manifest slack [--config FILE]
                                        print the Slack app manifest for the
                                        bot's commands in the configured language
+  waardenbot migrate --from FILE --to postgres://…
+                                       copy a data file into PostgreSQL
   waardenbot --version
 
 Run 'waardenbot COMMAND --help' for the flags of a command.
@@ -155,7 +159,7 @@ func (e *cliEnv) setup(configFlag string, quiet bool) (*Config, *knowledge.Base,
 
 // newBot builds the bot of cfg on kb. With st it keeps polls and schedules
 // there; without, the commands that keep state say they cannot.
-func newBot(cfg *Config, kb *knowledge.Base, log *slog.Logger, st *store.Store) *bot.Bot {
+func newBot(cfg *Config, kb *knowledge.Base, log *slog.Logger, st bot.Store) *bot.Bot {
 	var opts []bot.Option
 	if st != nil {
 		opts = append(opts, bot.WithStore(st))

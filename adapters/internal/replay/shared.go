@@ -42,3 +42,20 @@ func (m Memory) First(ctx context.Context, k Key, now, until time.Time) (bool, e
 func (g *Guard) FirstSeen(_ context.Context, key [16]byte, now, until time.Time) (bool, error) {
 	return g.First(Key(key), now, until)
 }
+
+// Healthy reports why the instance cannot serve, for /healthz: the shared
+// memory cannot be reached, so every request would be refused. A shared
+// memory that can be pinged (the PostgreSQL store) is pinged, for at most
+// two seconds; without one the answer is always yes.
+func (m Memory) Healthy(ctx context.Context) (bool, string) {
+	p, ok := m.Shared.(interface{ Ping(context.Context) error })
+	if !ok {
+		return true, ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := p.Ping(ctx); err != nil {
+		return false, "the database the instances share does not answer: requests are refused until it does"
+	}
+	return true, ""
+}

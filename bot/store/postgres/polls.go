@@ -44,6 +44,8 @@ func (s *Store) Secret(ctx context.Context) ([]byte, error) {
 	if _, err := s.db(ctx); err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return slices.Clone(s.secret), ctx.Err()
 }
 

@@ -88,6 +88,13 @@ func New(dsn string, log *slog.Logger) (*Store, error) {
 	return s, nil
 }
 
+// CheckDSN reports what is wrong with dsn, without connecting. Its error
+// never shows a password.
+func CheckDSN(dsn string) error {
+	_, err := pgxpool.ParseConfig(dsn)
+	return err
+}
+
 // Open is New, connected at once: it returns the error of connecting and
 // of bringing the schema up to date (ErrSchemaTooNew among them).
 func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
