@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,6 +14,7 @@ const (
 	leaderCheck        = time.Second     // how often it pings the lock's connection
 	leaderCheckTimeout = 2 * time.Second // how long a ping may take before it steps down
 	leaderRetry        = 2 * time.Second // how long it waits before it tries again after a failure
+	leaderIdle         = 5 * time.Second // how long the server lets the leader's session be silent
 )
 
 // Lead calls run each time this instance becomes the leader of the
@@ -30,10 +32,14 @@ const (
 //     the session and releases the lock: another instance leads within
 //     milliseconds and runs CatchUp (deadlines passed meanwhile, runs
 //     missed within the grace period);
-//   - a leader cut off from PostgreSQL notices within about 3 s (it pings
-//     the connection every second) and stops running the clock; the
-//     server notices the dead connection by its TCP keepalives and
-//     tcp_user_timeout within about 10 s and releases the lock.
+//   - a leader that hangs (a frozen process, a machine that stalls) or is
+//     cut off from PostgreSQL stops pinging its session, which it does
+//     every second; the server ends a session that is silent for 5 s
+//     (idle_session_timeout, PostgreSQL 14 and later), releasing the lock,
+//     and the next instance leads: within about 5 s. A leader that is cut
+//     off notices within about 3 s (a ping fails) and stops running the
+//     clock; one that hangs and comes back finds its session gone at its
+//     next ping and steps down.
 //
 // Two leaders may overlap for a moment (a session the server has not yet
 // seen die; a ping that has not yet failed), and nothing depends on them
@@ -61,7 +67,13 @@ func (s *Store) Lead(ctx context.Context, run func(context.Context) error) error
 // term waits for the lock on a new connection and runs run while it holds
 // it. It returns when run does, or when the connection fails.
 func (s *Store) term(ctx context.Context, run func(context.Context) error) error {
-	conn, err := pgx.ConnectConfig(ctx, s.cfg.ConnConfig.Copy())
+	cfg := s.cfg.ConnConfig.Copy()
+	// The leader pings its session every second; a session idle for
+	// leaderIdle belongs to a leader that hangs or is cut off, and the
+	// server ends it, which frees the lock. (A follower's session waits
+	// in pg_advisory_lock: it is not idle.)
+	cfg.RuntimeParams["idle_session_timeout"] = strconv.Itoa(int(leaderIdle / time.Millisecond))
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("connect for the leader's lock: %w", err)
 	}

@@ -121,7 +121,15 @@ func configure(cfg *pgxpool.Config, dsn string) {
 	// and, with data unacknowledged, by tcp_user_timeout) within about
 	// 10 s and ends its session, releasing what it held: the leader's
 	// lock among them.
-	for k, v := range map[string]string{"tcp_keepalives_idle": "4", "tcp_keepalives_interval": "2", "tcp_keepalives_count": "3", "tcp_user_timeout": "10000"} {
+	//
+	// A transaction of the store never waits for anything but the
+	// database, so one that waits for its client for 5 s belongs to a
+	// process that hangs (or is cut off): the server ends it, and the row
+	// locks it held (a poll's, while its votes commit) are free again.
+	for k, v := range map[string]string{
+		"tcp_keepalives_idle": "4", "tcp_keepalives_interval": "2", "tcp_keepalives_count": "3", "tcp_user_timeout": "10000",
+		"idle_in_transaction_session_timeout": "5000",
+	} {
 		if params[k] == "" {
 			params[k] = v
 		}
