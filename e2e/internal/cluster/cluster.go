@@ -201,7 +201,9 @@ func Start(cfg Config, name string) (*Instance, error) {
 func (in *Instance) Logs() string { return in.logs.String() }
 
 // Leading reports how many terms as leader the instance has begun.
-func (in *Instance) Leading() int { return strings.Count(in.logs.String(), "leading: this instance runs") }
+func (in *Instance) Leading() int {
+	return strings.Count(in.logs.String(), "leading: this instance runs")
+}
 
 // Kill ends the process with SIGKILL and waits for it.
 func (in *Instance) Kill() {
