@@ -220,6 +220,12 @@ func applyEnv(cfg *Config, environ []string) error {
 		return err
 	}
 	for name := range env {
+		// The tests' own variables (WAARDENBOT_TEST_POSTGRES_DSN,
+		// WAARDENBOT_E2E_…) are no settings, and may be set in the shell
+		// a developer starts the bot from.
+		if strings.HasPrefix(name, "WAARDENBOT_TEST_") || strings.HasPrefix(name, "WAARDENBOT_E2E_") {
+			continue
+		}
 		if !known[name] && name != "WAARDENBOT_CONFIG" {
 			return &ConfigError{Key: name, Problem: "unknown setting (see config.example.toml)"}
 		}

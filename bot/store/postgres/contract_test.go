@@ -32,3 +32,12 @@ func TestContract(t *testing.T) {
 
 // quiet is a logger for tests that read no logs.
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(&testkit.Buffer{}, nil)) }
+
+func TestVotesWithoutGroupCommitCountExactly(t *testing.T) {
+	st, err := Open(context.Background(), storetest.Postgres(t), quiet(), WithoutGroupCommit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	storetest.ConcurrentVotes(t, st)
+}

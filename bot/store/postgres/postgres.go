@@ -62,6 +62,7 @@ type Store struct {
 	schema string        // current_schema(): the scope of locks and notifications
 	secret []byte        // the installation's key for anonymous voters
 	closed bool
+	solo   bool // every vote its own transaction (WithoutGroupCommit)
 
 	votes         chan *voteRequest // votes waiting for the committer
 	votesMu       sync.RWMutex      // guards sends on votes against Close
@@ -73,7 +74,7 @@ type Store struct {
 // New returns a store for the database at dsn (a postgres:// URL or a
 // key=value string, as libpq reads it) that connects when a method first
 // needs it. Only a DSN that cannot be parsed is an error here.
-func New(dsn string, log *slog.Logger) (*Store, error) {
+func New(dsn string, log *slog.Logger, opts ...Option) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
@@ -83,10 +84,21 @@ func New(dsn string, log *slog.Logger) (*Store, error) {
 		cfg: cfg, log: log.With("store", "postgres"),
 		votes: make(chan *voteRequest, maxGroup), committerDone: make(chan struct{}), stop: make(chan struct{}),
 	}
+	for _, o := range opts {
+		o(s)
+	}
 	go s.commitVotes()
 	s.background.Go(s.forgetSeen)
 	return s, nil
 }
+
+// Option changes how a Store works.
+type Option func(*Store)
+
+// WithoutGroupCommit makes every vote its own transaction. It exists to
+// measure what sharing commits gains (BENCHMARKS.md); a real installation
+// has no reason to use it.
+func WithoutGroupCommit() Option { return func(s *Store) { s.solo = true } }
 
 // CheckDSN reports what is wrong with dsn, without connecting. Its error
 // never shows a password.
@@ -97,8 +109,8 @@ func CheckDSN(dsn string) error {
 
 // Open is New, connected at once: it returns the error of connecting and
 // of bringing the schema up to date (ErrSchemaTooNew among them).
-func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
-	s, err := New(dsn, log)
+func Open(ctx context.Context, dsn string, log *slog.Logger, opts ...Option) (*Store, error) {
+	s, err := New(dsn, log, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -55,6 +55,11 @@ func (s *Store) Vote(ctx context.Context, id string, voter func(poll.Poll) strin
 		return poll.Poll{}, poll.Tally{}, poll.Vote{}, err
 	}
 	r := &voteRequest{id: id, voter: voter, change: change, done: make(chan voteResult, 1)}
+	if s.solo {
+		r.send(s.commit([]*voteRequest{r}))
+		res := <-r.done
+		return res.poll, res.tally, res.vote, res.err
+	}
 	s.votesMu.RLock()
 	if s.closed {
 		s.votesMu.RUnlock()
