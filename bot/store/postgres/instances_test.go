@@ -171,7 +171,8 @@ func TestALeaderWhoseLockConnectionDiesStepsDown(t *testing.T) {
 	conn := connect(t, dsn)
 	var n int
 	err := conn.QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_locks
-		WHERE locktype = 'advisory' AND classid = $1 AND granted`, lockLeader).Scan(&n)
+		WHERE locktype = 'advisory' AND classid = $1 AND objid = hashtext(current_schema())::oid AND granted
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`, lockLeader).Scan(&n)
 	if err != nil || n != 1 {
 		t.Fatalf("terminated %d sessions (%v), want the leader's", n, err)
 	}
