@@ -52,6 +52,7 @@ type Bot struct {
 	schedules schedule.Store // nil: no schedules
 	sched     *schedule.Scheduler
 	scheduler *Scheduler // sched with the bot's messages, for adapters
+	elector   Elector    // the store's election; nil: this process alone runs the clock
 }
 
 // Option changes an optional part of a Bot.
@@ -63,7 +64,8 @@ func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now 
 // Store is where the bot keeps polls, votes and schedules. Package
 // bot/store implements it on one bbolt file; store.New opens the file only
 // when a command first needs it, so a bot that only looks things up never
-// touches it.
+// touches it. Package bot/store/postgres implements it on PostgreSQL for
+// several processes, and elects one of them to run the clock (Elector).
 type Store interface {
 	poll.Store
 	schedule.Store
@@ -76,6 +78,7 @@ func WithStore(s Store) Option {
 	return func(b *Bot) {
 		if s != nil {
 			b.pollStore, b.schedules = s, s
+			b.elector, _ = s.(Elector)
 		}
 	}
 }

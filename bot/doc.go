@@ -18,7 +18,10 @@
 //   - The message catalog, in Dutch and English (catalog_nl.go,
 //     catalog_en.go); T gives adapters the words for their own controls.
 //   - Polls and schedules, kept in a Store (poll.Store and schedule.Store
-//     in one) that package bot/store implements on a bbolt file.
+//     in one) that package bot/store implements on a bbolt file, and
+//     package bot/store/postgres on PostgreSQL for several instances; that
+//     store is an Elector too, and Run then runs the clock on the one
+//     instance that leads.
 //   - The rules adapters share for poll messages: AfterReply posts a new
 //     poll as the bot's own message and records it, or redraws a changed
 //     one through the adapter's PollMessages; PollClicked and Redraw do

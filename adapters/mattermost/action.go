@@ -127,7 +127,7 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 		a.log.Warn("refused a button click whose context does not verify", "user", req.UserId, "channel", req.ChannelId, "post", req.PostId)
 		return ephemeral(a.bot.T("button.invalid"))
 	}
-	switch first, err := a.firstRequest("click", req.TriggerId); {
+	switch first, err := a.firstRequest(ctx, "click", req.TriggerId); {
 	case err != nil:
 		return ephemeral(a.bot.T("err.internal"))
 	case !first:

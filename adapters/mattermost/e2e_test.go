@@ -32,6 +32,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/waardenbot/waardenbot/bot"
+	"github.com/waardenbot/waardenbot/bot/store/storetest"
 )
 
 func TestE2EMattermost(t *testing.T) {
@@ -361,6 +362,28 @@ func testE2E(t *testing.T, url, version string) {
 		}
 		if n != 1 {
 			t.Errorf("the result was posted %d times:\n%s", n, result.Message)
+		}
+	})
+
+	t.Run("two instances on one PostgreSQL database answer a mention once", func(t *testing.T) {
+		dsn := storetest.Postgres(t)
+		stop() // the bot of the tests above listens too
+		stop = func() {}
+		for range 2 {
+			s.runPostgresBot(t, dsn, "http://"+addr)
+		}
+		since := model.GetMillis() - 1
+		must[*model.Post](t, "post mention")(s.admin.CreatePost(ctx, &model.Post{ChannelId: s.channel.Id, Message: "@waardenbot waarde privacy"}))
+		s.botPostAfter(t, ctx, s.channel.Id, since, "**Privacy**", 15*time.Second)
+		time.Sleep(3 * time.Second) // a second answer would be there by now
+		n := 0
+		for _, p := range s.botPosts(t, ctx, s.channel.Id, since) {
+			if strings.Contains(p.Message, "**Privacy**") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("the mention was answered %d times, want once", n)
 		}
 	})
 

@@ -20,15 +20,20 @@ const maxBody = 64 << 10
 
 // Handler serves POST /mattermost/command (slash commands), POST
 // /mattermost/action (poll buttons), POST /mattermost/dialog (the close
-// dialog), POST /mattermost/check (Check's probe) and GET /healthz (503 while the
-// WebSocket has been down for a minute or more). A slash command
+// dialog), POST /mattermost/check (Check's probe) and GET /healthz (503 while
+// the WebSocket has been down for a minute or more, or while the database
+// that instances share does not answer). A slash command
 // request must carry a token Mattermost issued for one of the bot's
 // commands; anything else gets 401. A button click must carry a context the
 // bot signed (see serveAction).
 func (a *Adapter) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if ok, why := a.link.Healthy(); !ok {
+			http.Error(w, why, http.StatusServiceUnavailable)
+			return
+		}
+		if ok, why := a.seen.Healthy(r.Context()); !ok {
 			http.Error(w, why, http.StatusServiceUnavailable)
 			return
 		}
@@ -55,7 +60,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	switch first, err := a.firstRequest("command", f.Get("trigger_id")); {
+	switch first, err := a.firstRequest(r.Context(), "command", f.Get("trigger_id")); {
 	case err != nil:
 		http.Error(w, "busy, try again", http.StatusServiceUnavailable)
 		return

@@ -94,7 +94,7 @@ type Adapter struct {
 	admins          admins.Cache    // who Mattermost calls an admin
 	link            link.Status     // the WebSocket, for logs and /healthz
 	inflight        sync.WaitGroup  // answers to posts being written
-	seen            *replay.Guard   // trigger_ids of commands and clicks handled
+	seen            replay.Memory   // trigger_ids of commands and clicks, and mentions, handled
 	listener        net.Listener    // bound already (tests); nil: Run binds cfg.Listen
 }
 
@@ -104,6 +104,14 @@ type Option func(*Adapter)
 // WithHTTPClient sets the HTTP client for the REST API.
 func WithHTTPClient(c *http.Client) Option {
 	return func(a *Adapter) { a.api.HTTPClient = c }
+}
+
+// WithShared makes the adapter remember the commands, clicks and mentions
+// it handled in s, which other instances of the bot share, instead of in
+// its own memory. Every instance's WebSocket delivers every mention; with
+// a shared memory one instance answers it. Nil changes nothing.
+func WithShared(s replay.Shared) Option {
+	return func(a *Adapter) { a.seen.Shared = s }
 }
 
 // New returns a Mattermost adapter for b. Nothing connects until Run.
@@ -116,7 +124,7 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	a := &Adapter{
 		cfg: cfg, bot: b, log: log.With("adapter", Platform), api: api, tokens: &tokenSet{},
 		maxRunes: model.PostMessageMaxRunesV2, minBackoff: time.Second, maxBackoff: 2 * time.Minute,
-		settleDelay: settleDelay, seen: replay.New(replayLimit),
+		settleDelay: settleDelay, seen: replay.Memory{Local: replay.New(replayLimit)},
 	}
 	a.polls = &pollMessages{post: a.postPoll, redraw: a.redrawLater}
 	a.admins = admins.Cache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}

@@ -1,6 +1,7 @@
 package mattermost
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -31,16 +32,20 @@ const (
 	triggerMemory = 10 * time.Minute
 )
 
-// firstRequest reports whether a request with this trigger_id is new. kind
-// ("command", "click") keeps the two kinds apart in the one guard.
-func (a *Adapter) firstRequest(kind, triggerID string) (bool, error) {
+// firstRequest reports whether a request with this trigger_id (or a post
+// with this ID) is new. kind ("command", "click", "mention") keeps the
+// kinds apart in the one memory.
+func (a *Adapter) firstRequest(ctx context.Context, kind, triggerID string) (bool, error) {
 	if triggerID == "" {
 		return true, nil
 	}
 	now := time.Now()
-	first, err := a.seen.First(replay.KeyOf(kind+":"+triggerID), now, now.Add(triggerMemory))
-	if errors.Is(err, replay.ErrFull) {
-		a.log.Error("too many recent requests to tell a repeat from a new one; request refused", "kind", kind, "remembered", a.seen.Len(), "fix", replay.FixFlood)
+	first, err := a.seen.First(ctx, replay.KeyOf(kind+":"+triggerID), now, now.Add(triggerMemory))
+	switch {
+	case errors.Is(err, replay.ErrFull):
+		a.log.Error("too many recent requests to tell a repeat from a new one; request refused", "kind", kind, "remembered", a.seen.Local.Len(), "fix", replay.Fix(err))
+	case err != nil:
+		a.log.Error("cannot tell a repeat from a new request; request refused", "kind", kind, "error", err, "fix", replay.Fix(err))
 	}
 	return first, err
 }

@@ -114,6 +114,11 @@ func (a *Adapter) onEvent(ctx context.Context, ev *model.WebSocketEvent) {
 		a.inflight.Add(1)
 		go func() {
 			defer a.inflight.Done()
+			// Every instance's WebSocket delivers the post: with a
+			// shared memory, the first to claim it answers.
+			if first, err := a.firstRequest(ctx, "mention", p.Id); !first || err != nil {
+				return
+			}
 			a.handlePost(ctx, p, direct, team, userName(ev))
 		}()
 	}

@@ -2,6 +2,7 @@ package mattermost
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -192,7 +193,7 @@ func TestPrivateAnswerToAMentionIsEphemeralOrADirectMessage(t *testing.T) {
 			a := newTestAdapter(t, f, Config{}, nil)
 			runWebSocket(t, f, a)
 			for i, q := range []string{"xyzzy", "plugh"} { // not found: for the asker only
-				f.send(mention("p1", "chan1", "@waardenbot waarde "+q), model.ChannelTypeOpen, botID)
+				f.send(mention(fmt.Sprint("p", i), "chan1", "@waardenbot waarde "+q), model.ChannelTypeOpen, botID)
 				testkit.WaitFor(t, "the private answer", func() bool {
 					f.mu.Lock()
 					defer f.mu.Unlock()

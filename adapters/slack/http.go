@@ -32,7 +32,11 @@ const maxBody = 1 << 20
 // signature; anything else gets 401 and changes nothing.
 func (a *Adapter) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if ok, why := a.seen.Healthy(r.Context()); !ok {
+			http.Error(w, why, http.StatusServiceUnavailable)
+			return
+		}
 		w.Write([]byte("ok\n"))
 	})
 	mux.Handle("POST /slack/commands", a.signed(a.serveCommand))
@@ -65,9 +69,9 @@ func (a *Adapter) signed(next func(http.ResponseWriter, *http.Request, []byte)) 
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
-		switch first, err := a.seen.First(key, a.now(), expires); {
+		switch first, err := a.seen.First(r.Context(), key, a.now(), expires); {
 		case err != nil:
-			a.log.Error("refused a signed request: too many recent requests to tell whether it is a repeat", "path", r.URL.Path, "error", err, "fix", replay.FixFlood)
+			a.log.Error("refused a signed request: cannot tell whether it is a repeat", "path", r.URL.Path, "error", err, "fix", replay.Fix(err))
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		case !first:
@@ -228,9 +232,9 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	switch first, err := a.firstEvent(id); {
+	switch first, err := a.firstEvent(r.Context(), id); {
 	case err != nil:
-		a.log.Error("refused an event: too many recent events to tell whether it is a repeat; Slack retries it", "event_id", id, "error", err, "fix", replay.FixFlood)
+		a.log.Error("refused an event: cannot tell whether it is a repeat; Slack retries it", "event_id", id, "error", err, "fix", replay.Fix(err))
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return
 	case !first:

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"context"
 	"time"
 
 	"github.com/waardenbot/waardenbot/adapters/internal/replay"
@@ -28,20 +29,20 @@ const (
 // firstTrigger reports whether a Socket Mode command or click with this
 // trigger_id is new. Without a trigger_id it cannot tell, and the request
 // counts as new.
-func (a *Adapter) firstTrigger(triggerID string) (bool, error) {
+func (a *Adapter) firstTrigger(ctx context.Context, triggerID string) (bool, error) {
 	if triggerID == "" {
 		return true, nil
 	}
 	now := a.now()
-	return a.seen.First(replay.KeyOf("trigger:"+triggerID), now, now.Add(triggerMemory))
+	return a.seen.First(ctx, replay.KeyOf("trigger:"+triggerID), now, now.Add(triggerMemory))
 }
 
 // firstEvent reports whether an event with this event_id is new. Without
 // an event_id it counts as new (over HTTP its signature still is unique).
-func (a *Adapter) firstEvent(eventID string) (bool, error) {
+func (a *Adapter) firstEvent(ctx context.Context, eventID string) (bool, error) {
 	if eventID == "" {
 		return true, nil
 	}
 	now := a.now()
-	return a.seen.First(replay.KeyOf("event:"+eventID), now, now.Add(eventMemory))
+	return a.seen.First(ctx, replay.KeyOf("event:"+eventID), now, now.Add(eventMemory))
 }

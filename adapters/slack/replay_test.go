@@ -157,7 +157,7 @@ func TestEventRetriedBySlackWithANewSignatureIsAnsweredOnce(t *testing.T) {
 func TestFullReplayGuardRefusesWith503AndDoesNothing(t *testing.T) {
 	api := newFakeSlack(t)
 	a, _, st := newReplayAdapter(t, api)
-	a.seen = replay.New(1)
+	a.seen.Local = replay.New(1)
 	if r := slashCommand(t, a, "U1", "/casus", "Eerste? | privacy, orde"); r.code != http.StatusOK {
 		t.Fatalf("first command: %d", r.code)
 	}
@@ -256,5 +256,55 @@ func TestSocketModeRepeatedTriggerIsDoneOnce(t *testing.T) {
 	a.wait()
 	if got := votesFor(b, id)["orde"]; got != 1 {
 		t.Errorf("orde has %d votes after one click delivered four times, want 1", got)
+	}
+}
+
+// twoInstances are two adapters with their own bots on one bbolt store,
+// sharing one memory of handled requests, as two instances behind a load
+// balancer share PostgreSQL.
+func twoInstances(t *testing.T, api *fakeSlack) (a, b *Adapter) {
+	t.Helper()
+	st := openStore(t)
+	shared := replay.New(1000)
+	mk := func() *Adapter {
+		bt := bot.New(testKB, bot.Config{}, discardLog(), bot.WithStore(st))
+		ad := New(Config{Mode: "http", BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: api.URL + "/api/"}, bt, discardLog(), WithShared(shared))
+		ad.updates.delay = 10 * time.Millisecond
+		return ad
+	}
+	return mk(), mk()
+}
+
+func TestAnEventRetriedToAnotherInstanceIsAnsweredOnce(t *testing.T) {
+	api := newFakeSlack(t)
+	a, b := twoInstances(t, api)
+	now := time.Now()
+	body := eventBody("Ev0TWO", `{"type":"app_mention","user":"U1","text":"<@UBOT> waarde privacy","ts":"1.1","channel":"C1","event_ts":"1.1"}`)
+	for i, inst := range []*Adapter{a, b, a} { // Slack's retries, each signed anew, wherever the balancer sends them
+		if rec := post(t, inst.Handler(), "/slack/events", body, sign(testSecret, now.Add(time.Duration(i-2)*time.Minute), body), "application/json"); rec.Code != http.StatusOK {
+			t.Fatalf("delivery %d: status %d", i, rec.Code)
+		}
+	}
+	a.wait()
+	b.wait()
+	if n := len(api.sent("chat.postMessage")); n != 1 {
+		t.Errorf("answered %d times, want once", n)
+	}
+}
+
+func TestASignedClickReplayedToAnotherInstanceIsDoneOnce(t *testing.T) {
+	api := newFakeSlack(t)
+	a, b := twoInstances(t, api)
+	slashCommand(t, a, "U1", "/casus", "Camera's op het plein? | privacy, orde")
+	id := pollIDFrom(t, lastBlocks(t, api.sent("chat.postMessage")))
+	body := clickBody(t, map[string]any{"id": "T1"}, map[string]any{"id": "U2", "name": "bob"}, "vote-orde", id+" orde")
+	header := sign(testSecret, time.Now(), body)
+	for _, inst := range []*Adapter{a, b} {
+		allOK(t, sendTimes(t, inst.Handler(), "/slack/interactions", body, header, 2, true))
+	}
+	a.wait()
+	b.wait()
+	if got := votesFor(a.bot, id)["orde"]; got != 1 {
+		t.Errorf("orde has %d votes after one click sent to two instances, want 1", got)
 	}
 }

@@ -78,7 +78,7 @@ type Adapter struct {
 	log     *slog.Logger
 	now     func() time.Time
 	verify  verifier
-	seen    *replay.Guard // signatures, trigger_ids and event_ids already handled
+	seen    replay.Memory // signatures, trigger_ids and event_ids already handled
 	updates *updater
 	polls   *pollMessages // new polls and redraws, outside a thread
 	admins  admins.Cache  // who Slack calls a workspace admin
@@ -104,6 +104,14 @@ type Option func(*Adapter)
 // WithClock sets the clock used for request signatures, for tests.
 func WithClock(now func() time.Time) Option { return func(a *Adapter) { a.now = now } }
 
+// WithShared makes the adapter remember the requests and events it
+// handled in s, which other instances of the bot share, instead of in its
+// own memory: then a request or event that reaches several instances is
+// handled by one. Nil changes nothing.
+func WithShared(s replay.Shared) Option {
+	return func(a *Adapter) { a.seen.Shared = s }
+}
+
 // WithHTTPClient sets the HTTP client of the Web API client.
 func WithHTTPClient(c *http.Client) Option {
 	return func(a *Adapter) { a.httpClient = c }
@@ -111,7 +119,7 @@ func WithHTTPClient(c *http.Client) Option {
 
 // New returns a Slack adapter for b.
 func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
-	a := &Adapter{cfg: cfg, bot: b, log: log.With("adapter", Platform), now: time.Now, seen: replay.New(replayLimit), inlineWait: 2500 * time.Millisecond}
+	a := &Adapter{cfg: cfg, bot: b, log: log.With("adapter", Platform), now: time.Now, seen: replay.Memory{Local: replay.New(replayLimit)}, inlineWait: 2500 * time.Millisecond}
 	for _, o := range opts {
 		o(a)
 	}

@@ -77,7 +77,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, 
 		if !ok || evt.Request == nil {
 			return
 		}
-		if first, err := a.firstTrigger(cmd.TriggerID); !a.once(client, *evt.Request, "slash command", first, err) {
+		if first, err := a.firstTrigger(ctx, cmd.TriggerID); !a.once(client, *evt.Request, "slash command", first, err) {
 			return
 		}
 		a.onSocketCommand(ctx, client, *evt.Request, cmd)
@@ -94,7 +94,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, 
 			EventID string `json:"event_id"`
 		}
 		_ = json.Unmarshal(evt.Request.Payload, &outer)
-		if first, err := a.firstEvent(outer.EventID); !a.once(client, *evt.Request, "event", first, err) {
+		if first, err := a.firstEvent(ctx, outer.EventID); !a.once(client, *evt.Request, "event", first, err) {
 			return
 		}
 		client.Ack(*evt.Request) // ack first: the answer is posted separately
@@ -108,7 +108,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, 
 			client.Ack(*evt.Request)
 			return
 		}
-		if first, err := a.firstTrigger(cb.TriggerID); !a.once(client, *evt.Request, "click", first, err) {
+		if first, err := a.firstTrigger(ctx, cb.TriggerID); !a.once(client, *evt.Request, "click", first, err) {
 			return
 		}
 		client.Ack(*evt.Request)
@@ -124,7 +124,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, 
 func (a *Adapter) once(client *socketmode.Client, req socketmode.Request, what string, first bool, err error) bool {
 	switch {
 	case err != nil:
-		a.log.Error("refused a "+what+": too many recent requests to tell whether it is a repeat", "error", err, "fix", replay.FixFlood)
+		a.log.Error("refused a "+what+": cannot tell whether it is a repeat", "error", err, "fix", replay.Fix(err))
 		return false
 	case !first:
 		a.log.Info("a "+what+" came again; acknowledged without doing it again", "envelope", req.EnvelopeID)

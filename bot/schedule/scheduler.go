@@ -140,6 +140,16 @@ func (s *Scheduler) Run(ctx context.Context, p Poster) error {
 			return err
 		}
 	}
+	if w, ok := s.st.(Watcher); ok {
+		// Other processes change schedules too: queue their changes.
+		var wg sync.WaitGroup
+		defer wg.Wait()
+		wg.Go(func() {
+			if err := w.WatchSchedules(ctx, func(id string) { s.heard(ctx, id) }); err != nil {
+				s.log.Error("watch schedule changes", "err", err)
+			}
+		})
+	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -156,6 +166,25 @@ func (s *Scheduler) Run(ctx context.Context, p Poster) error {
 		case <-s.wake:
 			timer.Stop() // since Go 1.23 a stopped timer delivers no stale tick
 		}
+	}
+}
+
+// heard queues the change of schedule id that a Watcher reported, or of
+// every schedule when id is "".
+func (s *Scheduler) heard(ctx context.Context, id string) {
+	if id != "" {
+		s.requeue(ctx, s.st, id)
+		return
+	}
+	all, err := s.st.Schedules(ctx, "")
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Error("read schedules again after missed changes", "err", err)
+		}
+		return
+	}
+	for _, sc := range all {
+		s.changed(sc)
 	}
 }
 

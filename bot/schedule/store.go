@@ -33,3 +33,16 @@ type Store interface {
 	// PruneRuns deletes runs scheduled before t and returns how many.
 	PruneRuns(ctx context.Context, t time.Time) (int, error)
 }
+
+// Watcher is a Store that several processes share and that tells each of
+// them about changes any of them made (package bot/store/postgres). While
+// a Scheduler runs on a Watcher, a schedule that another process changed
+// (a /reflectie or /debat handled there) is queued as if it had been
+// changed here.
+type Watcher interface {
+	// WatchSchedules calls changed with the ID of every schedule stored
+	// with UpdateSchedule, by any process, until ctx ends; and with ""
+	// whenever changes may have been missed (when it starts, after a lost
+	// connection): then every schedule must be read again.
+	WatchSchedules(ctx context.Context, changed func(id string)) error
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/waardenbot/waardenbot/bot/schedule"
+	"github.com/waardenbot/waardenbot/bot/store/storetest"
 )
 
 // realisticFile is a data file after a few years of a busy council: 2,000
@@ -24,7 +25,7 @@ func realisticFile(b *testing.B) *Store {
 	ctx := context.Background()
 	const polls, voters = 2000, 30
 	for i := range polls {
-		if err := s.CreatePoll(ctx, testPoll(fmt.Sprintf("p%04d", i), fmt.Sprintf("kanaal-%d", i%40))); err != nil {
+		if err := s.CreatePoll(ctx, storetest.Poll(fmt.Sprintf("p%04d", i), fmt.Sprintf("kanaal-%d", i%40))); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -32,7 +33,7 @@ func realisticFile(b *testing.B) *Store {
 	for v := range voters * 10 { // 300 voters at once, as in a storm
 		wg.Go(func() {
 			for i := v % 10; i < polls; i += 10 {
-				s.Vote(ctx, fmt.Sprintf("p%04d", i), as(fmt.Sprintf("U%05d", v)), choose("eens"))
+				s.Vote(ctx, fmt.Sprintf("p%04d", i), storetest.As(fmt.Sprintf("U%05d", v)), storetest.Choose("eens"))
 			}
 		})
 	}

@@ -16,6 +16,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/waardenbot/waardenbot/bot/store/storetest"
 	"github.com/waardenbot/waardenbot/internal/testkit"
 )
 
@@ -68,7 +69,7 @@ func TestBackupDuringAVoteStormHoldsExactlyTheCommitsBeforeIt(t *testing.T) {
 	}
 	const polls, voters, votesEach = 8, 48, 30
 	for i := range polls {
-		if err := s.CreatePoll(ctx, testPoll(fmt.Sprintf("p%03d", i), "raad")); err != nil {
+		if err := s.CreatePoll(ctx, storetest.Poll(fmt.Sprintf("p%03d", i), "raad")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -89,7 +90,7 @@ func TestBackupDuringAVoteStormHoldsExactlyTheCommitsBeforeIt(t *testing.T) {
 			for i := range votesEach {
 				id, voter := fmt.Sprintf("p%03d", i%polls), fmt.Sprintf("u%02d-%d", v, i)
 				late := ended.Load()
-				if _, _, _, err := s.Vote(ctx, id, as(voter), choose("eens")); err != nil {
+				if _, _, _, err := s.Vote(ctx, id, storetest.As(voter), storetest.Choose("eens")); err != nil {
 					t.Error(err)
 					return
 				}
@@ -110,7 +111,7 @@ func TestBackupDuringAVoteStormHoldsExactlyTheCommitsBeforeIt(t *testing.T) {
 		for i := 0; ; i++ {
 			id := fmt.Sprintf("n%03d", i)
 			late := ended.Load()
-			if err := s.CreatePoll(ctx, testPoll(id, "raad")); err != nil {
+			if err := s.CreatePoll(ctx, storetest.Poll(id, "raad")); err != nil {
 				t.Error(err)
 				return
 			}
@@ -139,7 +140,7 @@ func TestBackupDuringAVoteStormHoldsExactlyTheCommitsBeforeIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	restored := filepath.Join(t.TempDir(), "restored", "waardenbot.db")
-	r, err := Restore(backup, restored, false, t0)
+	r, err := Restore(backup, restored, false, storetest.T0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +166,7 @@ func TestBackupDuringAVoteStormHoldsExactlyTheCommitsBeforeIt(t *testing.T) {
 		inFile[k] = v
 	}
 	if r.Votes != len(keys(t, restored, bucketVotes)) || r.Polls != len(keys(t, restored, bucketPolls)) {
-		t.Errorf("Restore counted %s", r.Contents)
+		t.Errorf("Restore counted %s", r.Summary)
 	}
 	nBefore, nAfter := 0, 0
 	before.Range(func(k, _ any) bool {
@@ -190,12 +191,12 @@ func TestBackupDuringAVoteStormHoldsExactlyTheCommitsBeforeIt(t *testing.T) {
 func TestWriteBackupNamesCopiesByTimeAndPruneKeepsTheNewest(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
-	if err := s.CreatePoll(ctx, testPoll("aaaa", "raad")); err != nil {
+	if err := s.CreatePoll(ctx, storetest.Poll("aaaa", "raad")); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "backups")
 	for i := range 5 {
-		info, err := s.WriteBackup(ctx, dir, t0.Add(time.Duration(i)*24*time.Hour))
+		info, err := s.WriteBackup(ctx, dir, storetest.T0.Add(time.Duration(i)*24*time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -301,7 +302,7 @@ func TestRunBackupsLogsAFailureWithWhatToDo(t *testing.T) {
 func TestBackupFileCopiesAFileNoBotHoldsAndRefusesAHeldOne(t *testing.T) {
 	s, path := openTemp(t)
 	ctx := context.Background()
-	if err := s.CreatePoll(ctx, testPoll("aaaa", "raad")); err != nil {
+	if err := s.CreatePoll(ctx, storetest.Poll("aaaa", "raad")); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer

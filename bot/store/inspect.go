@@ -31,8 +31,8 @@ var (
 	ErrOtherInstallation = errors.New("the backup comes from another installation")
 )
 
-// Contents is what a data file holds, as Inspect counts it.
-type Contents struct {
+// Summary is what a data file holds, as Inspect counts it.
+type Summary struct {
 	Polls     int
 	Votes     int
 	Schedules int
@@ -42,9 +42,9 @@ type Contents struct {
 }
 
 // Empty reports whether the file holds no poll, vote or schedule.
-func (c Contents) Empty() bool { return c.Polls == 0 && c.Votes == 0 && c.Schedules == 0 }
+func (c Summary) Empty() bool { return c.Polls == 0 && c.Votes == 0 && c.Schedules == 0 }
 
-func (c Contents) String() string {
+func (c Summary) String() string {
 	return fmt.Sprintf("%s, %s, %s, %d bytes", count(c.Polls, "poll"), count(c.Votes, "vote"), count(c.Schedules, "schedule"), c.Size)
 }
 
@@ -83,10 +83,10 @@ func openReadOnly(path string) (db *bolt.DB, err error) {
 // bbolt file or lacks the installation's secret, and (ErrDamaged) one
 // that is truncated, fails bbolt's consistency check or holds a poll that
 // does not decode. A file a running bot holds gives ErrInUse.
-func Inspect(path string) (Contents, error) {
+func Inspect(path string) (Summary, error) {
 	c, err := inspect(path)
 	if err != nil {
-		return Contents{}, fmt.Errorf("%s: %w", path, err)
+		return Summary{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
 }
@@ -107,22 +107,22 @@ func plausible(fi os.FileInfo) error {
 const minFileSize = 1024
 
 // inspect is Inspect with errors that do not name the file.
-func inspect(path string) (Contents, error) {
+func inspect(path string) (Summary, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return Contents{}, err
+		return Summary{}, err
 	}
 	if err := plausible(fi); err != nil {
-		return Contents{}, err
+		return Summary{}, err
 	}
 	db, err := openReadOnly(path)
 	if err != nil {
-		return Contents{}, err
+		return Summary{}, err
 	}
 	defer db.Close()
-	c := Contents{Size: fi.Size()}
+	c := Summary{Size: fi.Size()}
 	if err := db.View(func(tx *bolt.Tx) error { return inspectTx(tx, fi.Size(), &c) }); err != nil {
-		return Contents{}, err
+		return Summary{}, err
 	}
 	return c, nil
 }
@@ -144,11 +144,11 @@ func safely(fn func() error) (err error) {
 // inspectTx checks and counts in tx, safely. The size check comes first:
 // bbolt's own check runs in a goroutine of its own, where reading a page
 // beyond the end of a truncated file would end the process.
-func inspectTx(tx *bolt.Tx, fileSize int64, c *Contents) error {
+func inspectTx(tx *bolt.Tx, fileSize int64, c *Summary) error {
 	return safely(func() error { return checkTx(tx, fileSize, c) })
 }
 
-func checkTx(tx *bolt.Tx, fileSize int64, c *Contents) (err error) {
+func checkTx(tx *bolt.Tx, fileSize int64, c *Summary) (err error) {
 	if tx.Size() > fileSize {
 		return fmt.Errorf("%w: truncated (%d bytes, its pages need %d)", ErrDamaged, fileSize, tx.Size())
 	}
@@ -191,7 +191,7 @@ func keyCount(tx *bolt.Tx, bucket []byte) int {
 
 // A Restored file replaced the data file.
 type Restored struct {
-	Contents
+	Summary
 	// Previous is where the data file that was replaced now is, or empty
 	// when there was none.
 	Previous string
@@ -259,7 +259,7 @@ func Restore(backup, path string, force bool, now time.Time) (Restored, error) {
 		return Restored{}, fmt.Errorf("%w: its installation secret differs from that of %s, which holds %s", ErrOtherInstallation, path, current)
 	}
 	var r Restored
-	r.Contents = c
+	r.Summary = c
 	if _, err := os.Stat(path); err == nil {
 		r.Previous = path + ".before-restore-" + now.UTC().Format(backupStamp)
 		if err := os.Rename(path, r.Previous); err != nil {
@@ -278,7 +278,7 @@ func Restore(backup, path string, force bool, now time.Time) (Restored, error) {
 // be read, and the open file to close afterwards. A missing file or one
 // bbolt cannot read (the reason for a restore, often) is no error, since
 // no bot can hold it either.
-func holdForRestore(path string) (*Contents, *bolt.DB, error) {
+func holdForRestore(path string) (*Summary, *bolt.DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, nil, nil
 	}
@@ -293,7 +293,7 @@ func holdForRestore(path string) (*Contents, *bolt.DB, error) {
 	if err != nil {
 		return nil, db, nil
 	}
-	var c Contents
+	var c Summary
 	if err := db.View(func(tx *bolt.Tx) error { return inspectTx(tx, fi.Size(), &c) }); err != nil {
 		return nil, db, nil
 	}

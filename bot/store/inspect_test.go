@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/waardenbot/waardenbot/bot/schedule"
+	"github.com/waardenbot/waardenbot/bot/store/storetest"
 )
 
 // backupOf makes a data file with polls, votes and a schedule, and returns
@@ -24,11 +25,11 @@ func backupOf(t *testing.T, polls int) string {
 	ctx := context.Background()
 	for i := range polls {
 		id := fmt.Sprintf("p%03d", i)
-		if err := s.CreatePoll(ctx, testPoll(id, "raad")); err != nil {
+		if err := s.CreatePoll(ctx, storetest.Poll(id, "raad")); err != nil {
 			t.Fatal(err)
 		}
 		for _, u := range []string{"anna", "bob"} {
-			if _, _, _, err := s.Vote(ctx, id, as(u), choose("eens")); err != nil {
+			if _, _, _, err := s.Vote(ctx, id, storetest.As(u), storetest.Choose("eens")); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -39,7 +40,7 @@ func backupOf(t *testing.T, polls int) string {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	info, err := s.WriteBackup(ctx, t.TempDir(), t0)
+	info, err := s.WriteBackup(ctx, t.TempDir(), storetest.T0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func TestInspectCountsWhatABackupHolds(t *testing.T) {
 func TestRestorePutsTheBackupInPlaceAndKeepsTheFileItReplaced(t *testing.T) {
 	backup := backupOf(t, 2)
 	s, path := openTemp(t)
-	if err := s.CreatePoll(context.Background(), testPoll("zzzz", "raad")); err != nil {
+	if err := s.CreatePoll(context.Background(), storetest.Poll("zzzz", "raad")); err != nil {
 		t.Fatal(err)
 	}
 	secret, _ := s.Secret(context.Background())
@@ -69,12 +70,12 @@ func TestRestorePutsTheBackupInPlaceAndKeepsTheFileItReplaced(t *testing.T) {
 	db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySecret, secret) })
 	db.Close()
 
-	r, err := Restore(backup, path, false, t0)
+	r, err := Restore(backup, path, false, storetest.T0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Polls != 2 || r.Votes != 4 || r.Schedules != 1 {
-		t.Errorf("restored %s", r.Contents)
+		t.Errorf("restored %s", r.Summary)
 	}
 	if want := path + ".before-restore-20261123T120000Z"; r.Previous != want {
 		t.Errorf("previous file kept as %q, want %q", r.Previous, want)
@@ -147,12 +148,12 @@ func TestRestoreRefusesWithAClearError(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s, path := openTemp(t)
-			if err := s.CreatePoll(context.Background(), testPoll("keep", "raad")); err != nil {
+			if err := s.CreatePoll(context.Background(), storetest.Poll("keep", "raad")); err != nil {
 				t.Fatal(err)
 			}
 			s.Close()
 			before, _ := os.ReadFile(path)
-			_, err := Restore(tc.backup(t), path, true, t0)
+			_, err := Restore(tc.backup(t), path, true, storetest.T0)
 			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.says) {
 				t.Fatalf("got %v, want %v saying %q", err, tc.want, tc.says)
 			}
@@ -171,7 +172,7 @@ func TestRestoreRefusesWithAClearError(t *testing.T) {
 func TestRestoreRefusesWhileABotHoldsTheDataFile(t *testing.T) {
 	backup := backupOf(t, 1)
 	_, path := openTemp(t) // held open, as by a running bot
-	if _, err := Restore(backup, path, true, t0); !errors.Is(err, ErrInUse) {
+	if _, err := Restore(backup, path, true, storetest.T0); !errors.Is(err, ErrInUse) {
 		t.Errorf("got %v, want ErrInUse", err)
 	}
 }
@@ -179,14 +180,14 @@ func TestRestoreRefusesWhileABotHoldsTheDataFile(t *testing.T) {
 func TestRestoreOfAnotherInstallationNeedsForceOverAFileWithData(t *testing.T) {
 	backup := backupOf(t, 1)
 	s, path := openTemp(t)
-	if err := s.CreatePoll(context.Background(), testPoll("mine", "raad")); err != nil {
+	if err := s.CreatePoll(context.Background(), storetest.Poll("mine", "raad")); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
-	if _, err := Restore(backup, path, false, t0); !errors.Is(err, ErrOtherInstallation) {
+	if _, err := Restore(backup, path, false, storetest.T0); !errors.Is(err, ErrOtherInstallation) {
 		t.Fatalf("got %v, want ErrOtherInstallation", err)
 	}
-	if _, err := Restore(backup, path, true, t0); err != nil {
+	if _, err := Restore(backup, path, true, storetest.T0); err != nil {
 		t.Errorf("with force: %v", err)
 	}
 	// Over an empty file (a bot started once on a new machine) or no file
@@ -194,10 +195,10 @@ func TestRestoreOfAnotherInstallationNeedsForceOverAFileWithData(t *testing.T) {
 	empty, emptyPath := openTemp(t)
 	empty.Secret(context.Background())
 	empty.Close()
-	if _, err := Restore(backup, emptyPath, false, t0); err != nil {
+	if _, err := Restore(backup, emptyPath, false, storetest.T0); err != nil {
 		t.Errorf("over an empty file: %v", err)
 	}
-	if _, err := Restore(backup, filepath.Join(t.TempDir(), "new", "waardenbot.db"), false, t0); err != nil {
+	if _, err := Restore(backup, filepath.Join(t.TempDir(), "new", "waardenbot.db"), false, storetest.T0); err != nil {
 		t.Errorf("where there is no file: %v", err)
 	}
 }
@@ -205,7 +206,7 @@ func TestRestoreOfAnotherInstallationNeedsForceOverAFileWithData(t *testing.T) {
 func TestRestoreRefusesTheDataFileItself(t *testing.T) {
 	s, path := openTemp(t)
 	s.Close()
-	if _, err := Restore(path, path, true, t0); err == nil || !strings.Contains(err.Error(), "data file itself") {
+	if _, err := Restore(path, path, true, storetest.T0); err == nil || !strings.Contains(err.Error(), "data file itself") {
 		t.Errorf("got %v", err)
 	}
 }
@@ -243,7 +244,7 @@ func TestCheckBackupDirCountsTheCopies(t *testing.T) {
 		t.Errorf("%q %v", got, err)
 	}
 	for i := range 2 {
-		if _, err := s.WriteBackup(context.Background(), dir, t0.Add(time.Duration(i)*time.Hour)); err != nil {
+		if _, err := s.WriteBackup(context.Background(), dir, storetest.T0.Add(time.Duration(i)*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/waardenbot/waardenbot/bot/store/storetest"
 )
 
 func TestNewOpensTheFileOnlyWhenAMethodNeedsIt(t *testing.T) {
@@ -25,7 +27,7 @@ func TestNewOpensTheFileOnlyWhenAMethodNeedsIt(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("the first method did not create the file: %v", err)
 	}
-	if err := s.CreatePoll(context.Background(), testPoll("aaaa", "raad")); err != nil {
+	if err := s.CreatePoll(context.Background(), storetest.Poll("aaaa", "raad")); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -35,7 +37,7 @@ func TestCloseIsFinal(t *testing.T) {
 	for _, opened := range []bool{true, false} {
 		s := New(filepath.Join(t.TempDir(), "w.db"))
 		if opened {
-			if err := s.CreatePoll(ctx, testPoll("aaaa", "raad")); err != nil {
+			if err := s.CreatePoll(ctx, storetest.Poll("aaaa", "raad")); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/waardenbot/waardenbot/bot/store/storetest"
 )
 
 func TestRestoreByRootGivesTheFileTheDataDirectorysOwner(t *testing.T) {
@@ -17,7 +19,7 @@ func TestRestoreByRootGivesTheFileTheDataDirectorysOwner(t *testing.T) {
 	dir := t.TempDir()
 	os.Chown(dir, 65534, 65534)
 	path := filepath.Join(dir, "waardenbot.db")
-	if _, err := Restore(backup, path, false, t0); err != nil {
+	if _, err := Restore(backup, path, false, storetest.T0); err != nil {
 		t.Fatal(err)
 	}
 	fi, _ := os.Stat(path)

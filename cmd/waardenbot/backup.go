@@ -64,10 +64,10 @@ func (e *cliEnv) backup(args []string) int {
 
 // writeBackup writes a copy through a file of its own next to path, checks
 // it with store.Inspect and renames it to path.
-func writeBackup(path string, copyTo func(io.Writer) (int64, error)) (store.Contents, error) {
+func writeBackup(path string, copyTo func(io.Writer) (int64, error)) (store.Summary, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), ".waardenbot-backup-*.partial") // mode 0600
 	if err != nil {
-		return store.Contents{}, err
+		return store.Summary{}, err
 	}
 	defer os.Remove(f.Name()) // once renamed, this removes nothing
 	_, err = copyTo(f)
@@ -78,11 +78,11 @@ func writeBackup(path string, copyTo func(io.Writer) (int64, error)) (store.Cont
 		err = cerr
 	}
 	if err != nil {
-		return store.Contents{}, err
+		return store.Summary{}, err
 	}
 	c, err := store.Inspect(f.Name())
 	if err != nil {
-		return store.Contents{}, fmt.Errorf("the copy does not check out: %w", err)
+		return store.Summary{}, fmt.Errorf("the copy does not check out: %w", err)
 	}
 	return c, os.Rename(f.Name(), path)
 }
@@ -115,7 +115,7 @@ func (e *cliEnv) restore(args []string) int {
 	case err != nil:
 		return e.fail(fmt.Errorf("restore refused, nothing changed: %w", err))
 	}
-	fmt.Fprintf(e.stdout, "restored %s to %s: %s\n", fs.Arg(0), cfg.DBPath(), r.Contents)
+	fmt.Fprintf(e.stdout, "restored %s to %s: %s\n", fs.Arg(0), cfg.DBPath(), r.Summary)
 	if r.Previous != "" {
 		fmt.Fprintf(e.stdout, "the data file it replaced is kept as %s; delete it once the bot runs well\n", r.Previous)
 	}

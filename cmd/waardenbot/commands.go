@@ -76,9 +76,10 @@ func (e *cliEnv) run(args []string) int {
 	if err := cfg.validateAdapters(); err != nil {
 		return e.fail(err)
 	}
-	// The running bot holds the data file: open it now, so that a file in
-	// use is reported at once.
-	st, err := store.Open(cfg.DBPath())
+	// The running bot holds the data file (or its connections): open it
+	// now, so that a file in use or a database that cannot be reached is
+	// reported at once.
+	st, pg, err := openStore(e.ctx, cfg, "", log, true)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -86,11 +87,22 @@ func (e *cliEnv) run(args []string) int {
 	b := newBot(cfg, kb, log, st)
 	var adapters []bot.Adapter
 	if cfg.Slack.Enabled {
-		a := slackadapter.New(cfg.Slack.Config, b, log)
+		var opts []slackadapter.Option
+		if pg != nil {
+			// Instances share what they handled: a retry or a replay
+			// that reaches another instance is not done twice.
+			opts = append(opts, slackadapter.WithShared(pg))
+		}
+		a := slackadapter.New(cfg.Slack.Config, b, log, opts...)
 		adapters = append(adapters, adapter{a.Platform(), a.Run, a.Post})
 	}
 	if cfg.Mattermost.Enabled {
-		a := mattermostadapter.New(cfg.Mattermost.Config, b, log)
+		var opts []mattermostadapter.Option
+		if pg != nil {
+			// Every instance's WebSocket hears every mention; one answers.
+			opts = append(opts, mattermostadapter.WithShared(pg))
+		}
+		a := mattermostadapter.New(cfg.Mattermost.Config, b, log, opts...)
 		adapters = append(adapters, adapter{a.Platform(), a.Run, a.Post})
 	}
 	var runners []runner
@@ -99,22 +111,32 @@ func (e *cliEnv) run(args []string) int {
 		runners = append(runners, runner{a.Platform(), a.Run})
 		posters[a.Platform()] = a
 	}
-	// Poll results at their deadlines and the scheduled posts.
+	// Poll results at their deadlines and the scheduled posts (with
+	// PostgreSQL, while this instance leads).
 	runners = append(runners, runner{"bot", func(ctx context.Context) error { return b.Run(ctx, posters) }})
-	// The store's copies: on a schedule, and when `waardenbot backup`
-	// asks through the control socket.
-	runners = append(runners, runner{"control socket", (&control.Server{Path: cfg.SocketPath(), Backup: st.Backup, Log: log}).Run})
-	if backups, on := cfg.Backups(); on {
-		runners = append(runners, runner{"backups", func(ctx context.Context) error { return st.RunBackups(ctx, backups, log) }})
+	// The data file's copies: on a schedule, and when `waardenbot backup`
+	// asks through the control socket. A PostgreSQL database is backed up
+	// with its own tools (cfg.fileBackups).
+	if file, ok := st.(*store.Store); ok {
+		runners = append(runners, runner{"control socket", (&control.Server{Path: cfg.SocketPath(), Backup: file.Backup, Log: log}).Run})
+		if backups, on := cfg.Backups(); on {
+			runners = append(runners, runner{"backups", func(ctx context.Context) error { return file.RunBackups(ctx, backups, log) }})
+		}
 	}
 	resumeGC()
 	err = runAll(e.ctx, log, runners)
-	// Every runner has stopped: close the file, committing the votes
+	// Every runner has stopped: close the store, committing the votes
 	// still waiting.
-	if cerr := st.Close(); cerr != nil {
+	switch cerr := st.Close(); {
+	case cerr != nil && pg != nil:
+		log.Error("database connections not closed cleanly", "error", cerr,
+			"fix", "nothing to do for the votes (each was committed before it was acknowledged); check the database's logs if it repeats")
+	case cerr != nil:
 		log.Error("data file not closed cleanly", "path", cfg.DBPath(), "error", cerr,
 			"fix", "run waardenbot check; if it reports the data file damaged, restore the newest backup")
-	} else {
+	case pg != nil:
+		log.Info("database connections closed")
+	default:
 		log.Info("data file closed", "path", cfg.DBPath())
 	}
 	if err != nil {
@@ -199,7 +221,7 @@ func (e *cliEnv) console(args []string) int {
 	configFlag := fs.String("config", "", "configuration file (TOML)")
 	user := fs.String("user", "", "your user name in the console (default from [console] user)")
 	channel := fs.String("channel", "", "the channel the console speaks in (default from [console] channel)")
-	dbPath := fs.String("db", "", "data file (default data_dir/waardenbot.db)")
+	dbPath := fs.String("db", "", "data file, or a postgres:// database (default: the configured store)")
 	if code, stop := parse(fs, args); stop {
 		return code
 	}
@@ -213,13 +235,11 @@ func (e *cliEnv) console(args []string) int {
 	}
 	// The console holds the file for as long as it runs: open it now, so
 	// that a file in use is reported at once.
-	path := firstNonEmpty(*dbPath, cfg.DBPath())
-	st, err := store.Open(path)
+	st, _, err := openStore(e.ctx, cfg, *dbPath, log, true)
 	if err != nil {
 		return e.fail(err)
 	}
 	defer st.Close()
-	log.Debug("data file open", "path", path)
 	b := newBot(cfg, kb, log, st)
 	c := console.New(b, e.stdin, e.stdout, console.Config{
 		User:    firstNonEmpty(*user, cfg.Console.User),
@@ -259,7 +279,7 @@ func (e *cliEnv) console(args []string) int {
 func (e *cliEnv) ask(args []string) int {
 	fs := e.flags("ask", "ask [--config FILE] [--db PATH] [--user NAME] [--channel NAME] [--json] 'COMMAND'")
 	configFlag := fs.String("config", "", "configuration file (TOML)")
-	dbPath := fs.String("db", "", "data file (default data_dir/waardenbot.db); opened only by commands that keep state (polls, /reflectie, /debat)")
+	dbPath := fs.String("db", "", "data file, or a postgres:// database (default: the configured store); opened only by commands that keep state (polls, /reflectie, /debat)")
 	user := fs.String("user", "", "user name for the request (default from [console] user)")
 	channel := fs.String("channel", "", "channel for the request (default from [console] channel)")
 	asJSON := fs.Bool("json", false, `print {"text":…,"ephemeral":…,"poll":…} instead of Markdown`)
@@ -274,16 +294,20 @@ func (e *cliEnv) ask(args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	// The store opens the file only when the command needs it (polls,
-	// schedules), so that a lookup never waits for a file a running bot
-	// holds.
-	st := store.New(firstNonEmpty(*dbPath, cfg.DBPath()))
+	// The store opens the file (or connects) only when the command needs
+	// it (polls, schedules), so that a lookup never waits for a file a
+	// running bot holds, nor for a database.
+	st, _, err := openStore(e.ctx, cfg, *dbPath, log, false)
+	if err != nil {
+		return e.fail(err)
+	}
 	defer st.Close()
 	b := newBot(cfg, kb, log, st)
 	u := firstNonEmpty(*user, cfg.Console.User)
 	req := bot.Request{Platform: console.Platform, Channel: firstNonEmpty(*channel, cfg.Console.Channel), User: u, UserName: u}
 	reply := b.HandleText(e.ctx, req, fs.Arg(0))
-	if err := st.Err(); errors.Is(err, store.ErrInUse) {
+	if file, ok := st.(*store.Store); ok && errors.Is(file.Err(), store.ErrInUse) {
+		err := file.Err()
 		// The reply only says that something went wrong; say what.
 		fmt.Fprintf(e.stderr, "waardenbot ask: %v\nA running waardenbot holds the data file: ask it in the chat or the console, or give ask another file with --db.\n", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/waardenbot/waardenbot/adapters/mattermost"
 	"github.com/waardenbot/waardenbot/adapters/slack"
 	"github.com/waardenbot/waardenbot/bot/store"
+	"github.com/waardenbot/waardenbot/bot/store/postgres"
 	"github.com/waardenbot/waardenbot/internal/control"
 )
 
@@ -32,6 +33,7 @@ type Config struct {
 	LogFormat     string   `toml:"log_format"`
 
 	Backup     BackupConfig     `toml:"backup"`
+	Store      StoreConfig      `toml:"store"`
 	Polls      PollsConfig      `toml:"polls"`
 	Schedule   ScheduleConfig   `toml:"schedule"`
 	Console    ConsoleConfig    `toml:"console"`
@@ -81,7 +83,30 @@ var errUseDatabaseTools = errors.New("waardenbot copies only its own bbolt data 
 // PostgreSQL store, [store] kind = "postgres") must return
 // errUseDatabaseTools here, and `waardenbot backup`, `waardenbot restore`
 // and a [backup] section then refuse with it.
-func (c *Config) fileBackups() error { return nil }
+func (c *Config) fileBackups() error {
+	if c.Store.Kind == storePostgres {
+		return errUseDatabaseTools
+	}
+	return nil
+}
+
+// StoreConfig is the [store] section: where polls, votes and schedules
+// are kept.
+type StoreConfig struct {
+	// Kind is "bbolt" (one file in data_dir, the default: nothing to
+	// install) or "postgres" (a database that several instances share).
+	Kind string `toml:"kind"`
+	// DSN is the PostgreSQL database for kind "postgres", as a
+	// postgres:// URL or key=value string. Better in the environment:
+	// WAARDENBOT_STORE_DSN.
+	DSN string `toml:"dsn"`
+}
+
+// Store kinds.
+const (
+	storeBbolt    = "bbolt"
+	storePostgres = "postgres"
+)
 
 // ScheduleConfig is the [schedule] section: reflection prompts and debate
 // prep cards.
@@ -166,6 +191,7 @@ func defaultConfig() Config {
 		LogLevel:   "info",
 		LogFormat:  "text",
 		Backup:     BackupConfig{Keep: 14},
+		Store:      StoreConfig{Kind: storeBbolt},
 		Polls:      PollsConfig{KeepClosed: "365d"},
 		Schedule:   ScheduleConfig{Grace: "12h"},
 		Console:    ConsoleConfig{Config: console.Config{User: "console", Channel: "console"}},
@@ -260,6 +286,12 @@ func applyEnv(cfg *Config, environ []string) error {
 		return err
 	}
 	for name := range env {
+		// The tests' own variables (WAARDENBOT_TEST_POSTGRES_DSN,
+		// WAARDENBOT_E2E_…) are no settings, and may be set in the shell
+		// a developer starts the bot from.
+		if strings.HasPrefix(name, "WAARDENBOT_TEST_") || strings.HasPrefix(name, "WAARDENBOT_E2E_") {
+			continue
+		}
 		if !known[name] && name != "WAARDENBOT_CONFIG" {
 			return &ConfigError{Key: name, Problem: "unknown setting (see config.example.toml)"}
 		}
@@ -359,6 +391,18 @@ func (c *Config) Validate() error {
 	}
 	if d, err := parseKeep(c.Polls.KeepClosed); err != nil || (d != 0 && d < minKeepClosed) {
 		return &ConfigError{Key: "polls.keep_closed", Problem: fmt.Sprintf("%q is not 0 (keep for ever) or a period of at least a day, such as 365d", c.Polls.KeepClosed)}
+	}
+	switch c.Store.Kind {
+	case storeBbolt:
+	case storePostgres:
+		if strings.TrimSpace(c.Store.DSN) == "" {
+			return &ConfigError{Key: "store.dsn", Problem: `kind "postgres" needs the database, e.g. postgres://waardenbot@db.intern/waardenbot (better in WAARDENBOT_STORE_DSN)`}
+		}
+		if err := postgres.CheckDSN(c.Store.DSN); err != nil {
+			return &ConfigError{Key: "store.dsn", Problem: err.Error()}
+		}
+	default:
+		return &ConfigError{Key: "store.kind", Problem: fmt.Sprintf("%q is not bbolt or postgres", c.Store.Kind)}
 	}
 	if c.KnowledgeFile != "" {
 		if _, err := os.Stat(c.KnowledgeFile); err != nil {

@@ -12,13 +12,15 @@
 //	waardenbot check [--json]          check the configuration and the platforms
 //	waardenbot backup --out FILE       a copy of the data file, while the bot runs
 //	waardenbot restore FILE            put a backup in place, while no bot runs
+//	waardenbot migrate --from F --to D copy a data file into PostgreSQL
 //	waardenbot --version
 //
 // main only reads the configuration and wires: it opens the data file
-// (package bot/store), builds the bot (package bot) and the enabled
-// adapters (packages adapters/…), and runs the adapters, the bot's own
-// loop (bot.Run), the store's backups and the control socket (package
-// internal/control) until SIGINT or SIGTERM; then it closes the data file.
+// (package bot/store) or the PostgreSQL database (bot/store/postgres),
+// builds the bot (package bot) and the enabled adapters (packages
+// adapters/…), and runs the adapters, the bot's own loop (bot.Run), the
+// store's backups and the control socket (package internal/control) until
+// SIGINT or SIGTERM; then it closes the store.
 package main
 
 import (
@@ -35,7 +37,6 @@ import (
 	_ "time/tzdata" // time zones work on machines without a zoneinfo database
 
 	"github.com/waardenbot/waardenbot/bot"
-	"github.com/waardenbot/waardenbot/bot/store"
 	"github.com/waardenbot/waardenbot/knowledge"
 )
 
@@ -80,6 +81,8 @@ func runMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return env.backup(args)
 	case "restore":
 		return env.restore(args)
+	case "migrate":
+		return env.migrate(args)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return exitOK
@@ -111,6 +114,8 @@ Usage:
   waardenbot restore [--config FILE] [--force] FILE
                                        check a backup and put it in place of the
                                        data file while no bot runs
+  waardenbot migrate --from FILE --to postgres://…
+                                       copy a data file into PostgreSQL
   waardenbot --version
 
 Run 'waardenbot COMMAND --help' for the flags of a command.
@@ -174,7 +179,7 @@ func (e *cliEnv) setup(configFlag string, quiet bool) (*Config, *knowledge.Base,
 
 // newBot builds the bot of cfg on kb. With st it keeps polls and schedules
 // there; without, the commands that keep state say they cannot.
-func newBot(cfg *Config, kb *knowledge.Base, log *slog.Logger, st *store.Store) *bot.Bot {
+func newBot(cfg *Config, kb *knowledge.Base, log *slog.Logger, st bot.Store) *bot.Bot {
 	var opts []bot.Option
 	if st != nil {
 		opts = append(opts, bot.WithStore(st))

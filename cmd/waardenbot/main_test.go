@@ -209,6 +209,7 @@ func TestEnvironmentOverridesConfig(t *testing.T) {
 	cfg, err := loadConfig(cfgPath, []string{
 		"WAARDENBOT_LANG=en", "WAARDENBOT_DATA_DIR=/srv/wb", "WAARDENBOT_MATTERMOST_TEAMS=raad, college",
 		"WAARDENBOT_SLACK_ENABLED=true", "WAARDENBOT_SLACK_BOT_TOKEN=xoxb-secret", "PATH=/bin",
+		"WAARDENBOT_TEST_POSTGRES_DSN=postgres://x@y/z", "WAARDENBOT_E2E_MATTERMOST_SERVERS=11.1", // the tests', not settings
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -47,6 +47,19 @@ import (
 // makes them refuse requests.
 const FixFlood = "a flood of requests filled the guard against repeats: if it lasts, find its source (your proxy's access log) and block it; requests are refused until the flood passes"
 
+// FixShared is what the logs tell an operator when the memory the
+// instances share (the PostgreSQL store) cannot be asked.
+const FixShared = "the database the instances share does not answer: check it (waardenbot check, the database's own logs); meanwhile requests are refused, so that none is done twice"
+
+// Fix is the fix attribute for an error of First: FixFlood for ErrFull,
+// else FixShared.
+func Fix(err error) string {
+	if errors.Is(err, ErrFull) {
+		return FixFlood
+	}
+	return FixShared
+}
+
 // Key identifies a request. Use the first 16 bytes of a cryptographic
 // digest that is unique to the request (Key(sig[:16]) for an HMAC-SHA256
 // signature), or KeyOf for an identifier.

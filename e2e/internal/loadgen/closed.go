@@ -75,7 +75,7 @@ func RunClosed(ctx context.Context, t Target, c Closed) (ClosedResult, error) {
 	nonce := time.Now().UnixNano()
 	open := time.Now().Add(c.Warmup)
 	run := &closedRun{t: t, open: open, shut: open.Add(c.For), max: int64(c.MaxRequests), out: make(chan struct{})}
-	run.d = newDialer(t.Addr, run.shut.Add(answerTimeout))
+	run.d = newDialer(t.addrs(), run.shut.Add(answerTimeout))
 	defer context.AfterFunc(ctx, run.d.stop)()
 
 	arrivals := make([][]time.Duration, c.Conns)
@@ -178,7 +178,7 @@ func (run *closedRun) conn(cmd *Command) (ClosedResult, []time.Duration) {
 // dialer opens a run's connections, all with the run's deadline, and can
 // cut them all off at once.
 type dialer struct {
-	addr     string
+	addrs    []string // each new connection goes to the next
 	deadline time.Time
 
 	done atomic.Bool // set with mu held
@@ -188,14 +188,17 @@ type dialer struct {
 	count int
 }
 
-func newDialer(addr string, deadline time.Time) *dialer {
-	return &dialer{addr: addr, deadline: deadline, conns: map[net.Conn]bool{}}
+func newDialer(addrs []string, deadline time.Time) *dialer {
+	return &dialer{addrs: addrs, deadline: deadline, conns: map[net.Conn]bool{}}
 }
 
 var errStopped = errors.New("load generator stopped")
 
 func (d *dialer) dial() (net.Conn, error) {
-	c, err := net.DialTimeout("tcp", d.addr, 5*time.Second)
+	d.mu.Lock()
+	addr := d.addrs[d.count%len(d.addrs)]
+	d.mu.Unlock()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
 		return nil, err
 	}

@@ -44,13 +44,14 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // Target is where commands go, what they say, and what a correct answer
 // contains.
 type Target struct {
-	Addr    string // host:port of the server, a loopback address
+	Addr    string // host:port of the server, a loopback address; several separated by commas
 	Path    string // the slash command endpoint, "/slack/commands"
 	Secret  string // the signing secret the server was given
 	Command string // the slash command, "/waarde"
@@ -61,16 +62,30 @@ type Target struct {
 }
 
 // check refuses targets that are not on this machine.
+// addrs are the servers of t.Addr, which may name several, separated by
+// commas (instances behind a load balancer): connections go to each in
+// turn.
+func (t Target) addrs() []string { return strings.Split(t.Addr, ",") }
+
 func (t Target) check() error {
-	host, _, err := net.SplitHostPort(t.Addr)
-	if err != nil {
-		return fmt.Errorf("target address %q: %w", t.Addr, err)
+	for _, a := range t.addrs() {
+		if err := checkAddr(a); err != nil {
+			return err
+		}
 	}
 	if t.Path == "" || t.Path[0] != '/' {
 		return fmt.Errorf("target path %q must start with /", t.Path)
 	}
+	return nil
+}
+
+func checkAddr(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("target address %q: %w", addr, err)
+	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("target address %q is not a loopback address: only load a server on this machine", t.Addr)
+		return fmt.Errorf("target address %q is not a loopback address: only load a server on this machine", addr)
 	}
 	return nil
 }
@@ -122,13 +137,13 @@ func NewCommand(t Target, stream int, nonce int64) *Command {
 	// later through it instead of in the response (waardenbot does for
 	// slow commands) reaches nothing, and no request leaves the machine.
 	body := "token=slackbench-verification-token&team_id=T0SLACKBENCH&team_domain=raad" +
-		"&channel_id=C0SLACKBENCH&channel_name=raadzaal&user_id=U0SLACKBENCH&user_name=slackbench" +
+		"&channel_id=C0SLACKBENCH&channel_name=raadzaal" + fmt.Sprintf("&user_id=U0SLACKBENCH%04d", stream%maxStreams) + "&user_name=slackbench" +
 		"&command=" + url.QueryEscape(t.Command) + "&text=" + url.QueryEscape(t.Text) +
 		"&api_app_id=A0SLACKBENCH&is_enterprise_install=false" +
 		"&response_url=" + url.QueryEscape("http://127.0.0.1:9/commands/T0SLACKBENCH/1/slackbench") +
 		fmt.Sprintf("&trigger_id=%d.%04d.", nonce, stream%maxStreams)
 	head := "POST " + t.Path + " HTTP/1.1\r\n" +
-		"Host: " + t.Addr + "\r\n" +
+		"Host: " + t.addrs()[0] + "\r\n" +
 		"User-Agent: Slackbot 1.0 (+https://api.slack.com/robots)\r\n" +
 		"Accept: application/json,*/*\r\n" +
 		"Content-Type: application/x-www-form-urlencoded\r\n" +

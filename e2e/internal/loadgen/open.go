@@ -64,7 +64,7 @@ func RunOpen(ctx context.Context, t Target, o Open) (OpenResult, error) {
 	}
 	defer p.close()
 	planned := func(i int) time.Time { return p.start.Add(time.Duration(i+1) * interval) }
-	d := newDialer(t.Addr, planned(n-1).Add(answerTimeout))
+	d := newDialer(t.addrs(), planned(n-1).Add(answerTimeout))
 	defer context.AfterFunc(ctx, func() { d.stop(); p.close() })()
 
 	nonce := time.Now().UnixNano()

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/waardenbot/waardenbot/bot/store"
+	"github.com/waardenbot/waardenbot/bot/store/storetest"
+)
+
+// compatCopy copies the data file of the first milestone (never
+// regenerated) into a temporary folder, with the IDs of its polls.
+func compatCopy(t *testing.T) (path string, ids map[string]string) {
+	t.Helper()
+	src, err := os.Open("../../bot/testdata/compat/main.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	path = filepath.Join(t.TempDir(), "waardenbot.db")
+	dst, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		t.Fatal(err)
+	}
+	dst.Close()
+	raw, err := os.ReadFile("../../bot/testdata/compat/main.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &ids); err != nil {
+		t.Fatal(err)
+	}
+	return path, ids
+}
+
+func TestMigrateThenBothStoresGiveTheSameAnswers(t *testing.T) {
+	file, ids := compatCopy(t)
+	dsn := storetest.Postgres(t)
+	for range 2 { // it can be run again
+		out, errOut, code := run(t, "", nil, "migrate", "--from", file, "--to", dsn)
+		if code != exitOK || !strings.Contains(out, "copied 3 polls with 6 votes, 2 schedules") {
+			t.Fatalf("migrate: exit %d: %s %s", code, out, errOut)
+		}
+	}
+	asks := []string{"/peilingen", "/reflectie status", "/debat lijst"}
+	for _, id := range ids {
+		asks = append(asks, "/uitslag "+id)
+	}
+	for _, command := range asks {
+		fromFile, _, fileCode := run(t, "", nil, "ask", "--db", file, "--user", "anna", "--channel", "raad", "--json", command)
+		fromDB, errOut, dbCode := run(t, "", nil, "ask", "--db", dsn, "--user", "anna", "--channel", "raad", "--json", command)
+		if fromFile != fromDB || fileCode != dbCode {
+			t.Errorf("%s: the file answers (exit %d)\n%s\nthe database (exit %d)\n%s%s", command, fileCode, fromFile, dbCode, fromDB, errOut)
+		}
+	}
+	// A vote after the move lands in both as it would: the voters came
+	// along with their keys.
+	var answers []string
+	for _, db := range []string{file, dsn} {
+		for _, user := range []string{"anna", "bob", "zoe"} {
+			out, _, _ := run(t, "", nil, "ask", "--db", db, "--user", user, "--channel", "raad", "--json", "/stem "+ids["open"]+" privacy")
+			answers = append(answers, out)
+		}
+	}
+	for i := range 3 {
+		if answers[i] != answers[i+3] {
+			t.Errorf("vote %d: the file answers\n%s\nthe database\n%s", i, answers[i], answers[i+3])
+		}
+	}
+}
+
+func TestMigrateRefusesAFileABotHolds(t *testing.T) {
+	file, _ := compatCopy(t)
+	held, err := store.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	_, errOut, code := run(t, "", nil, "migrate", "--from", file, "--to", "postgres://nobody@127.0.0.1:9/none")
+	if code != exitRefused || !strings.Contains(errOut, "stop the bot before copying its file") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+func TestMigrateUsage(t *testing.T) {
+	file, _ := compatCopy(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"no database", []string{"migrate", "--from", file}, exitUsage},
+		{"a file, not a database", []string{"migrate", "--from", file, "--to", "/tmp/other.db"}, exitUsage},
+		{"no such file", []string{"migrate", "--from", filepath.Join(t.TempDir(), "none.db"), "--to", "postgres://nobody@127.0.0.1:9/none"}, exitRefused},
+		{"an argument too many", []string{"migrate", "--from", file, "--to", "postgres://x@y/z", "more"}, exitUsage},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, errOut, code := run(t, "", nil, tc.args...); code != tc.code {
+				t.Errorf("exit %d, want %d: %s", code, tc.code, errOut)
+			}
+		})
+	}
+}
