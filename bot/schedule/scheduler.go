@@ -146,7 +146,7 @@ func (s *Scheduler) Run(ctx context.Context, p Poster) error {
 		defer wg.Wait()
 		wg.Go(func() {
 			if err := w.WatchSchedules(ctx, func(id string) { s.heard(ctx, id) }); err != nil {
-				s.log.Error("watch schedule changes", "err", err)
+				s.log.Error("watch schedule changes", "err", err, "fix", "check that the shared PostgreSQL database answers (waardenbot check, the database's logs); the leader rereads every schedule once it is back")
 			}
 		})
 	}
@@ -179,7 +179,7 @@ func (s *Scheduler) heard(ctx context.Context, id string) {
 	all, err := s.st.Schedules(ctx, "")
 	if err != nil {
 		if ctx.Err() == nil {
-			s.log.Error("read schedules again after missed changes", "err", err)
+			s.log.Error("read schedules again after missed changes", "err", err, "fix", fixStore)
 		}
 		return
 	}

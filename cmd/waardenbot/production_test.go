@@ -115,3 +115,24 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 		t.Errorf("data holds %v", entries)
 	}
 }
+
+func TestBackupAndRestoreSayToUseTheDatabaseToolsForPostgreSQL(t *testing.T) {
+	t.Chdir(t.TempDir())
+	// No database needs to answer: the refusal comes before any connection.
+	env := []string{"WAARDENBOT_STORE_KIND=postgres", "WAARDENBOT_STORE_DSN=postgres://nobody@127.0.0.1:1/none"}
+	for _, args := range [][]string{{"backup", "--out", "copy.db"}, {"restore", "copy.db"}} {
+		code, _, errOut := runCLI(t, "", env, args...)
+		if code == exitOK || !strings.Contains(errOut, "pg_dump") {
+			t.Errorf("%s with the PostgreSQL store: %d %s", args[0], code, errOut)
+		}
+	}
+	if _, err := os.Stat("copy.db"); err == nil {
+		t.Error("backup wrote a file for the PostgreSQL store")
+	}
+	// Scheduled copies of a database are refused when the configuration
+	// is read, with the key named.
+	env = append(env, "WAARDENBOT_BACKUP_EVERY=24h")
+	if code, _, errOut := runCLI(t, "", env, "ask", "/waarde privacy"); code == exitOK || !strings.Contains(errOut, "backup") || !strings.Contains(errOut, "pg_dump") {
+		t.Errorf("[backup] with the PostgreSQL store: %d %s", code, errOut)
+	}
+}

@@ -55,7 +55,7 @@ func (s *Store) Lead(ctx context.Context, run func(context.Context) error) error
 		if ctx.Err() != nil {
 			return nil
 		}
-		s.log.Error("not leading; trying again", "in", leaderRetry, "err", err)
+		s.log.Error("not leading; trying again", "in", leaderRetry, "err", err, "fix", "check that the PostgreSQL database answers (waardenbot check); another instance leads meanwhile if one can reach it")
 		select {
 		case <-ctx.Done():
 			return nil
@@ -106,7 +106,7 @@ func (s *Store) term(ctx context.Context, run func(context.Context) error) error
 			err := conn.Ping(ping)
 			cancel()
 			if err != nil && ctx.Err() == nil {
-				s.log.Error("lost the connection that holds the leadership; no longer leading", "err", err)
+				s.log.Error("lost the connection that holds the leadership; no longer leading", "err", err, "fix", "check the network between this instance and PostgreSQL; another instance takes over within seconds, and this one tries to lead again")
 				stop()
 				<-done
 				return err
