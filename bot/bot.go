@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/waardenbot/waardenbot/bot/poll"
@@ -41,6 +42,10 @@ type Bot struct {
 	schedules schedule.Store // nil: no schedules
 	sched     *schedule.Scheduler
 	scheduler *Scheduler // sched with the bot's messages, for adapters
+
+	rosters   atomic.Pointer[Rosters] // who is in a channel, by platform (UseRosters)
+	counts    memberCounts            // channels' member counts, kept a minute
+	reminding reminding               // polls whose members could not be listed, until when
 }
 
 // Option changes an optional part of a Bot.

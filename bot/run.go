@@ -27,9 +27,10 @@ func (b *Bot) CatchUp(ctx context.Context, p Poster) error {
 }
 
 // Run posts with p what nobody asked for at that moment until ctx ends:
-// poll results at their deadlines (RunDeadlines, every 5 seconds) and the
-// scheduled reflection prompts and debate prep cards (Scheduler().Run).
-// It needs a store (WithStore). When one of them fails, Run
+// poll results at their deadlines (RunDeadlines, every 5 seconds), the
+// reminders of polls with herinnering= (RunReminders, through the
+// rosters of UseRosters) and the scheduled reflection prompts and debate
+// prep cards (Scheduler().Run). It needs a store (WithStore). When one of them fails, Run
 // stops the other and returns its error; otherwise it returns nil once
 // both have stopped after ctx ended.
 func (b *Bot) Run(ctx context.Context, p Poster) error {
@@ -48,6 +49,11 @@ func (b *Bot) Run(ctx context.Context, p Poster) error {
 	}
 	wg.Go(func() {
 		if err := b.RunDeadlines(ctx, p, deadlineEvery); !errors.Is(err, ErrNoPolls) {
+			fail(err)
+		}
+	})
+	wg.Go(func() {
+		if err := b.RunReminders(ctx, remindEvery); !errors.Is(err, ErrNoPolls) {
 			fail(err)
 		}
 	})

@@ -22,9 +22,13 @@ var (
 	bucketDeadlines = []byte("deadlines") // time, poll ID → nothing: results still to post
 	bucketChannels  = []byte("channels")  // platform, 0, team, 0, channel, 0, created, poll ID → nothing: open polls
 	bucketMeta      = []byte("meta")      // "secret" → 32 random bytes
+	bucketOrigins   = []byte("origins")   // form submission → poll ID: one poll per submission
+	bucketReminders = []byte("reminders") // time, poll ID → nothing: reminders still to send
+	bucketRosters   = []byte("rosters")   // poll ID, 0, roster key → rosterEntry
 )
 
-var allBuckets = [][]byte{bucketPolls, bucketTallies, bucketVotes, bucketDeadlines, bucketChannels, bucketMeta, schedulesBucket, runsBucket}
+var allBuckets = [][]byte{bucketPolls, bucketTallies, bucketVotes, bucketDeadlines, bucketChannels, bucketMeta, schedulesBucket, runsBucket,
+	bucketOrigins, bucketReminders, bucketRosters}
 
 var keySecret = []byte("secret")
 
@@ -78,7 +82,8 @@ func (s *Store) Secret(ctx context.Context) ([]byte, error) {
 	return bytes.Clone(s.secret), ctx.Err()
 }
 
-// CreatePoll stores a new poll with an empty tally.
+// CreatePoll stores a new poll with an empty tally, records its origin,
+// and links it to the poll it repeats.
 func (s *Store) CreatePoll(ctx context.Context, p poll.Poll) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -87,6 +92,23 @@ func (s *Store) CreatePoll(ctx context.Context, p poll.Poll) error {
 		polls := tx.Bucket(bucketPolls)
 		if polls.Get([]byte(p.ID)) != nil {
 			return poll.ErrIDTaken
+		}
+		if p.Origin != "" {
+			origins := tx.Bucket(bucketOrigins)
+			if origins.Get([]byte(p.Origin)) != nil {
+				return poll.ErrDuplicate
+			}
+			if err := origins.Put([]byte(p.Origin), []byte(p.ID)); err != nil {
+				return err
+			}
+		}
+		if p.Repeats != "" {
+			if err := changePoll(tx, p.Repeats, func(first *poll.Poll) { first.RepeatedBy = append(first.RepeatedBy, p.ID) }); err != nil {
+				return err
+			}
+		}
+		if err := putReminder(tx, p); err != nil {
+			return err
 		}
 		if err := put(polls, []byte(p.ID), p); err != nil {
 			return err
@@ -155,6 +177,9 @@ func (s *Store) ClosePoll(ctx context.Context, id string, at time.Time, allow fu
 // from the open polls of its channel and from the deadlines.
 func closePoll(tx *bolt.Tx, p *poll.Poll, at time.Time) error {
 	if !p.Closed {
+		if err := deleteReminder(tx, *p); err != nil {
+			return err
+		}
 		p.Closed, p.ClosedAt = true, at
 		if err := tx.Bucket(bucketChannels).Delete(channelKey(*p)); err != nil {
 			return err
@@ -303,19 +328,40 @@ func (s *Store) PrunePolls(ctx context.Context, t time.Time) (int, error) {
 // prunable reports whether p closed before t and its result was posted.
 func prunable(p poll.Poll, t time.Time) bool { return p.Closed && p.Posted && p.ClosedAt.Before(t) }
 
-// deletePoll deletes a closed poll with its tally and votes.
+// deletePoll deletes a closed poll with its tally, votes, roster and
+// origin.
 func deletePoll(tx *bolt.Tx, id string) error {
+	p, _, err := load(tx, id)
+	if err != nil {
+		return err
+	}
+	if err := deleteReminder(tx, p); err != nil {
+		return err
+	}
+	if p.Origin != "" {
+		if err := tx.Bucket(bucketOrigins).Delete([]byte(p.Origin)); err != nil {
+			return err
+		}
+	}
 	if err := tx.Bucket(bucketPolls).Delete([]byte(id)); err != nil {
 		return err
 	}
 	if err := tx.Bucket(bucketTallies).Delete([]byte(id)); err != nil {
 		return err
 	}
-	votes := tx.Bucket(bucketVotes)
-	prefix := append([]byte(id), 0)
-	c := votes.Cursor()
+	for _, b := range [][]byte{bucketVotes, bucketRosters} {
+		if err := deletePrefix(tx.Bucket(b), append([]byte(id), 0)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deletePrefix deletes the keys of b that start with prefix.
+func deletePrefix(b *bolt.Bucket, prefix []byte) error {
+	c := b.Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
-		if err := votes.Delete(k); err != nil {
+		if err := b.Delete(k); err != nil {
 			return err
 		}
 	}
