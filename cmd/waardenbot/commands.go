@@ -84,14 +84,19 @@ func (e *cliEnv) run(args []string) int {
 	defer st.Close()
 	b := newBot(cfg, kb, log, st)
 	var adapters []bot.Adapter
+	rosters := bot.Rosters{}
 	if cfg.Slack.Enabled {
 		a := slackadapter.New(cfg.Slack.Config, b, log)
 		adapters = append(adapters, adapter{a.Platform(), a.Run, a.Post})
+		rosters[a.Platform()] = roster{a.MemberCount, a.Members, a.PostPrivate}
 	}
 	if cfg.Mattermost.Enabled {
 		a := mattermostadapter.New(cfg.Mattermost.Config, b, log)
 		adapters = append(adapters, adapter{a.Platform(), a.Run, a.Post})
+		rosters[a.Platform()] = roster{a.MemberCount, a.Members, a.PostPrivate}
 	}
+	// Member counts for participation and the reminders of polls.
+	b.UseRosters(rosters)
 	var runners []runner
 	posters := bot.Posters{}
 	for _, a := range adapters {
@@ -138,6 +143,27 @@ func (a adapter) Run(ctx context.Context) error { return a.run(ctx) }
 
 func (a adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) error {
 	return a.post(ctx, to, r)
+}
+
+// roster is a bot.Roster held by its methods, for the reason adapter is.
+type roster struct {
+	count   func(context.Context, bot.Destination) (int, error)
+	members func(context.Context, bot.Destination) ([]string, error)
+	private func(context.Context, bot.Destination, string, bot.Reply) error
+}
+
+var _ bot.Roster = roster{}
+
+func (r roster) MemberCount(ctx context.Context, ch bot.Destination) (int, error) {
+	return r.count(ctx, ch)
+}
+
+func (r roster) Members(ctx context.Context, ch bot.Destination) ([]string, error) {
+	return r.members(ctx, ch)
+}
+
+func (r roster) PostPrivate(ctx context.Context, ch bot.Destination, user string, rep bot.Reply) error {
+	return r.private(ctx, ch, user, rep)
 }
 
 // runner is something that serves until its context ends.
