@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -13,14 +12,15 @@ import (
 )
 
 // How reminders go out: the due polls are looked for every remindEvery;
-// members are claimed remindChunk at a time (each claim one commit), and
-// a send the platform refuses with 429 is tried again after its
-// Retry-After, up to remindTries times. A channel whose members could not
-// be listed is tried again after remindRetry.
+// each person is claimed just before their reminder is sent (one commit
+// each), a send the platform refuses with 429 is tried again after its
+// Retry-After, up to remindTries times, and a send may take remindSend.
+// A channel whose members could not be listed is tried again after
+// remindRetry.
 const (
 	remindEvery = 5 * time.Second
-	remindChunk = 25
 	remindTries = 6
+	remindSend  = 30 * time.Second
 	remindRetry = time.Minute
 )
 
@@ -55,13 +55,15 @@ func (b *Bot) RunReminders(ctx context.Context, every time.Duration) error {
 
 // RemindDue sends the reminders that are due at the bot's clock and
 // returns how many it sent. For each poll whose reminder time has come it
-// lists the members of the poll's channel (the platform's Roster), claims
-// the reminders of those who were there when the poll started and have
-// not voted, a chunk at a time in the store, and sends each claimed one
-// privately (Roster.PostPrivate). A claim is recorded before its reminder
-// is sent and never made twice, so a restart in the middle resumes with
-// the people not yet reminded, and nobody gets two. A poll that closes
-// meanwhile gets no more reminders.
+// lists the members of the poll's channel (the platform's Roster), and
+// for each of them who was there when the poll started and has not voted
+// it claims the reminder in the store and then sends it privately
+// (Roster.PostPrivate). A claim is committed before its reminder is sent
+// and never made twice, so a restart in the middle resumes with the
+// people not yet reminded and nobody gets two; a stop (ctx cancelled)
+// lets the reminder under way finish, and only a crash between a claim
+// and its send loses that one reminder. A poll that closes meanwhile gets
+// no more reminders.
 func (b *Bot) RemindDue(ctx context.Context) (int, error) {
 	if b.polls == nil {
 		return 0, ErrNoPolls
@@ -102,27 +104,29 @@ func (b *Bot) remind(ctx context.Context, p poll.Poll) (int, error) {
 	}
 	msg := b.reminder(p)
 	sent := 0
-	for chunk := range slices.Chunk(users, remindChunk) {
-		claimed, err := b.polls.ClaimReminders(ctx, p, chunk)
+	for _, u := range users {
+		if err := ctx.Err(); err != nil {
+			return sent, err
+		}
+		// A /sluit closes the poll without the deadline: read it again.
+		if cur, _, err := b.polls.Get(ctx, p.ID); err != nil || cur.IsClosed(b.now()) {
+			return sent, err // closed meanwhile (or deleted): no more reminders
+		}
+		claimed, err := b.polls.ClaimReminders(ctx, p, []string{u})
 		if err != nil {
 			return sent, err
 		}
-		for _, u := range claimed {
-			cur, _, err := b.polls.Get(ctx, p.ID)
-			if err != nil || cur.IsClosed(b.now()) {
-				return sent, err // closed meanwhile (or deleted): no more reminders
-			}
-			switch err := b.sendPrivately(ctx, r, p.Where, u, msg); {
-			case err == nil:
-				sent++
-			case errors.Is(err, ErrNotAPerson):
-				b.log.Debug("no reminder for a bot or a deactivated account", "poll", p.ID, "user", u)
-			case ctx.Err() != nil:
-				return sent, ctx.Err()
-			default:
-				// Claimed already: this person is not tried again.
-				b.log.Warn("reminder not delivered", "poll", p.ID, "user", u, "err", err)
-			}
+		if len(claimed) == 0 {
+			continue // voted, joined later, or reminded before
+		}
+		switch err := b.sendPrivately(ctx, r, p.Where, u, msg); {
+		case err == nil:
+			sent++
+		case errors.Is(err, ErrNotAPerson):
+			b.log.Debug("no reminder for a bot or a deactivated account", "poll", p.ID, "user", u)
+		default:
+			// Claimed already: this person is not tried again.
+			b.log.Warn("reminder not delivered", "poll", p.ID, "user", u, "err", err)
 		}
 	}
 	if sent > 0 {
@@ -132,10 +136,14 @@ func (b *Bot) remind(ctx context.Context, p poll.Poll) (int, error) {
 }
 
 // sendPrivately sends r to user in ch, waiting as long as the platform
-// asks when it answers 429.
+// asks when it answers 429. The send itself is not cut off by a stop (ctx
+// cancelled): its claim is made, and only a crash should lose it; a wait
+// for the platform is.
 func (b *Bot) sendPrivately(ctx context.Context, roster Roster, ch Destination, user string, r Reply) error {
 	for try := 1; ; try++ {
-		err := roster.PostPrivate(ctx, ch, user, r)
+		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), remindSend)
+		err := roster.PostPrivate(sendCtx, ch, user, r)
+		cancel()
 		var limited *RateLimited
 		if !errors.As(err, &limited) || try == remindTries {
 			return err

@@ -162,42 +162,65 @@ func (s *Store) SetRoster(ctx context.Context, id string, keys []string) error {
 }
 
 // ClaimReminders claims the reminders of those of people who may get one.
+// It looks in a read transaction first, so that the many members who
+// voted cost no commit; only a claim writes.
 func (s *Store) ClaimReminders(ctx context.Context, id string, now time.Time, people []poll.Remindee) ([]poll.Remindee, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	var claimable []poll.Remindee
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		claimable, err = mayClaim(tx, id, now, people)
+		return err
+	})
+	if err != nil || len(claimable) == 0 {
+		return nil, err
+	}
 	var claimed []poll.Remindee
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		claimed = nil
-		p, _, err := load(tx, id)
-		if err != nil {
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		if claimed, err = mayClaim(tx, id, now, claimable); err != nil {
 			return err
 		}
-		if p.Closed || !p.ClosesAt.After(now) {
-			return nil
-		}
-		roster, votes := tx.Bucket(bucketRosters), tx.Bucket(bucketVotes)
-		for _, r := range people {
-			key := join(id, r.Key)
-			data := roster.Get(key)
-			if data == nil || votes.Get(join(id, r.Voter)) != nil {
-				continue
-			}
-			var e rosterEntry
-			if err := decode(data, &e); err != nil {
+		roster := tx.Bucket(bucketRosters)
+		for _, r := range claimed {
+			if err := put(roster, join(id, r.Key), rosterEntry{Claimed: true, ClaimedAt: now}); err != nil {
 				return err
 			}
-			if e.Claimed {
-				continue
-			}
-			if err := put(roster, key, rosterEntry{Claimed: true, ClaimedAt: now}); err != nil {
-				return err
-			}
-			claimed = append(claimed, r)
 		}
 		return nil
 	})
 	return claimed, err
+}
+
+// mayClaim are those of people whose reminder of poll id may be claimed
+// at now in tx: on the roster, not claimed, without a vote, while the poll
+// is open.
+func mayClaim(tx *bolt.Tx, id string, now time.Time, people []poll.Remindee) ([]poll.Remindee, error) {
+	p, _, err := load(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Closed || !p.ClosesAt.After(now) {
+		return nil, nil
+	}
+	var out []poll.Remindee
+	roster, votes := tx.Bucket(bucketRosters), tx.Bucket(bucketVotes)
+	for _, r := range people {
+		data := roster.Get(join(id, r.Key))
+		if data == nil || votes.Get(join(id, r.Voter)) != nil {
+			continue
+		}
+		var e rosterEntry
+		if err := decode(data, &e); err != nil {
+			return nil, err
+		}
+		if !e.Claimed {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // rosterLen is how many people poll id's roster holds, and how many of
