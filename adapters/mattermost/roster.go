@@ -48,9 +48,13 @@ func (a *Adapter) MemberCount(ctx context.Context, ch bot.Destination) (int, err
 // (Mattermost's maximum).
 const membersPage = 200
 
-// Members lists the channel's members, 200 a call, without bots and
-// deactivated accounts.
+// Members lists the channel's members, 200 a call, without bots (the bot
+// itself too, also when it is a user account) and deactivated accounts.
 func (a *Adapter) Members(ctx context.Context, ch bot.Destination) ([]string, error) {
+	self := ""
+	if me := a.self(); me != nil {
+		self = me.Id
+	}
 	var out []string
 	for page := 0; ; page++ {
 		users, resp, err := a.api.GetUsersInChannel(ctx, ch.Channel, page, membersPage, "")
@@ -58,7 +62,7 @@ func (a *Adapter) Members(ctx context.Context, ch bot.Destination) ([]string, er
 			return nil, rosterErr("list the channel's members", resp, err)
 		}
 		for _, u := range users {
-			if !u.IsBot && u.DeleteAt == 0 {
+			if !u.IsBot && u.DeleteAt == 0 && u.Id != self {
 				out = append(out, u.Id)
 			}
 		}
