@@ -119,14 +119,20 @@ func (b *Bot) remind(ctx context.Context, p poll.Poll) (int, error) {
 		if len(claimed) == 0 {
 			continue // voted, joined later, or reminded before
 		}
+		// The log names nobody of an anonymous poll: who had not voted
+		// is not the log's business.
+		who := u
+		if p.Anon {
+			who = "(anonymous poll)"
+		}
 		switch err := b.sendPrivately(ctx, r, p.Where, u, msg); {
 		case err == nil:
 			sent++
 		case errors.Is(err, ErrNotAPerson):
-			b.log.Debug("no reminder for a bot or a deactivated account", "poll", p.ID, "user", u)
+			b.log.Debug("no reminder for a bot or a deactivated account", "poll", p.ID, "user", who)
 		default:
 			// Claimed already: this person is not tried again.
-			b.log.Warn("reminder not delivered", "poll", p.ID, "user", u, "err", err)
+			b.log.Warn("reminder not delivered", "poll", p.ID, "user", who, "err", err)
 		}
 	}
 	if sent > 0 {
