@@ -72,9 +72,9 @@ var english = catalog{
 	"cmd.waarde.summary":    "A value or cluster of the Waardenkaart, with the book's opinions",
 	"cmd.vragen.hint":       "[theme]",
 	"cmd.vragen.summary":    "The political questions of the question cards",
-	"cmd.casus.hint":        "[anoniem] [verborgen] [max=N] [duur=90m|tot=2026-12-01 17:00] TEXT | value, value, …",
+	"cmd.casus.hint":        "[anoniem] [verborgen] [aanvullen] [max=N] [duur=90m|tot=2026-12-01 17:00] [herinnering=2u] TEXT | value, value, …",
 	"cmd.casus.summary":     "A case as a poll: which values weigh most?",
-	"cmd.stelling.hint":     "[anoniem] [verborgen] [duur=2d] TEXT",
+	"cmd.stelling.hint":     "[anoniem] [verborgen] [duur=2d] [herinnering=2u] TEXT",
 	"cmd.stelling.summary":  "A statement to agree, be neutral or disagree with",
 	"cmd.stem.hint":         "ID value, value",
 	"cmd.stem.summary":      "Vote in a poll; voting again replaces your vote",
@@ -92,8 +92,8 @@ var english = catalog{
 	"cmd.help.summary":      "What waardenbot can do: every command with an example",
 
 	// polls
-	"help.casus":     "`/casus [anoniem] [verborgen] [max=N] [duur=90m|tot=2026-12-01 17:00] TEXT | value, value, …`: a case as a poll: which values weigh most? Without `| …` I propose the values.",
-	"help.stelling":  "`/stelling [anoniem] [verborgen] [duur=2d] TEXT`: a statement to agree, be neutral or disagree with.",
+	"help.casus":     "`/casus [anoniem] [verborgen] [aanvullen] [max=N] [duur=90m|tot=2026-12-01 17:00] [herinnering=2u] TEXT | value, value, …`: a case as a poll: which values weigh most? Without `| …` I propose the values; without text Slack and Mattermost open a form. `/casus opnieuw ID` repeats a poll and shows how views moved.",
+	"help.stelling":  "`/stelling [anoniem] [verborgen] [duur=2d] [herinnering=2u] TEXT`: a statement to agree, be neutral or disagree with. Also `/stelling opnieuw ID`.",
 	"help.stem":      "`/stem ID value, value`: vote in a poll (numbers work too: `/stem ab3k 1 3`); voting again replaces your vote, `/stem ID` alone withdraws it.",
 	"help.sluit":     "`/sluit ID`: close a poll (only whoever started it, or an admin) and show the result.",
 	"help.uitslag":   "`/uitslag ID`: the standing or result of a poll, with the tensions between values and follow-up questions.",

@@ -72,9 +72,9 @@ var dutch = catalog{
 	"cmd.waarde.summary":    "Een waarde of cluster van de Waardenkaart, met de opvattingen uit het boek",
 	"cmd.vragen.hint":       "[thema]",
 	"cmd.vragen.summary":    "De politieke vragen van de vragenkaarten",
-	"cmd.casus.hint":        "[anoniem] [verborgen] [max=N] [duur=90m|tot=2026-12-01 17:00] TEKST | waarde, waarde, …",
+	"cmd.casus.hint":        "[anoniem] [verborgen] [aanvullen] [max=N] [duur=90m|tot=2026-12-01 17:00] [herinnering=2u] TEKST | waarde, waarde, …",
 	"cmd.casus.summary":     "Een casus als peiling: welke waarden wegen het zwaarst?",
-	"cmd.stelling.hint":     "[anoniem] [verborgen] [duur=2d] TEKST",
+	"cmd.stelling.hint":     "[anoniem] [verborgen] [duur=2d] [herinnering=2u] TEKST",
 	"cmd.stelling.summary":  "Een stelling om eens, neutraal of oneens mee te zijn",
 	"cmd.stem.hint":         "ID waarde, waarde",
 	"cmd.stem.summary":      "Stem in een peiling; opnieuw stemmen vervangt je stem",
@@ -92,8 +92,8 @@ var dutch = catalog{
 	"cmd.help.summary":      "Wat waardenbot kan: alle commando's met een voorbeeld",
 
 	// polls
-	"help.casus":     "`/casus [anoniem] [verborgen] [max=N] [duur=90m|tot=2026-12-01 17:00] TEKST | waarde, waarde, …`: een casus als peiling: welke waarden wegen het zwaarst? Zonder `| …` stel ik de waarden voor.",
-	"help.stelling":  "`/stelling [anoniem] [verborgen] [duur=2d] TEKST`: een stelling om eens, neutraal of oneens mee te zijn.",
+	"help.casus":     "`/casus [anoniem] [verborgen] [aanvullen] [max=N] [duur=90m|tot=2026-12-01 17:00] [herinnering=2u] TEKST | waarde, waarde, …`: een casus als peiling: welke waarden wegen het zwaarst? Zonder `| …` stel ik de waarden voor; zonder tekst opent in Slack en Mattermost een formulier. `/casus opnieuw ID` herhaalt een peiling en laat zien hoe de standpunten verschoven.",
+	"help.stelling":  "`/stelling [anoniem] [verborgen] [duur=2d] [herinnering=2u] TEKST`: een stelling om eens, neutraal of oneens mee te zijn. Ook `/stelling opnieuw ID`.",
 	"help.stem":      "`/stem ID waarde, waarde`: stem in een peiling (ook met nummers: `/stem ab3k 1 3`); opnieuw stemmen vervangt je stem, `/stem ID` alleen trekt hem in.",
 	"help.sluit":     "`/sluit ID`: sluit een peiling (alleen wie hem begon of een beheerder) en toon de uitslag.",
 	"help.uitslag":   "`/uitslag ID`: de stand of de uitslag van een peiling, met de spanningen tussen waarden en vervolgvragen.",
