@@ -198,6 +198,9 @@ func (s *e2eServer) checkReminders(t *testing.T, ctx context.Context, rp *remind
 		}
 	}
 	t.Logf("reminders delivered %s after their time", time.Since(rp.at).Round(time.Millisecond))
+	for _, m := range rp.nonVoters {
+		t.Logf("%s: %d ephemeral, %d in all", m.name, len(m.ephemerals()), s.reminders(t, ctx, m, rp.id, rp.since))
+	}
 	restart()
 	time.Sleep(4 * time.Second) // the reminder loop runs every second
 	for _, m := range rp.nonVoters {
