@@ -37,7 +37,8 @@ type e2eServer struct {
 	channel   *model.Channel
 	botUser   *model.User
 	botToken  string
-	db        string // the bot's data file, kept across restarts of the bot
+	db        string   // the bot's data file, kept across restarts of the bot
+	closers   []func() // what the whole run keeps open (users' WebSockets), closed at its end
 }
 
 // startServer runs start-server.sh for a server version ("6.7.2", "11.1")

@@ -58,6 +58,11 @@ func testE2E(t *testing.T, url, version string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	s := bootstrap(t, ctx, url)
+	defer func() {
+		for _, c := range s.closers {
+			c()
+		}
+	}()
 	// Under a post edit time limit a current server refuses any post
 	// patch that carries a message once the limit has passed, 6.7.2 one
 	// that changes the message. The limit holds for the whole run, so

@@ -77,12 +77,14 @@ func (a *Adapter) Members(ctx context.Context, ch bot.Destination) ([]string, er
 // connected (Mattermost does not keep an ephemeral post: someone who is
 // offline would never see it), else as a direct message.
 func (a *Adapter) PostPrivate(ctx context.Context, ch bot.Destination, user string, r bot.Reply) error {
+	status := "not asked: ephemeral posts are not allowed"
 	if !a.ephemeralDenied.Load() {
 		st, resp, err := a.api.GetUserStatus(ctx, user, "")
-		switch {
-		case err != nil:
+		if err != nil {
 			return rosterErr("read the user's status", resp, err)
-		case st.Status != model.StatusOffline:
+		}
+		status = st.Status
+		if st.Status != model.StatusOffline {
 			err := a.postEphemeral(ctx, &model.Post{ChannelId: ch.Channel, UserId: user}, r.Text)
 			if err == nil {
 				return nil
@@ -96,6 +98,7 @@ func (a *Adapter) PostPrivate(ctx context.Context, ch bot.Destination, user stri
 	if me == nil {
 		return fmt.Errorf("the bot does not know its own account yet")
 	}
+	a.log.Debug("a private message goes as a direct message", "status", status)
 	dm, resp, err := a.api.CreateDirectChannel(ctx, me.Id, user)
 	if err != nil {
 		return rosterErr("open a direct channel", resp, err)
