@@ -150,7 +150,10 @@ func (b *Bot) view(p poll.Poll, t poll.Tally, withResult bool) *PollView {
 		v.RemindAt = at.In(b.cfg.Location)
 	}
 	for _, o := range p.Options {
-		ov := OptionView{Key: o.Key, Label: Neutralize(o.Label), Cluster: o.Cluster, OnMap: o.OnMap, Added: o.Added, AddedBy: Neutralize(o.AddedBy)}
+		ov := OptionView{Key: o.Key, Label: Neutralize(o.Label), Cluster: o.Cluster, OnMap: o.OnMap, Added: o.Added}
+		if o.AddedBy != "" { // Neutralize costs a regexp pass even on nothing; votes build views
+			ov.AddedBy = Neutralize(o.AddedBy)
+		}
 		if show {
 			ov.Votes = t.Votes[o.Key]
 		}
