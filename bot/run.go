@@ -34,6 +34,7 @@ func (b *Bot) CatchUp(ctx context.Context, p Poster) error {
 // stops the other and returns its error; otherwise it returns nil once
 // both have stopped after ctx ended.
 func (b *Bot) Run(ctx context.Context, p Poster) error {
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -42,7 +43,9 @@ func (b *Bot) Run(ctx context.Context, p Poster) error {
 		first error
 	)
 	fail := func(err error) {
-		if err != nil {
+		// A part that stops because ctx ended (the scheduler in the
+		// middle of restoring, say) did not fail.
+		if err != nil && !(parent.Err() != nil && errors.Is(err, context.Canceled)) {
 			once.Do(func() { first = err })
 			cancel()
 		}
