@@ -69,35 +69,56 @@ func TestNonVotersGetOnePrivateReminderBeforeTheDeadline(t *testing.T) {
 
 func TestRemindersResumeAfterACrashWithoutASecondReminder(t *testing.T) {
 	f := newFixture(t, bot.Config{})
+	// A council of hundreds: 400 members, 100 of whom voted.
 	var members []string
-	for i := range 40 {
-		members = append(members, fmt.Sprintf("raadslid%02d", i))
+	for i := range 400 {
+		members = append(members, fmt.Sprintf("raadslid%03d", i))
 	}
 	r := f.withRoster(map[string][]string{"c1": members})
-	id := f.mustPoll("raadslid00", "c1", "/stelling duur=1d herinnering=1u Je moet als gemeente meer samenwerken met andere gemeenten").ID
-	for _, u := range members[30:] {
+	id := f.mustPoll("raadslid000", "c1", "/stelling duur=1d herinnering=1u Je moet als gemeente meer samenwerken met andere gemeenten").ID
+	for _, u := range members[300:] {
 		f.do(u, "c1", "/stem "+id+" eens")
 	}
 	f.clock.Add(23 * time.Hour)
 	ctx, stop := context.WithCancel(context.Background())
-	r.stopAfter, r.stop = 12, stop // the bot stops after the twelfth reminder
+	r.stopAfter, r.stop = 120, stop // the bot stops after the 120th reminder
+	start := time.Now()
 	f.bot.RemindDue(ctx)
-	if got := len(r.to()); got != 12 {
-		t.Fatalf("%d reminders before the stop, want 12", got)
+	if got := len(r.to()); got != 120 {
+		t.Fatalf("%d reminders before the stop, want 120", got)
 	}
 	f.restart()
 	r.stopAfter = 0
-	if n := f.remindDue(); n != 18 {
-		t.Errorf("%d reminders after the restart, want the other 18", n)
+	if n := f.remindDue(); n != 180 {
+		t.Errorf("%d reminders after the restart, want the other 180", n)
 	}
+	t.Logf("300 reminders in %s (the store's part; the platform sets the pace)", time.Since(start).Round(time.Millisecond))
 	seen := map[string]int{}
 	for _, u := range r.to() {
 		seen[u]++
 	}
-	for _, u := range members[:30] {
+	for _, u := range members[:300] {
 		if seen[u] != 1 {
 			t.Errorf("%s reminded %d times", u, seen[u])
 		}
+	}
+	for _, u := range members[300:] {
+		if seen[u] != 0 {
+			t.Errorf("%s voted and was reminded", u)
+		}
+	}
+}
+
+func TestSomeoneWhoLeftTheChannelIsNotReminded(t *testing.T) {
+	f := newFixture(t, bot.Config{})
+	r := f.withRoster(map[string][]string{"c1": {"anna", "bob", "carla"}})
+	f.mustPoll("anna", "c1", "/stelling duur=1d herinnering=1u Camera's horen niet in de binnenstad")
+	r.mu.Lock()
+	r.members["c1"] = []string{"anna", "carla"} // bob left
+	r.mu.Unlock()
+	f.clock.Add(23 * time.Hour)
+	if f.remindDue(); !slices.Equal(r.to(), []string{"anna", "carla"}) {
+		t.Errorf("reminded %v", r.to())
 	}
 }
 

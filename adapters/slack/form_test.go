@@ -265,6 +265,19 @@ func TestSlackCountsTheChannelInOneCallAndRemindsPrivately(t *testing.T) {
 	}
 }
 
+func TestTheCountOfALargeChannelIsOneCall(t *testing.T) {
+	api := newFakeSlack(t)
+	for i := range 5000 {
+		api.members = append(api.members, fmt.Sprintf("U%05d", i))
+	}
+	api.isMember = true
+	a := newTestAdapter(t, api, time.Now())
+	n, err := a.MemberCount(t.Context(), bot.Destination{Platform: Platform, Channel: "C1"})
+	if n != 4999 || err != nil || len(api.sent("conversations.info")) != 1 || len(api.sent("conversations.members")) != 0 || len(api.sent("users.info")) != 0 {
+		t.Errorf("count %d (%v) with %d calls", n, err, len(api.calls))
+	}
+}
+
 func TestWithoutTheScopeTheCountIsLeftOut(t *testing.T) {
 	api := newFakeSlack(t)
 	api.noScope = true
