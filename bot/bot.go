@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/waardenbot/waardenbot/bot/calendar"
@@ -53,6 +54,10 @@ type Bot struct {
 	sched     *schedule.Scheduler
 	scheduler *Scheduler // sched with the bot's messages, for adapters
 	elector   Elector    // the store's election; nil: this process alone runs the clock
+
+	rosters   atomic.Pointer[Rosters] // who is in a channel, by platform (UseRosters)
+	counts    memberCounts            // channels' member counts, kept a minute
+	reminding reminding               // polls whose members could not be listed, until when
 }
 
 // Option changes an optional part of a Bot.

@@ -42,6 +42,8 @@ func commandTable() []command {
 		{name: "sluit", maxArgs: lookupMax, store: true, run: (*Bot).sluit},
 		{name: "uitslag", maxArgs: lookupMax, store: true, run: (*Bot).uitslag},
 		{name: "peilingen", maxArgs: lookupMax, store: true, run: (*Bot).peilingen},
+		{name: "optie", examples: []string{"ab3k toegankelijkheid"}, maxArgs: lookupMax, store: true, run: (*Bot).optie},
+		{name: "wijzig", examples: []string{"ab3k duur=3d", "ab3k | privacy, orde"}, maxArgs: casusArgsMax, store: true, run: (*Bot).wijzig},
 		{name: "reflectie", examples: []string{"status", "uit", "nu", "pauze tot 2027-01-10", "hervat", "overslaan"}, maxArgs: lookupMax, store: true, run: (*Bot).reflectie},
 		{name: "debat", examples: []string{"2026-12-10 19:30 Camera's in de binnenstad", "lijst"}, maxArgs: debatMax, store: true, run: (*Bot).debat},
 		// Mattermost has a /help of its own that a custom command cannot

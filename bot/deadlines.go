@@ -17,7 +17,7 @@ func (b *Bot) CloseDue(ctx context.Context, p Poster) (int, error) {
 		return 0, ErrNoPolls
 	}
 	return b.polls.CloseDue(ctx, func(pl poll.Poll, t poll.Tally) error {
-		v := b.view(pl, t, true)
+		v := b.pollView(ctx, pl, t, true)
 		r := Reply{Text: b.msg.T("close.deadline", pl.ID) + "\n\n" + v.Parts().Result.Markdown(), Poll: v, Changed: true}
 		if err := p.Post(ctx, pl.Where, r); err != nil {
 			b.log.Warn("post poll result", "poll", pl.ID, "channel", pl.Where.Channel, "err", err)

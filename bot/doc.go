@@ -26,6 +26,11 @@
 //     poll as the bot's own message and records it, or redraws a changed
 //     one through the adapter's PollMessages; PollClicked and Redraw do
 //     the same for button clicks.
+//   - Roster, which adapters implement and UseRosters registers by
+//     platform: a channel's member count (a poll's participation), its
+//     members and a private message (reminders, sent by Run); and Form,
+//     the forms adapters show (a Slack modal, a Mattermost dialog) and
+//     hand back to SubmitForm.
 //
 // Wiring a bot, as cmd/waardenbot does:
 //
@@ -33,9 +38,10 @@
 //	if err != nil { … }
 //	defer st.Close()
 //	b := bot.New(kb, bot.Config{Lang: "nl"}, log, bot.WithStore(st))
-//	a := slack.New(cfg.Slack, b, log)    // a bot.Adapter
+//	a := slack.New(cfg.Slack, b, log)    // a bot.Adapter, and a bot.Roster
+//	b.UseRosters(bot.Rosters{a.Platform(): a})
 //	go a.Run(ctx)                        // serves the platform until ctx ends
-//	err = b.Run(ctx, bot.Posters{a.Platform(): a}) // poll deadlines and scheduled posts
+//	err = b.Run(ctx, bot.Posters{a.Platform(): a}) // poll deadlines, reminders and scheduled posts
 //
 // One answer needs no adapter and no store:
 //

@@ -23,7 +23,7 @@ func (b *Bot) PollMessage(ctx context.Context, pollID string) Reply {
 	case err != nil:
 		return b.internal("poll message", err)
 	}
-	v := b.view(p, t, true)
+	v := b.pollView(ctx, p, t, true)
 	parts := v.Parts()
 	text := parts.Markdown()
 	if v.Closed {

@@ -3,7 +3,6 @@ package bot
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/waardenbot/waardenbot/bot/poll"
 )
@@ -32,6 +31,13 @@ type PollParts struct {
 	Closes    string     // "Sluit vanzelf op 2026-12-01 17:00." with a deadline
 	Close     CloseParts // the close button and its confirmation
 
+	// Added with issue 13; each is empty when it does not apply.
+	Participation string   // "7 van 11 kanaalleden hebben gestemd.", when the platform tells how many are in the channel
+	Link          string   // "Herhaling van peiling `ab3k`." or "Herhaald in peiling `cd4m`."
+	Remind        string   // when those who have not voted get a private reminder
+	Open          string   // that anyone may add a value, and how (`/optie ab3k waarde`), while open
+	Add           AddParts // the add button and its form, while open with aanvullen
+
 	// Result is the result, in a reply that carries it (a closed poll,
 	// /uitslag, PollMessage).
 	Result *ResultParts
@@ -43,6 +49,13 @@ type OptionParts struct {
 	Cluster string // "Vrijheid", or "_niet op de Waardenkaart_"; empty in a statement
 	Votes   string // "2 stemmen"; empty while the counts are hidden
 	Button  string // plain text for the option's button: "Privacy · 2", or "Privacy" while the counts are hidden
+	AddedBy string // "_toegevoegd door bob_" for a value added later; "_toegevoegd_" in an anonymous poll
+}
+
+// AddParts is what the button that adds a value says, in plain text;
+// empty unless anyone may add a value (aanvullen).
+type AddParts struct {
+	Button string // "Waarde toevoegen"
 }
 
 // CloseParts is what the close button and its confirmation say, in plain
@@ -73,6 +86,21 @@ type ResultParts struct {
 	FollowUp     string   // "**Vervolgvragen** …:", when there are follow-up questions
 	Questions    []string // list items: "- Vraag? _(thema X, bij Privacy)_"
 	Citation     string   // "_Bron: …_", with the follow-up questions
+
+	// Added with issue 13.
+	Participation string      // as in PollParts
+	Link          string      // as in PollParts
+	Shift         *ShiftParts // how views moved since the poll this one repeats, when both have votes to compare
+}
+
+// ShiftParts is how views moved from a poll to its repeat, in parts.
+type ShiftParts struct {
+	Title           string   // "**Verschuiving sinds peiling `ab3k`** (5 → 8 stemmers)"
+	Options         []string // list items, largest share after first: "- **Privacy** 40% → 65%"
+	Clusters        string   // "Per cluster (aandeel van alle gekozen waarden): Vrijheid 45% → 60% · …"
+	Tensions        []string // list items: "- Nieuwe spanning: …", "- Verdwenen spanning: …"
+	NoTensionChange string   // that the tensions are the same, for a value poll
+	Empty           string   // that one of the polls has no votes yet; the parts above are then empty
 }
 
 // Markdown is the poll message: the title, the casus or statement, the
@@ -88,21 +116,29 @@ func (p *PollParts) Markdown() string {
 		if o.Votes != "" {
 			sb.WriteString(" — " + o.Votes)
 		}
+		if o.AddedBy != "" {
+			sb.WriteString(" · " + o.AddedBy)
+		}
 		sb.WriteString("\n")
 	}
 	if p.Proposed != "" {
 		sb.WriteString(p.Proposed + "\n")
 	}
 	sb.WriteString("\n" + p.Voters)
-	if p.Hidden != "" {
-		sb.WriteString(" " + p.Hidden)
+	for _, s := range []string{p.Participation, p.Hidden} {
+		if s != "" {
+			sb.WriteString(" " + s)
+		}
 	}
 	if p.Closed != "" {
 		sb.WriteString("\n" + p.Closed)
+		if p.Link != "" {
+			sb.WriteString("\n" + p.Link)
+		}
 		return sb.String()
 	}
 	sb.WriteString("\n" + p.HowTo)
-	for _, s := range []string{p.Anonymous, p.Closes} {
+	for _, s := range []string{p.Open, p.Anonymous, p.Closes, p.Remind, p.Link} {
 		if s != "" {
 			sb.WriteString("\n" + s)
 		}
@@ -116,6 +152,12 @@ func (p *PollParts) Markdown() string {
 func (r *ResultParts) Markdown() string {
 	var sb strings.Builder
 	sb.WriteString(r.Title + "\n> " + r.Question + "\n\n" + r.Voters)
+	if r.Participation != "" {
+		sb.WriteString(" " + r.Participation)
+	}
+	if r.Link != "" {
+		sb.WriteString("\n" + r.Link)
+	}
 	if r.Hidden != "" {
 		sb.WriteString(" " + r.Hidden)
 		return sb.String()
@@ -136,6 +178,9 @@ func (r *ResultParts) Markdown() string {
 	} else if r.NoTension != "" {
 		sb.WriteString("\n" + r.NoTension + "\n")
 	}
+	if r.Shift != nil {
+		sb.WriteString("\n" + r.Shift.Markdown() + "\n")
+	}
 	if r.FollowUp != "" {
 		sb.WriteString("\n" + r.FollowUp + "\n")
 		for _, line := range r.Questions {
@@ -146,9 +191,32 @@ func (r *ResultParts) Markdown() string {
 	return strings.TrimRight(sb.String(), "\n")
 }
 
-// pollParts is p with tally t in parts at now; with withResult also its
-// result, r (nil while the counts are hidden).
-func (b *Bot) pollParts(p poll.Poll, t poll.Tally, now time.Time, withResult bool, r *poll.Result) *PollParts {
+// Markdown is the shift as a paragraph of the result.
+func (s *ShiftParts) Markdown() string {
+	var sb strings.Builder
+	sb.WriteString(s.Title)
+	if s.Empty != "" {
+		return sb.String() + "\n" + s.Empty
+	}
+	for _, line := range s.Options {
+		sb.WriteString("\n" + line)
+	}
+	if s.Clusters != "" {
+		sb.WriteString("\n" + s.Clusters)
+	}
+	for _, line := range s.Tensions {
+		sb.WriteString("\n" + line)
+	}
+	if s.NoTensionChange != "" {
+		sb.WriteString("\n" + s.NoTensionChange)
+	}
+	return sb.String()
+}
+
+// pollParts is the poll of src in parts: p with tally t at now; with
+// withResult also its result, r (nil while the counts are hidden).
+func (b *Bot) pollParts(src *partsSource) *PollParts {
+	p, t, now, withResult := src.p, src.t, src.now, src.withResult
 	show := p.CountsShown(now)
 	title := "poll.title." + string(p.Kind)
 	pp := &PollParts{
@@ -179,8 +247,18 @@ func (b *Bot) pollParts(p poll.Poll, t poll.Tally, now time.Time, withResult boo
 			op.Votes = b.msg.T("poll.votes", t.Votes[o.Key])
 			op.Button = fmt.Sprintf("%s · %d", op.Button, t.Votes[o.Key])
 		}
+		switch {
+		case o.AddedBy != "":
+			op.AddedBy = "_" + b.msg.T("option.added_by", Quote(o.AddedBy, 60)) + "_"
+		case o.Added:
+			op.AddedBy = "_" + b.msg.T("option.added") + "_"
+		}
 		pp.Options = append(pp.Options, op)
 	}
+	if src.haveCount {
+		pp.Participation = b.msg.T("poll.participation", t.Voters, src.members)
+	}
+	pp.Link = b.link(p)
 	if p.Proposed {
 		pp.Proposed = "_" + b.msg.T("poll.proposed") + "_"
 	}
@@ -202,15 +280,47 @@ func (b *Bot) pollParts(p poll.Poll, t poll.Tally, now time.Time, withResult boo
 		if !p.ClosesAt.IsZero() {
 			pp.Closes = b.msg.T("poll.closes", b.formatTime(p.ClosesAt))
 		}
+		if at := p.RemindAt(); !at.IsZero() && !p.Reminded {
+			pp.Remind = b.msg.T("poll.remind", b.formatTime(at))
+		}
+		if p.Open {
+			pp.Open = b.msg.T("poll.open", p.ID)
+			pp.Add = AddParts{Button: b.msg.T("button.add")}
+		}
 	}
 	if withResult {
-		pp.Result = b.resultParts(p, t, now, r)
+		pp.Result = b.resultParts(src)
+		pp.Result.Participation = pp.Participation
 	}
 	return pp
 }
 
-// resultParts is the result r of p with tally t in parts at now.
-func (b *Bot) resultParts(p poll.Poll, t poll.Tally, now time.Time, r *poll.Result) *ResultParts {
+// link says which poll p repeats, or which polls repeat it.
+func (b *Bot) link(p poll.Poll) string {
+	switch {
+	case p.Repeats != "" && len(p.RepeatedBy) > 0:
+		return b.msg.T("poll.repeats", p.Repeats) + " " + b.msg.T("poll.repeated", b.ids(p.RepeatedBy))
+	case p.Repeats != "":
+		return b.msg.T("poll.repeats", p.Repeats)
+	case len(p.RepeatedBy) > 0:
+		return b.msg.T("poll.repeated", b.ids(p.RepeatedBy))
+	}
+	return ""
+}
+
+// ids lists poll IDs as code: "`ab3k`, `cd4m`".
+func (b *Bot) ids(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = "`" + id + "`"
+	}
+	return b.list(out)
+}
+
+// resultParts is the result of the poll of src in parts: the result r of
+// p with tally t at now, and the shift since the poll it repeats.
+func (b *Bot) resultParts(src *partsSource) *ResultParts {
+	p, t, now, r := src.p, src.t, src.now, src.r
 	state := b.msg.T("result.open")
 	if p.IsClosed(now) {
 		state = b.msg.T("result.final")
@@ -219,10 +329,14 @@ func (b *Bot) resultParts(p poll.Poll, t poll.Tally, now time.Time, r *poll.Resu
 		Title:    b.msg.T("result.title", p.ID, state),
 		Question: Quote(p.Question, 300),
 		Voters:   b.msg.T("poll.voters", t.Voters),
+		Link:     b.link(p),
 	}
 	if r == nil {
 		rp.Hidden = b.msg.T("poll.hidden")
 		return rp
+	}
+	if src.shift != nil {
+		rp.Shift = b.shiftParts(p, *src.shift)
 	}
 	rp.Heading = b.msg.T("result.options")
 	for _, c := range r.Options {

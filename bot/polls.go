@@ -17,7 +17,8 @@ func (b *Bot) newPolls() *poll.Service {
 		return nil
 	}
 	return poll.NewService(b.pollStore, b.kb, b.now, b.cfg.Location,
-		poll.WithStatementLabels(b.msg.T("poll.agree"), b.msg.T("poll.neutral"), b.msg.T("poll.disagree")))
+		poll.WithStatementLabels(b.msg.T("poll.agree"), b.msg.T("poll.neutral"), b.msg.T("poll.disagree")),
+		poll.WithReminders(func(where Destination) bool { return b.roster().has(where) }))
 }
 
 // person is who makes req, as the poll service knows them.

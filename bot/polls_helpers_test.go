@@ -26,12 +26,13 @@ func newClock() *testkit.Clock {
 // poster records what the bot posts without a request; it fails while
 // fixture is a bot with polls in a real bbolt file.
 type fixture struct {
-	t     testing.TB
-	path  string
-	st    *store.Store
-	bot   *bot.Bot
-	clock *testkit.Clock
-	cfg   bot.Config
+	t      testing.TB
+	path   string
+	st     *store.Store
+	bot    *bot.Bot
+	clock  *testkit.Clock
+	cfg    bot.Config
+	roster *fakeRoster // the console platform's roster, when set; kept across restarts
 }
 
 func newFixture(t testing.TB, cfg bot.Config) *fixture {
@@ -51,6 +52,17 @@ func (f *fixture) open() {
 	f.t.Cleanup(func() { st.Close() })
 	f.st = st
 	f.bot = bot.New(kb, f.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), bot.WithClock(f.clock.Now), bot.WithStore(st))
+	if f.roster != nil {
+		f.bot.UseRosters(bot.Rosters{"console": f.roster})
+	}
+}
+
+// withRoster gives the fixture's bot a roster for the console platform
+// with members per channel, as a platform's adapter would.
+func (f *fixture) withRoster(members map[string][]string) *fakeRoster {
+	f.roster = &fakeRoster{members: members}
+	f.bot.UseRosters(bot.Rosters{"console": f.roster})
+	return f.roster
 }
 
 // restart closes the file and opens it again with a new bot.

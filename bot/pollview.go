@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -31,6 +32,14 @@ type PollView struct {
 	ClosesAt  time.Time    `json:"closes_at,omitzero"`
 	Result    *ResultView  `json:"result,omitempty"`
 
+	// Added with issue 13; each is left out when it does not apply.
+	Open          bool           `json:"open,omitempty"`          // aanvullen: anyone in the channel may add a value
+	RemindAt      time.Time      `json:"remind_at,omitzero"`      // when those who have not voted are reminded
+	Participation *Participation `json:"participation,omitempty"` // how many of the channel voted, when the platform tells
+	Repeats       string         `json:"repeats,omitempty"`       // the poll this one repeats
+	RepeatedBy    []string       `json:"repeated_by,omitempty"`   // the polls that repeat this one
+	Shift         *ShiftView     `json:"shift,omitempty"`         // how views moved since the poll this one repeats
+
 	// Where the poll is, and its own message there once an adapter
 	// posted it (PollPosted): what an adapter needs to redraw it.
 	Where   Destination `json:"-"`
@@ -47,8 +56,7 @@ func (v *PollView) Parts() *PollParts {
 	if v == nil || v.parts.b == nil {
 		return nil
 	}
-	s := &v.parts
-	return s.b.pollParts(s.p, s.t, s.now, s.withResult, s.r)
+	return v.parts.b.pollParts(&v.parts)
 }
 
 // partsSource is what a view's parts are built from.
@@ -59,6 +67,9 @@ type partsSource struct {
 	now        time.Time
 	withResult bool
 	r          *poll.Result // nil while the counts are hidden
+	members    int          // people in the channel; with haveCount
+	haveCount  bool
+	shift      *poll.Shift // with a result, for a repeat whose first poll is readable
 }
 
 // OptionView is one option of a PollView.
@@ -68,6 +79,37 @@ type OptionView struct {
 	Cluster string `json:"cluster"`
 	OnMap   bool   `json:"on_map"`
 	Votes   int    `json:"votes"`
+	Added   bool   `json:"added,omitempty"`    // added after the start (/optie)
+	AddedBy string `json:"added_by,omitempty"` // who added it; empty in an anonymous poll
+}
+
+// Participation is how many of a channel's members voted: "7 van 11
+// kanaalleden hebben gestemd". Members comes from the platform (see
+// Roster), the bot and other bots not counted as far as it tells.
+type Participation struct {
+	Voters  int `json:"voters"`
+	Members int `json:"members"`
+}
+
+// ShiftView is how views moved from the poll a repeat repeats (From) to
+// the repeat: per option and per cluster the share before and after, in
+// percent, and the tensions that appeared and disappeared. A share is
+// null where a poll lacks the option or cluster. See poll.Shift.
+type ShiftView struct {
+	From        string        `json:"from"`
+	Voters      [2]int        `json:"voters"` // before, after
+	Options     []ShareView   `json:"options"`
+	Clusters    []ShareView   `json:"clusters,omitempty"`
+	Appeared    []TensionView `json:"appeared,omitempty"`
+	Disappeared []TensionView `json:"disappeared,omitempty"`
+}
+
+// ShareView is one option's or cluster's share before and after.
+type ShareView struct {
+	Key    string `json:"key,omitempty"` // the option's key; empty for a cluster
+	Name   string `json:"name"`
+	Before *int   `json:"before"`
+	After  *int   `json:"after"`
 }
 
 // ResultView is the part of a result beyond the counts per option.
@@ -103,8 +145,15 @@ func (b *Bot) view(p poll.Poll, t poll.Tally, withResult bool) *PollView {
 	if !p.Anon {
 		v.Creator = Neutralize(p.Name)
 	}
+	v.Open, v.Repeats, v.RepeatedBy = p.Open && !v.Closed, p.Repeats, p.RepeatedBy
+	if at := p.RemindAt(); !at.IsZero() && !p.Reminded && !v.Closed {
+		v.RemindAt = at.In(b.cfg.Location)
+	}
 	for _, o := range p.Options {
-		ov := OptionView{Key: o.Key, Label: Neutralize(o.Label), Cluster: o.Cluster, OnMap: o.OnMap}
+		ov := OptionView{Key: o.Key, Label: Neutralize(o.Label), Cluster: o.Cluster, OnMap: o.OnMap, Added: o.Added}
+		if o.AddedBy != "" { // Neutralize costs a regexp pass even on nothing; votes build views
+			ov.AddedBy = Neutralize(o.AddedBy)
+		}
 		if show {
 			ov.Votes = t.Votes[o.Key]
 		}
@@ -126,6 +175,60 @@ func (b *Bot) view(p poll.Poll, t poll.Tally, withResult bool) *PollView {
 	}
 	v.parts = partsSource{b: b, p: p, t: t, now: now, withResult: withResult, r: r}
 	return v
+}
+
+// pollView is view with what only the platform and the store know: how
+// many people are in the poll's channel (its participation), and with the
+// result, for a repeat, how views moved since the poll it repeats. It is
+// the view of a poll's own message and of its result; a vote's reply
+// needs neither and uses view.
+func (b *Bot) pollView(ctx context.Context, p poll.Poll, t poll.Tally, withResult bool) *PollView {
+	v := b.view(p, t, withResult)
+	src := &v.parts
+	if n, ok := b.memberCount(ctx, p.Where); ok && n >= t.Voters {
+		// More voters than members: people voted and left; the count
+		// would say something untrue, so it is left out.
+		src.members, src.haveCount = n, true
+		v.Participation = &Participation{Voters: t.Voters, Members: n}
+	}
+	if src.r == nil || p.Repeats == "" {
+		return v
+	}
+	first, ft, err := b.polls.Get(ctx, p.Repeats)
+	if err != nil || !first.CountsShown(src.now) {
+		return v // gone (deleted after a year), or its counts still hidden
+	}
+	sh := b.polls.Shift(first, ft, p, t)
+	src.shift = &sh
+	v.Shift = shiftView(sh, b)
+	return v
+}
+
+// shiftView is sh as data for adapters and `ask --json`.
+func shiftView(sh poll.Shift, b *Bot) *ShiftView {
+	sv := &ShiftView{From: sh.Before, Voters: sh.Voters}
+	shares := func(in []poll.Share) []ShareView {
+		var out []ShareView
+		for _, s := range in {
+			x := ShareView{Key: s.Key, Name: Neutralize(s.Name)}
+			if s.In[0] {
+				x.Before = &s.Before
+			}
+			if s.In[1] {
+				x.After = &s.After
+			}
+			out = append(out, x)
+		}
+		return out
+	}
+	sv.Options, sv.Clusters = shares(sh.Options), shares(sh.Clusters)
+	for _, x := range sh.Appeared {
+		sv.Appeared = append(sv.Appeared, TensionView{A: x.A.Key, B: x.B.Key, Text: Neutralize(b.tensionText(x))})
+	}
+	for _, x := range sh.Disappeared {
+		sv.Disappeared = append(sv.Disappeared, TensionView{A: x.A.Key, B: x.B.Key, Text: Neutralize(b.tensionText(x))})
+	}
+	return sv
 }
 
 func (b *Bot) prompt(p poll.Poll) string {

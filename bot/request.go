@@ -40,7 +40,12 @@ type Reply struct {
 	Poll      *PollView // the poll the reply is about, for adapters that render polls with buttons
 	Thread    bool      // this post starts a thread; replies go in its thread where the platform has threads
 	NewPoll   bool      // Poll was just started: it should become its own channel message
-	Changed   bool      // the request changed Poll in the store: a vote stored or withdrawn, the poll closed
+	Changed   bool      // the request changed Poll in the store: a vote stored or withdrawn, the poll closed, a correction, an added value
+
+	// Form, when set, is a form that asks for what the command lacks
+	// (/casus without text): an adapter that can show forms opens it and
+	// shows nothing else; elsewhere Text says how to type the command.
+	Form *Form
 }
 
 // PostsPoll reports whether the reply starts a poll that an adapter should

@@ -37,9 +37,10 @@ func (b *Bot) catchUp(ctx context.Context, p Poster) error {
 }
 
 // Run posts with p what nobody asked for at that moment until ctx ends:
-// poll results at their deadlines (RunDeadlines, every 5 seconds) and the
-// scheduled reflection prompts and debate prep cards (Scheduler().Run).
-// It needs a store (WithStore). When one of them fails, Run
+// poll results at their deadlines (RunDeadlines, every 5 seconds), the
+// reminders of polls with herinnering= (RunReminders, through the
+// rosters of UseRosters) and the scheduled reflection prompts and debate
+// prep cards (Scheduler().Run). It needs a store (WithStore). When one of them fails, Run
 // stops the other and returns its error; otherwise it returns nil once
 // both have stopped after ctx ended.
 //
@@ -82,8 +83,8 @@ func (b *Bot) run(parent context.Context, p Poster) error {
 		first error
 	)
 	fail := func(err error) {
-		// What fails because the caller is stopping (a restore cut
-		// short) is no failure.
+		// A part that stops because the caller is stopping (the
+		// scheduler in the middle of restoring, say) did not fail.
 		if err != nil && parent.Err() == nil {
 			once.Do(func() { first = err })
 			cancel()
@@ -91,6 +92,11 @@ func (b *Bot) run(parent context.Context, p Poster) error {
 	}
 	wg.Go(func() {
 		if err := b.RunDeadlines(ctx, p, deadlineEvery); !errors.Is(err, ErrNoPolls) {
+			fail(err)
+		}
+	})
+	wg.Go(func() {
+		if err := b.RunReminders(ctx, remindEvery); !errors.Is(err, ErrNoPolls) {
 			fail(err)
 		}
 	})

@@ -30,12 +30,12 @@ func (b *Bot) Close(ctx context.Context, req Request, pollID string) Reply {
 	p, t, err := b.polls.Close(ctx, person(req), pollID, b.configuredAdmin(req), req.Admin)
 	switch {
 	case err == nil:
-		v := b.view(p, t, true)
+		v := b.pollView(ctx, p, t, true)
 		return Reply{Text: b.msg.T("close.done", p.ID) + "\n\n" + v.Parts().Result.Markdown(), Poll: v, Changed: true}
 	case errors.Is(err, poll.ErrNotFound), errors.Is(err, poll.ErrOtherChannel):
 		return b.pollRefusal("close", err, nil)
 	case errors.Is(err, poll.ErrClosed):
-		return b.pollRefusal("close", err, b.view(p, t, true))
+		return b.pollRefusal("close", err, b.pollView(ctx, p, t, true))
 	}
 	return b.pollRefusal("close", err, b.view(p, t, false))
 }

@@ -19,6 +19,6 @@ func (b *Bot) uitslag(ctx context.Context, req Request) Reply {
 	if err != nil {
 		return b.pollRefusal("result", err, nil)
 	}
-	v := b.view(p, t, true)
+	v := b.pollView(ctx, p, t, true)
 	return Reply{Text: v.Parts().Result.Markdown(), Poll: v, Ephemeral: !p.CountsShown(b.now())}
 }

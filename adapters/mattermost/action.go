@@ -69,7 +69,12 @@ func verify(key []byte, context map[string]any, channel string) (click, bool) {
 	if err != nil || len(got) != sha256.Size || !hmac.Equal(got, c.mac(key)) {
 		return c, false
 	}
-	if c.Channel == "" || channel != c.Channel || (c.Op != opVote && c.Op != opClose) {
+	switch c.Op {
+	case opVote, opClose, opAdd, opForm:
+	default:
+		return c, false
+	}
+	if c.Channel == "" || channel != c.Channel {
 		return c, false
 	}
 	return c, true
@@ -134,11 +139,20 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 		a.log.Info("button click received again; not done twice", "poll", c.Poll, "user", req.UserId)
 		return &model.PostActionIntegrationResponse{}
 	}
-	if c.Op == opClose {
+	switch c.Op {
+	case opClose:
 		if m := a.bot.PollMessage(ctx, c.Poll); m.Poll != nil && !m.Poll.Closed {
 			return a.confirmClose(ctx, req, c, key, m.Poll.Parts().Close)
 		}
 		// Closed already: the refusal below says so and redraws the post.
+	case opAdd:
+		if err := a.openForm(ctx, req.TriggerId, c.Team, req.ChannelId, a.bot.OptionForm(c.Poll)); err != nil {
+			a.log.Warn("add-a-value dialog not opened; the clicker is told to type /optie", "poll", c.Poll, "error", err)
+			return ephemeral(a.bot.T("button.add.typed", c.Poll))
+		}
+		return &model.PostActionIntegrationResponse{}
+	case opForm:
+		return ephemeral(a.bot.T("button.invalid")) // a dialog's state, not a button's
 	}
 	a.clicks.begin(c.Poll)
 	defer func() {
@@ -180,7 +194,8 @@ func ephemeral(text string) *model.PostActionIntegrationResponse {
 	return &model.PostActionIntegrationResponse{EphemeralText: render(text), SkipSlackParsing: true}
 }
 
-// dialogPath is where Mattermost sends the submitted close dialog.
+// dialogPath is where Mattermost sends the submitted dialogs: the close
+// confirmation and the forms (see form.go).
 const dialogPath = "/mattermost/dialog"
 
 // confirmClose opens a dialog that asks the clicker to confirm closing the
@@ -231,6 +246,9 @@ func (a *Adapter) dialog(ctx context.Context, req *model.SubmitDialogRequest) *m
 	var state map[string]any
 	_ = json.Unmarshal([]byte(req.State), &state)
 	c, ok := verify(key, state, req.ChannelId)
+	if ok && c.Op == opForm && req.CallbackId == opForm {
+		return a.formDialog(ctx, req, c)
+	}
 	if !ok || c.Op != opClose {
 		a.log.Warn("refused a close dialog whose state does not verify", "user", req.UserId, "channel", req.ChannelId)
 		return &model.SubmitDialogResponse{Error: render(a.bot.T("button.invalid"))}

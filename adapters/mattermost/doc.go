@@ -45,7 +45,12 @@
 //   - Ephemeral posts (replies only the asker sees) need the system admin
 //     role. Without it an ephemeral answer to a mention goes to the asker as
 //     a direct message instead; slash commands answer ephemerally in their
-//     response, which needs no right.
+//     response, which needs no right. The same holds for the reminders of
+//     polls, which go as ephemeral posts only to people who are connected.
+//   - A channel's member count without bots (a poll's participation) needs
+//     the system console's permission to read users, which the system admin
+//     role has; without it the bot counts the channel's members less
+//     itself, other bots included (see MemberCount).
 //
 // What differs between the servers, and what was checked on both:
 //   - Post edit time limit: once it has passed, 6.7 refuses a patch that
@@ -59,7 +64,10 @@
 //     Admin"); the bot never needs that, and the test never does it.
 //   - The same on both: slash command registration, update and tokens
 //     (Authorization: Token), interactive dialogs (open_dialog over the
-//     WebSocket, errors shown in the dialog), message attachments with
+//     WebSocket, errors shown in the dialog, per field too; a multi-select
+//     shows as a single select on 6.7, whose client ignores "multiselect"),
+//     member counts (GET /users/stats/filtered, /channels/{id}/stats),
+//     user statuses, message attachments with
 //     button actions (IDs of letters and digits), ephemeral posts for a
 //     system admin bot, WebSocket authentication with the token and
 //     reconnection after a server kill (the client does not reconnect by

@@ -37,7 +37,8 @@ type e2eServer struct {
 	channel   *model.Channel
 	botUser   *model.User
 	botToken  string
-	db        string // the bot's data file, kept across restarts of the bot
+	db        string   // the bot's data file, kept across restarts of the bot
+	closers   []func() // what the whole run keeps open (users' WebSockets), closed at its end
 }
 
 // startServer runs start-server.sh for a server version ("6.7.2", "11.1")
@@ -133,11 +134,13 @@ func (s *e2eServer) runBot(t *testing.T, addr string, logs io.Writer) (*Adapter,
 	b := bot.New(testKB, bot.Config{}, log, bot.WithStore(st))
 	cfg := Config{URL: s.url, BotToken: s.botToken, Teams: []string{s.team.Name}, Listen: addr, PublicURL: "http://" + addr}
 	a := New(cfg, b, log)
+	b.UseRosters(bot.Rosters{Platform: a})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
 	var wg sync.WaitGroup
 	wg.Go(func() { b.RunDeadlines(ctx, a, time.Second) })
+	wg.Go(func() { b.RunReminders(ctx, time.Second) })
 	wg.Go(func() {
 		if err := b.Scheduler().Run(ctx, a); err != nil {
 			t.Errorf("scheduler: %v", err)

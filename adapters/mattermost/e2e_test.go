@@ -56,9 +56,14 @@ func TestE2EMattermost(t *testing.T) {
 // empty for a server started outside the test.
 func testE2E(t *testing.T, url, version string) {
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	s := bootstrap(t, ctx, url)
+	defer func() {
+		for _, c := range s.closers {
+			c()
+		}
+	}()
 	// Under a post edit time limit a current server refuses any post
 	// patch that carries a message once the limit has passed, 6.7.2 one
 	// that changes the message. The limit holds for the whole run, so
@@ -214,6 +219,13 @@ func testE2E(t *testing.T, url, version string) {
 		s.casusPoll(t, ctx, addr)
 	})
 
+	t.Run("without the system admin role the member count is the channel's, less the bot", func(t *testing.T) {
+		n, err := a.MemberCount(ctx, bot.Destination{Platform: Platform, Team: s.team.Id, Channel: s.channel.Id})
+		if want := s.humans(t, ctx, s.channel.Id); err != nil || n != want {
+			t.Errorf("member count %d (%v), want %d", n, err, want)
+		}
+	})
+
 	t.Run("a channel member may not close another user's poll; a system admin may", func(t *testing.T) {
 		bob, _ := s.user(t, ctx, "bob")
 		erik, _ := s.user(t, ctx, "erik")
@@ -285,7 +297,7 @@ func testE2E(t *testing.T, url, version string) {
 	t.Run("restarting the bot does not register its commands twice", func(t *testing.T) {
 		stop()
 		s.setBotRoles(t, ctx, model.SystemUserRoleId+" "+model.SystemAdminRoleId, model.TeamUserRoleId+" "+model.TeamAdminRoleId)
-		_, stop = s.runBot(t, addr, logTo)
+		a, stop = s.runBot(t, addr, logTo)
 		waitLog(t, logs, "created=0 updated=0 refused=0", 1)
 		waitLog(t, logs, "WebSocket authenticated", 3)
 		for trigger, n := range s.ourCommands(t, ctx) {
@@ -363,6 +375,27 @@ func testE2E(t *testing.T, url, version string) {
 		if n != 1 {
 			t.Errorf("the result was posted %d times:\n%s", n, result.Message)
 		}
+	})
+
+	// Issue 13: participation, reminders and the form dialogs. The
+	// reminder comes a minute after its poll starts; the dialogs are
+	// checked meanwhile.
+	var rp *reminderPoll
+	t.Run("a poll with a reminder shows how many of the channel voted", func(t *testing.T) {
+		rp = s.startReminderPoll(t, ctx, a)
+	})
+	t.Run("a form dialog starts a poll once; its errors show beside the fields; a value is added with a dialog", func(t *testing.T) {
+		s.formDialogs(t, ctx)
+	})
+	t.Run("each non-voter is reminded once and privately, also across a restart of the bot", func(t *testing.T) {
+		if rp == nil {
+			t.Skip("no reminder poll")
+		}
+		s.checkReminders(t, ctx, rp, func() {
+			stop()
+			a, stop = s.runBot(t, addr, logTo)
+			waitLog(t, logs, "WebSocket authenticated", 5)
+		})
 	})
 
 	t.Run("two instances on one PostgreSQL database answer a mention once", func(t *testing.T) {

@@ -56,6 +56,7 @@ type fakeMattermost struct {
 	roleLookups          int               // role questions the bot asked
 	dialogs              []model.OpenDialogRequest
 	refuseDialogs        bool // OpenInteractiveDialog fails (an expired trigger ID)
+	roster               fakeRoster
 }
 
 // lastDialog is the last dialog the bot opened.
@@ -201,6 +202,7 @@ func newFake(t *testing.T) *fakeMattermost {
 		writeJSON(w, &model.Channel{Id: "dm-" + ids[1], Type: model.ChannelTypeDirect})
 	}))
 	mux.HandleFunc("GET /api/v4/websocket", f.websocket)
+	f.rosterRoutes(mux)
 	f.Server = httptest.NewServer(mux)
 	t.Cleanup(f.Close)
 	return f

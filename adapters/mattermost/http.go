@@ -83,6 +83,14 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 25*time.Second)
 	defer cancel()
 	reply := a.bot.Handle(ctx, req)
+	if reply.Form != nil && f.Get("trigger_id") != "" {
+		err := a.openForm(ctx, f.Get("trigger_id"), req.Team, req.Channel, reply.Form)
+		if err == nil {
+			writeJSON(w, &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral})
+			return
+		}
+		a.log.Warn("form dialog not opened; the command's usage is shown instead", "command", req.Command, "error", err)
+	}
 	if a.bot.AfterReply(ctx, reply, a.polls) {
 		// The poll is the bot's own post; the command itself shows
 		// nothing more (an empty ephemeral response posts nothing).

@@ -87,6 +87,7 @@ type Adapter struct {
 	me *model.User // the bot account, learned from GetMe
 
 	ephemeralDenied atomic.Bool   // the server refused CreatePostEphemeral once
+	statsDenied     atomic.Bool   // the server refused to count users without bots once
 	clicks          clicks        // clicks being handled, per poll
 	settleDelay     time.Duration // see settle
 	settleMu        sync.Mutex

@@ -22,7 +22,8 @@ import (
 // whose ID has other characters than letters and digits.
 const (
 	actionClose      = "close"
-	actionVotePrefix = "v" // "v0", "v1", … by option position
+	actionAdd        = "add" // opens the dialog that adds a value (aanvullen)
+	actionVotePrefix = "v"   // "v0", "v1", … by option position
 )
 
 // maxButtonName is how many runes of an option's button text (its label
@@ -76,16 +77,21 @@ func openText(v *bot.PollView, parts *bot.PollParts) string {
 		sb.WriteString("\n")
 		for _, o := range parts.Options {
 			sb.WriteString("\n- **" + o.Label + "** · " + o.Cluster)
+			if o.AddedBy != "" {
+				sb.WriteString(" · " + o.AddedBy)
+			}
 		}
 	}
 	if parts.Proposed != "" {
 		sb.WriteString("\n" + parts.Proposed)
 	}
 	sb.WriteString("\n\n" + parts.Voters)
-	if parts.Hidden != "" {
-		sb.WriteString(" " + parts.Hidden)
+	for _, s := range []string{parts.Participation, parts.Hidden} {
+		if s != "" {
+			sb.WriteString(" " + s)
+		}
 	}
-	for _, s := range []string{parts.HowToOne, parts.Anonymous, parts.Closes} {
+	for _, s := range []string{parts.HowToOne, parts.Open, parts.Anonymous, parts.Closes, parts.Remind, parts.Link} {
 		if s != "" {
 			sb.WriteString("\n" + s)
 		}
@@ -103,6 +109,13 @@ func (a *Adapter) buttons(v *bot.PollView, parts *bot.PollParts, team, channel s
 		out = append(out, &model.PostAction{
 			Id: fmt.Sprintf("%s%d", actionVotePrefix, i), Type: model.PostActionTypeButton,
 			Name:        bot.Truncate(parts.Options[i].Button, maxButtonName),
+			Integration: &model.PostActionIntegration{URL: url, Context: c.context(key)},
+		})
+	}
+	if parts.Add.Button != "" {
+		c := click{Op: opAdd, Poll: v.ID, Team: team, Channel: channel}
+		out = append(out, &model.PostAction{
+			Id: actionAdd, Type: model.PostActionTypeButton, Name: parts.Add.Button,
 			Integration: &model.PostActionIntegration{URL: url, Context: c.context(key)},
 		})
 	}

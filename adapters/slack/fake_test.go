@@ -1,10 +1,13 @@
 package slack
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -22,16 +25,30 @@ type fakeSlack struct {
 	// When set, auth.test and apps.connections.open accept only these
 	// tokens, and auth.test lists scopes in X-OAuth-Scopes.
 	botToken, appToken, scopes string
+
+	// The channel's people, for conversations.info and .members.
+	members      []string        // conversations.members, in pages of pageSize
+	pageSize     int             // 0: one page
+	isMember     bool            // conversations.info says the bot is a member
+	noScope      bool            // conversations.info answers missing_scope
+	bots         map[string]bool // users.info says these users are bots
+	notInChannel map[string]bool // chat.postEphemeral answers user_not_in_channel for them
+	failViews    bool            // views.open answers expired_trigger_id
 }
 
 type apiCall struct {
 	Method string
 	Form   url.Values
+	Body   []byte // a JSON request's body (views.open)
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
 	f := &fakeSlack{}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body []byte
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			body, _ = io.ReadAll(r.Body)
+		}
 		r.ParseForm()
 		method := strings.TrimPrefix(r.URL.Path, "/api/")
 		f.mu.Lock()
@@ -42,7 +59,7 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 			w.WriteHeader(http.StatusTooManyRequests)
 			return
 		}
-		f.calls = append(f.calls, apiCall{Method: method, Form: r.PostForm})
+		f.calls = append(f.calls, apiCall{Method: method, Form: r.PostForm, Body: body})
 		f.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		token := r.PostForm.Get("token")
@@ -78,11 +95,53 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 			f.mu.Unlock()
 		case "users.info":
 			f.mu.Lock()
-			admin := f.admins[r.PostForm.Get("user")]
+			admin, isBot := f.admins[r.PostForm.Get("user")], f.bots[r.PostForm.Get("user")]
 			f.mu.Unlock()
-			fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"is_admin":%t}}`, r.PostForm.Get("user"), admin)
+			fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"is_admin":%t,"is_bot":%t}}`, r.PostForm.Get("user"), admin, isBot)
 		case "chat.postEphemeral":
+			f.mu.Lock()
+			out := f.notInChannel[r.PostForm.Get("user")]
+			f.mu.Unlock()
+			if out {
+				fmt.Fprint(w, `{"ok":false,"error":"user_not_in_channel"}`)
+				return
+			}
 			fmt.Fprint(w, `{"ok":true,"message_ts":"1700000000.000200"}`)
+		case "conversations.info":
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			if f.noScope {
+				fmt.Fprint(w, `{"ok":false,"error":"missing_scope","needed":"channels:read","provided":"commands,chat:write"}`)
+				return
+			}
+			// Shaped like Slack's documented example, with include_num_members.
+			fmt.Fprintf(w, `{"ok":true,"channel":{"id":%q,"name":"raad","is_channel":true,"is_member":%t,"num_members":%d}}`,
+				r.PostForm.Get("channel"), f.isMember, len(f.members))
+		case "conversations.members":
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			start, _ := strconv.Atoi(r.PostForm.Get("cursor"))
+			end := len(f.members)
+			if f.pageSize > 0 {
+				end = min(start+f.pageSize, end)
+			}
+			next := ""
+			if end < len(f.members) {
+				next = strconv.Itoa(end)
+			}
+			ids, _ := json.Marshal(f.members[start:end])
+			fmt.Fprintf(w, `{"ok":true,"members":%s,"response_metadata":{"next_cursor":%q}}`, ids, next)
+		case "conversations.open":
+			fmt.Fprintf(w, `{"ok":true,"channel":{"id":"D%s"}}`, r.PostForm.Get("users"))
+		case "views.open":
+			f.mu.Lock()
+			fail := f.failViews
+			f.mu.Unlock()
+			if fail {
+				fmt.Fprint(w, `{"ok":false,"error":"expired_trigger_id"}`)
+				return
+			}
+			fmt.Fprint(w, `{"ok":true,"view":{"id":"VNHU13V36","type":"modal"}}`)
 		default:
 			fmt.Fprint(w, `{"ok":true}`)
 		}

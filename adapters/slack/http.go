@@ -114,7 +114,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 		return
 	}
 	if a.bot.Instant(strings.TrimPrefix(cmd.Command, "/")) {
-		a.respond(r.Context(), w, a.handleCommand(r.Context(), cmd))
+		a.respond(r.Context(), w, cmd, a.handleCommand(r.Context(), cmd))
 		return
 	}
 	// The answer may outlive the request: it gets its own context.
@@ -123,7 +123,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 	a.work.Go(func() { done <- a.handleCommand(ctx, cmd) })
 	if reply, ok := a.waitInline(done); ok {
 		defer cancel()
-		a.respond(ctx, w, reply)
+		a.respond(ctx, w, cmd, reply)
 		return
 	}
 	w.WriteHeader(http.StatusOK) // empty 200: Slack shows nothing until the follow-up
@@ -134,13 +134,28 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 }
 
 // respond answers a slash command in the HTTP response: nothing when the
-// reply became a message of its own (a new poll), else the reply.
-func (a *Adapter) respond(ctx context.Context, w http.ResponseWriter, reply bot.Reply) {
-	if a.bot.AfterReply(ctx, reply, a.polls) {
+// reply became a message of its own (a new poll) or opened a form, else
+// the reply.
+func (a *Adapter) respond(ctx context.Context, w http.ResponseWriter, cmd slack.SlashCommand, reply bot.Reply) {
+	if a.formOpened(ctx, cmd, reply) || a.bot.AfterReply(ctx, reply, a.polls) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
 	writeJSON(w, a.commandResponse(reply))
+}
+
+// formOpened opens the reply's form, if it has one, with the command's
+// trigger_id, and reports whether it did. When it cannot (the trigger_id
+// expired), the reply's text says how to type the command instead.
+func (a *Adapter) formOpened(ctx context.Context, cmd slack.SlashCommand, reply bot.Reply) bool {
+	if reply.Form == nil || cmd.TriggerID == "" {
+		return false
+	}
+	if err := a.openForm(ctx, cmd.TriggerID, cmd.TeamID, cmd.ChannelID, reply.Form); err != nil {
+		a.log.Warn("form not opened; the command's usage is shown instead", "command", cmd.Command, "error", err)
+		return false
+	}
+	return true
 }
 
 // late delivers a slash command's answer that came after the command was
@@ -185,15 +200,25 @@ func (a *Adapter) commandResponse(r bot.Reply) response {
 }
 
 // serveInteraction acknowledges a button click at once and handles it
-// after the response. The payload is read from the signed body only.
+// after the response; a form's submission is answered in the response
+// (its errors, or nothing, which closes the form). The payload is read
+// from the signed body only.
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, body []byte) {
 	var cb slack.InteractionCallback
 	if err := json.Unmarshal([]byte(r.PostForm.Get("payload")), &cb); err != nil {
 		http.Error(w, "bad payload", http.StatusBadRequest)
 		return
 	}
-	w.WriteHeader(http.StatusOK)
 	ctx := context.WithoutCancel(r.Context())
+	if cb.Type == slack.InteractionTypeViewSubmission {
+		if resp := a.onSubmission(ctx, cb); resp != nil {
+			writeJSON(w, resp)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
 	a.work.Go(func() { a.onInteraction(ctx, cb) })
 }
 

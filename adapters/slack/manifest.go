@@ -51,7 +51,10 @@ var Scopes = []Scope{
 	{"chat:write.public", "scheduled prompts in public channels the bot was not invited to"},
 	{"app_mentions:read", "@waardenbot waarde privacy"},
 	{"im:history", "direct messages to the bot"},
-	{"users:read", "whether a user is a workspace admin (closing others' polls, schedules)"},
+	{"users:read", "whether a user is a workspace admin (closing others' polls, schedules), or a bot (no reminder)"},
+	{"channels:read", "a public channel's member count and members (participation, reminders)"},
+	{"groups:read", "the same for a private channel the bot is in"},
+	{"im:write", "a reminder as a direct message when Slack cannot show it in the channel"},
 }
 
 // manifestHead, manifestScopes and manifestTail are the manifest's fixed

@@ -13,10 +13,11 @@ import (
 )
 
 // Action IDs of the poll buttons. A vote button's value is "POLLID KEY",
-// the close button's value the poll ID.
+// the close and add buttons' value the poll ID.
 const (
 	actionVote  = "vote"
 	actionClose = "close"
+	actionAdd   = "add" // opens the form that adds a value (aanvullen)
 )
 
 // maxButtonText is Slack's limit for a button's text.
@@ -55,7 +56,12 @@ func (a *Adapter) withPoll(r bot.Reply) message {
 		slack.NewTextBlockObject(slack.PlainTextType, c.Confirm, false, false),
 		slack.NewTextBlockObject(slack.PlainTextType, c.Cancel, false, false),
 	)
-	m.Blocks = append(m.Blocks, slack.NewActionBlock("poll-"+v.ID+"-close", closeBtn))
+	row := []slack.BlockElement{closeBtn}
+	if parts.Add.Button != "" {
+		row = append([]slack.BlockElement{slack.NewButtonBlockElement(actionAdd, v.ID,
+			slack.NewTextBlockObject(slack.PlainTextType, parts.Add.Button, false, false))}, row...)
+	}
+	m.Blocks = append(m.Blocks, slack.NewActionBlock("poll-"+v.ID+"-close", row...))
 	return m
 }
 
@@ -84,6 +90,9 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallbac
 		case act.ActionID == actionClose:
 			pollID = act.Value
 			reply = a.bot.Close(ctx, req, pollID)
+		case act.ActionID == actionAdd:
+			a.openOptionForm(ctx, cb, req, act.Value)
+			continue
 		default:
 			continue
 		}
@@ -99,6 +108,20 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallbac
 		if reply.ChangesPoll() { // a refusal leaves the message as it is, unless the poll has closed
 			a.updates.schedule(pollID, channel, ts)
 		}
+	}
+}
+
+// openOptionForm opens the form that adds a value to poll pollID, with
+// the click's trigger_id; when Slack does not open it, the clicker is
+// told how to type /optie instead.
+func (a *Adapter) openOptionForm(ctx context.Context, cb slack.InteractionCallback, req bot.Request, pollID string) {
+	err := a.openForm(ctx, cb.TriggerID, req.Team, req.Channel, a.bot.OptionForm(pollID))
+	if err == nil {
+		return
+	}
+	a.log.Warn("add-a-value form not opened", "poll", pollID, "error", err)
+	if err := a.send(ctx, req.Channel, req.User, "", bot.Reply{Text: a.bot.T("button.add.typed", pollID), Ephemeral: true}); err != nil {
+		a.log.Error("hint to type /optie not delivered", "error", err)
 	}
 }
 

@@ -82,6 +82,7 @@ type Adapter struct {
 	updates *updater
 	polls   *pollMessages // new polls and redraws, outside a thread
 	admins  admins.Cache  // who Slack calls a workspace admin
+	people  *people       // who is a person, not a bot (users.info)
 	link    link.Status   // the Socket Mode connection, for the logs
 
 	// inlineWait is how long a slash command may take before the HTTP
@@ -128,6 +129,9 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	a.polls = &pollMessages{a: a}
 	a.api = a.client()
 	a.admins = admins.Cache{Ask: a.isAdmin, TTL: time.Minute, Log: a.log}
+	a.people = &people{ask: func(ctx context.Context, user string) (*slack.User, error) {
+		return a.api.GetUserInfoContext(ctx, user)
+	}}
 	a.link = link.Status{Name: "Slack Socket Mode connection", Patience: time.Minute, Log: a.log,
 		Impact: "slash commands, mentions and button clicks do not reach the bot",
 		Fix:    "check this machine's connection to Slack (firewall, proxy: HTTPS_PROXY) and Slack's status page; waardenbot check tests the tokens"}

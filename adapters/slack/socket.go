@@ -111,6 +111,15 @@ func (a *Adapter) onSocketEvent(ctx context.Context, client *socketmode.Client, 
 		if first, err := a.firstTrigger(ctx, cb.TriggerID); !a.once(client, *evt.Request, "click", first, err) {
 			return
 		}
+		if cb.Type == slack.InteractionTypeViewSubmission {
+			// The acknowledgement carries the form's errors, if any.
+			if resp := a.onSubmission(ctx, cb); resp != nil {
+				client.Ack(*evt.Request, resp)
+				return
+			}
+			client.Ack(*evt.Request)
+			return
+		}
 		client.Ack(*evt.Request)
 		a.work.Go(func() { a.onInteraction(ctx, cb) })
 	}
@@ -153,7 +162,7 @@ func (a *Adapter) onSocketCommand(ctx context.Context, client *socketmode.Client
 			return
 		}
 	}
-	if a.bot.AfterReply(ctx, reply, a.polls) {
+	if a.formOpened(ctx, cmd, reply) || a.bot.AfterReply(ctx, reply, a.polls) {
 		client.Ack(req)
 		return
 	}

@@ -22,7 +22,7 @@ const (
 // were delivered, and every error of deliver and of the store.
 func (s *Service) CloseDue(ctx context.Context, deliver func(Poll, Tally) error) (int, error) {
 	now := s.now()
-	polls, tallies, err := s.store.CloseDue(ctx, now)
+	polls, tallies, err := s.st.CloseDue(ctx, now)
 	if err != nil {
 		return 0, err
 	}
@@ -32,7 +32,7 @@ func (s *Service) CloseDue(ctx context.Context, deliver func(Poll, Tally) error)
 		if err := deliver(p, tallies[i]); err != nil {
 			errs = append(errs, err)
 			if now.Sub(p.ClosedAt) < deliverGiveUp {
-				if err := s.store.Unposted(ctx, p.ID, now.Add(deliverRetry)); err != nil {
+				if err := s.st.Unposted(ctx, p.ID, now.Add(deliverRetry)); err != nil {
 					errs = append(errs, err)
 				}
 			}
@@ -46,5 +46,5 @@ func (s *Service) CloseDue(ctx context.Context, deliver func(Poll, Tally) error)
 // Prune deletes the polls closed longer than keep ago whose result was
 // delivered, with their votes, and returns how many.
 func (s *Service) Prune(ctx context.Context, keep time.Duration) (int, error) {
-	return s.store.PrunePolls(ctx, s.now().Add(-keep))
+	return s.st.PrunePolls(ctx, s.now().Add(-keep))
 }

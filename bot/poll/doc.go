@@ -16,7 +16,15 @@
 //   - results: counts per option and per cluster, the values chosen
 //     strongly, the tensions between them and follow-up questions;
 //   - deadlines and retention: closing polls whose time is up, trying a
-//     result again that could not be delivered, deleting old closed polls.
+//     result again that could not be delivered, deleting old closed polls;
+//   - steering a poll (issue 13): corrections until the first vote
+//     (Change, /wijzig; anonymity never changes), values added by
+//     participants (AddOption, /optie, aanvullen), polls made from a form
+//     once per submission (CreateFrom), repeats and how views moved
+//     between a poll and its repeat (Repeat, Shift), and reminders to
+//     those who have not voted (herinnering=: the roster of who was in
+//     the channel at the start, and a claim in the store per reminder,
+//     so that nobody is reminded twice).
 //
 // It says nothing in any language. What a user must read about a refused
 // request comes as a *Refusal: the catalog key of the sentence and its
@@ -33,7 +41,8 @@
 //	result := svc.Result(p, t)
 //
 // and, from a loop, svc.CloseDue to close polls at their deadline and
-// deliver their results, and svc.Prune to delete old closed polls.
+// deliver their results, svc.RemindersDue with ClaimReminders for the
+// reminders, and svc.Prune to delete old closed polls.
 // Package bot turns all of it into commands and replies. A Service is
 // safe for concurrent use.
 package poll

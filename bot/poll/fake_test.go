@@ -25,7 +25,9 @@ type memStore struct {
 	votes  map[string]map[string]Vote // poll ID → voter → vote
 	due    map[string]time.Time       // poll ID → when its result is due
 	secret []byte
-	fail   error // every call fails with it, when set
+	fail   error                      // every call fails with it, when set
+	roster map[string]map[string]bool // poll ID → roster key → claimed
+	t      testing.TB                 // fails a change the store would refuse
 }
 
 func newMemStore() *memStore {
@@ -43,6 +45,19 @@ func (m *memStore) CreatePoll(_ context.Context, p Poll) error {
 	}
 	if _, ok := m.polls[p.ID]; ok {
 		return ErrIDTaken
+	}
+	for _, q := range m.polls {
+		if p.Origin != "" && q.Origin == p.Origin {
+			return ErrDuplicate
+		}
+	}
+	if p.Repeats != "" {
+		first, ok := m.polls[p.Repeats]
+		if !ok {
+			return ErrNotFound
+		}
+		first.RepeatedBy = append(slices.Clone(first.RepeatedBy), p.ID)
+		m.polls[first.ID] = first
 	}
 	m.polls[p.ID], m.tally[p.ID], m.votes[p.ID] = p, Tally{Votes: map[string]int{}}, map[string]Vote{}
 	if !p.ClosesAt.IsZero() && !p.Posted {
@@ -240,6 +255,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	st := newMemStore()
 	c := &clock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, amsterdam)}
+	st.t = t
 	return &fixture{t: t, st: st, clock: c, svc: NewService(st, kb, c.Now, amsterdam)}
 }
 
@@ -271,4 +287,84 @@ func refusal(t *testing.T, err error) *Refusal {
 		t.Fatalf("want a *Refusal, got %v", err)
 	}
 	return r
+}
+
+func (m *memStore) UpdatePoll(_ context.Context, id string, change func(*Poll, Tally) error) (Poll, Tally, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return Poll{}, Tally{}, m.fail
+	}
+	p, t, err := m.load(id)
+	if err != nil {
+		return p, t, err
+	}
+	next := p
+	next.Options = slices.Clone(p.Options)
+	if err := change(&next, t); err != nil {
+		return p, t, err
+	}
+	if next.Anon != p.Anon || next.Closed != p.Closed {
+		m.t.Fatalf("UpdatePoll changed anonymity or closing of %s", id)
+	}
+	if !next.ClosesAt.Equal(p.ClosesAt) && !p.Posted {
+		m.due[id] = next.ClosesAt
+	}
+	m.polls[id] = next
+	return next, t, nil
+}
+
+func (m *memStore) RemindersDue(_ context.Context, now time.Time) ([]Poll, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Poll
+	for _, p := range m.polls {
+		if at := p.RemindAt(); !at.IsZero() && !at.After(now) && !p.Reminded && !p.Closed && p.ClosesAt.After(now) {
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b Poll) int { return a.RemindAt().Compare(b.RemindAt()) })
+	return out, nil
+}
+
+func (m *memStore) SetRoster(_ context.Context, id string, keys []string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.roster == nil {
+		m.roster = map[string]map[string]bool{}
+	}
+	if m.roster[id] == nil {
+		m.roster[id] = map[string]bool{}
+	}
+	for _, k := range keys {
+		if _, ok := m.roster[id][k]; !ok {
+			m.roster[id][k] = false
+		}
+	}
+	return nil
+}
+
+func (m *memStore) ClaimReminders(_ context.Context, id string, now time.Time, people []Remindee) ([]Remindee, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p, ok := m.polls[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	if p.Closed || !p.ClosesAt.After(now) {
+		return nil, nil
+	}
+	var out []Remindee
+	for _, r := range people {
+		claimed, on := m.roster[id][r.Key]
+		if !on || claimed {
+			continue
+		}
+		if _, voted := m.votes[id][r.Voter]; voted {
+			continue
+		}
+		m.roster[id][r.Key] = true
+		out = append(out, r)
+	}
+	return out, nil
 }

@@ -13,6 +13,7 @@ import (
 const (
 	roleVoter   = "voter"
 	roleCreator = "creator"
+	roleRoster  = "roster"
 )
 
 // personKey is how the store knows who in poll p: the platform's user ID,
@@ -57,6 +58,24 @@ func (s *Service) keyOf(ctx context.Context, id string, who Person, role string)
 	}, nil
 }
 
+// remindee is how the reminder rules know user in poll p: the keys of
+// their vote and of their place in the poll's roster. In an anonymous
+// poll both are keyed hashes like every voter's, the roster's with a role
+// of its own, so that the roster cannot be matched to the votes without
+// the installation's secret, and neither names anyone.
+func (s *Service) remindee(ctx context.Context, p Poll, user string) (Remindee, error) {
+	who := Person{Where: p.Where, User: user}
+	voter, err := s.personKey(ctx, p, who, roleVoter)
+	if err != nil {
+		return Remindee{}, err
+	}
+	key, err := s.personKey(ctx, p, who, roleRoster)
+	if err != nil {
+		return Remindee{}, err
+	}
+	return Remindee{User: user, Voter: voter, Key: key}, nil
+}
+
 // secret reads the store's secret once.
 func (s *Service) secret(ctx context.Context) ([]byte, error) {
 	s.secretMu.Lock()
@@ -64,7 +83,7 @@ func (s *Service) secret(ctx context.Context) ([]byte, error) {
 	if s.hmacKey != nil {
 		return s.hmacKey, nil
 	}
-	key, err := s.store.Secret(ctx)
+	key, err := s.st.Secret(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read secret: %w", err)
 	}

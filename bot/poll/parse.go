@@ -23,14 +23,20 @@ const (
 
 // settings are the words before a casus or statement.
 type settings struct {
-	anon, hidden bool
-	max          int       // 0: not given
-	closesAt     time.Time // zero: no deadline
+	anon, hidden, open bool
+	max                int           // 0: not given
+	closesAt           time.Time     // zero: no deadline
+	remind             time.Duration // 0: no reminder
+
+	// Which were typed at all, also as =nee: /wijzig changes only what
+	// was typed, and refuses any word about anonymity.
+	anonGiven, hiddenGiven, openGiven, remindGiven bool
 }
 
 // parseSettings takes the settings off the front of args: anoniem,
-// verborgen, max=N, duur=90m|2d|1u30m, tot=YYYY-MM-DD HH:MM (on the wall
-// clock of loc). The first word that is none of these starts the text.
+// verborgen, aanvullen (each also =ja or =nee), max=N,
+// duur=90m|2d|1u30m, tot=YYYY-MM-DD HH:MM (on the wall clock of loc),
+// herinnering=2u. The first word that is none of these starts the text.
 func parseSettings(args string, now time.Time, loc *time.Location) (settings, string, error) {
 	var s settings
 	words := strings.Fields(args)
@@ -40,10 +46,34 @@ func parseSettings(args string, now time.Time, loc *time.Location) (settings, st
 		w := strings.ToLower(words[i])
 		key, val, isSetting := strings.Cut(w, "=")
 		switch {
-		case w == "anoniem" || w == "anonymous":
-			s.anon = true
-		case w == "verborgen" || w == "hidden":
-			s.hidden = true
+		case key == "anoniem" || key == "anonymous":
+			on, err := yesNo(key, val, isSetting)
+			if err != nil {
+				return s, "", err
+			}
+			s.anon, s.anonGiven = on, true
+		case key == "verborgen" || key == "hidden":
+			on, err := yesNo(key, val, isSetting)
+			if err != nil {
+				return s, "", err
+			}
+			s.hidden, s.hiddenGiven = on, true
+		case key == "aanvullen":
+			on, err := yesNo(key, val, isSetting)
+			if err != nil {
+				return s, "", err
+			}
+			s.open, s.openGiven = on, true
+		case isSetting && (key == "herinnering" || key == "reminder"):
+			d, problem := parseSpan(val)
+			switch problem {
+			case "":
+			case "positive":
+				return s, "", badInput("poll.remind_short", Echo{val, 20})
+			default:
+				return s, "", badInput("poll.remind_bad", Echo{val, 20})
+			}
+			s.remind, s.remindGiven = d, true
 		case isSetting && key == "max":
 			n, err := strconv.Atoi(val)
 			if err != nil || n < 1 || n > maxOptions {
@@ -79,6 +109,24 @@ func parseSettings(args string, now time.Time, loc *time.Location) (settings, st
 	return s, "", nil
 }
 
+// switchWords are the settings that are a word alone.
+var switchWords = map[string]bool{"anoniem": true, "anonymous": true, "verborgen": true, "hidden": true, "aanvullen": true}
+
+// yesNo reads the value of a switch: the word alone, or =ja, =nee (and
+// yes, no, on, off, true, false, 1, 0).
+func yesNo(key, val string, given bool) (bool, error) {
+	if !given {
+		return true, nil
+	}
+	switch val {
+	case "ja", "yes", "aan", "on", "true", "1":
+		return true, nil
+	case "nee", "no", "uit", "off", "false", "0":
+		return false, nil
+	}
+	return false, badInput("poll.bad_switch", Echo{key + "=" + val, 30}, key)
+}
+
 var (
 	clockTime    = regexp.MustCompile(`^\d{1,2}[:.]\d{2}$`)
 	durationPart = regexp.MustCompile(`(\d+)([a-z]+)`)
@@ -87,33 +135,48 @@ var (
 // parseDuration reads 90m, 2d, 1u30m, 1h30m, 2w: minutes, hours (u or h),
 // days and weeks, at least a minute and at most maxDuration.
 func parseDuration(s string) (time.Duration, error) {
-	bad := badInput("poll.bad_duration", Echo{s, 20})
-	if strings.HasPrefix(s, "-") {
+	d, problem := parseSpan(s)
+	switch problem {
+	case "":
+		return d, nil
+	case "positive":
 		return 0, badInput("poll.duration_positive", Echo{s, 20})
+	case "long":
+		return 0, badInput("poll.duration_long", Echo{s, 20}, int(maxDuration/(24*time.Hour)))
+	}
+	return 0, badInput("poll.bad_duration", Echo{s, 20})
+}
+
+// parseSpan reads a span of time as parseDuration does, and says what is
+// wrong with it: "bad" (not a span), "positive" (under a minute), "long"
+// (over maxDuration), or "" when it is fine.
+func parseSpan(s string) (time.Duration, string) {
+	if strings.HasPrefix(s, "-") {
+		return 0, "positive"
 	}
 	parts := durationPart.FindAllStringSubmatch(s, -1)
 	if len(parts) == 0 || len(strings.Join(flatten(parts), "")) != len(s) {
-		return 0, bad
+		return 0, "bad"
 	}
 	var d time.Duration
 	for _, p := range parts {
 		n, err := strconv.Atoi(p[1])
 		if err != nil || n > 100000 {
-			return 0, bad
+			return 0, "bad"
 		}
 		unit, ok := durationUnits[p[2]]
 		if !ok {
-			return 0, bad
+			return 0, "bad"
 		}
 		d += time.Duration(n) * unit
 	}
 	switch {
 	case d < time.Minute:
-		return 0, badInput("poll.duration_positive", Echo{s, 20})
+		return 0, "positive"
 	case d > maxDuration:
-		return 0, badInput("poll.duration_long", Echo{s, 20}, int(maxDuration/(24*time.Hour)))
+		return 0, "long"
 	}
-	return d, nil
+	return d, ""
 }
 
 func flatten(parts [][]string) []string {

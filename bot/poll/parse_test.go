@@ -15,13 +15,16 @@ func TestSettingsComeOffTheFrontOfTheText(t *testing.T) {
 		want             settings
 	}{
 		{"none", "Mag dit?", "Mag dit?", settings{}},
-		{"anonymous and hidden in both languages", "anoniem HIDDEN Mag dit?", "Mag dit?", settings{anon: true, hidden: true}},
+		{"anonymous and hidden in both languages", "anoniem HIDDEN Mag dit?", "Mag dit?", settings{anon: true, hidden: true, anonGiven: true, hiddenGiven: true}},
+		{"switches with =ja and =nee", "verborgen=nee aanvullen=ja Mag dit?", "Mag dit?", settings{hiddenGiven: true, open: true, openGiven: true}},
+		{"aanvullen", "aanvullen Mag dit?", "Mag dit?", settings{open: true, openGiven: true}},
+		{"herinnering", "duur=2d herinnering=2u Mag dit?", "Mag dit?", settings{closesAt: now.Add(48 * time.Hour), remind: 2 * time.Hour, remindGiven: true}},
 		{"max", "max=2 Mag dit?", "Mag dit?", settings{max: 2}},
 		{"duur", "duur=1u30m Mag dit?", "Mag dit?", settings{closesAt: now.Add(90 * time.Minute)}},
 		{"tot with a time as the next word", "tot=2026-11-24 17:00 Mag dit?", "Mag dit?", settings{closesAt: time.Date(2026, 11, 24, 17, 0, 0, 0, amsterdam)}},
 		{"tot with a date alone ends that day", "tot=25-11-2026 Mag dit?", "Mag dit?", settings{closesAt: time.Date(2026, 11, 25, 23, 59, 0, 0, amsterdam)}},
 		{"a setting word inside the text stays text", "Mag dit anoniem?", "Mag dit anoniem?", settings{}},
-		{"settings only", "anoniem", "", settings{anon: true}},
+		{"settings only", "anoniem", "", settings{anon: true, anonGiven: true}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,6 +54,9 @@ func TestBadSettingsAreRefusedWithTheirReason(t *testing.T) {
 		{"date in the past", "tot=2026-11-01 10:00 x", "poll.date_past", time.Date(2026, 11, 1, 10, 0, 0, 0, amsterdam)},
 		{"date too far", "tot=2027-06-01 x", "poll.duration_long", Echo{"2027-06-01", 30}},
 		{"duur and tot", "duur=1d tot=2026-12-01 10:00 x", "poll.two_deadlines", nil},
+		{"a switch with another value", "verborgen=misschien x", "poll.bad_switch", Echo{"verborgen=misschien", 30}},
+		{"herinnering not a span", "herinnering=straks x", "poll.remind_bad", Echo{"straks", 20}},
+		{"herinnering under a minute", "herinnering=0m x", "poll.remind_short", Echo{"0m", 20}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

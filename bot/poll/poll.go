@@ -17,9 +17,14 @@ const (
 )
 
 // Poll is a question put to a channel: a casus with values to choose from,
-// or a statement. Only Closed, ClosedAt and Posted change after it is
-// created, and Message once the poll's own message is posted; votes live
-// apart from it. Its JSON is the data file's format.
+// or a statement. After it is created, Closed, ClosedAt and Posted change
+// when it closes, Message once the poll's own message is posted,
+// RepeatedBy when it is repeated and Reminded when its reminders are done;
+// its creator may correct it (Service.Change) and people may add values
+// (Service.AddOption) under the rules of those methods. Anon never
+// changes. Votes live apart from it. Its JSON is the data file's format;
+// fields added later are omitted when empty, so older files read as
+// before.
 type Poll struct {
 	ID       string           `json:"id"`
 	Kind     Kind             `json:"kind"`
@@ -38,15 +43,25 @@ type Poll struct {
 	ClosedAt time.Time        `json:"closed_at,omitzero"`
 	Posted   bool             `json:"result_posted,omitempty"` // the result went to the channel
 	Message  string           `json:"message,omitempty"`       // the poll's own message on its platform (Slack ts, Mattermost post ID)
+
+	// Added with issue 13.
+	RemindBefore time.Duration `json:"remind_before,omitempty"` // herinnering=: how long before ClosesAt non-voters are reminded
+	Reminded     bool          `json:"reminded,omitempty"`      // the reminders are done
+	Open         bool          `json:"open,omitempty"`          // aanvullen: anyone in the channel may add a value
+	Repeats      string        `json:"repeats,omitempty"`       // the ID of the poll this one repeats (/casus opnieuw)
+	RepeatedBy   []string      `json:"repeated_by,omitempty"`   // the IDs of the polls that repeat this one, oldest first
+	Origin       string        `json:"origin,omitempty"`        // the form submission that created it: one poll per origin
 }
 
 // Option is one choice in a poll: a value (on the Waardenkaart or not) or
 // eens, neutraal, oneens.
 type Option struct {
-	Key     string `json:"key"`               // what /stem and buttons use: "privacy"
-	Label   string `json:"label"`             // what users read: "Privacy"
-	Cluster string `json:"cluster,omitempty"` // the value's cluster on the Waardenkaart
-	OnMap   bool   `json:"on_map,omitempty"`  // the value is on the Waardenkaart
+	Key     string `json:"key"`                // what /stem and buttons use: "privacy"
+	Label   string `json:"label"`              // what users read: "Privacy"
+	Cluster string `json:"cluster,omitempty"`  // the value's cluster on the Waardenkaart
+	OnMap   bool   `json:"on_map,omitempty"`   // the value is on the Waardenkaart
+	Added   bool   `json:"added,omitempty"`    // added after the poll started (/optie)
+	AddedBy string `json:"added_by,omitempty"` // who added it, readable; empty in an anonymous poll
 }
 
 // Vote is one voter's current choice in a poll. An empty vote is no vote.
@@ -89,6 +104,15 @@ func (p *Poll) IsClosed(now time.Time) bool {
 // unless the poll hides them until it closes.
 func (p *Poll) CountsShown(now time.Time) bool { return !p.Hidden || p.IsClosed(now) }
 
+// RemindAt is when the poll's non-voters are reminded: RemindBefore
+// before its deadline; zero when it has no reminder.
+func (p *Poll) RemindAt() time.Time {
+	if p.RemindBefore <= 0 || p.ClosesAt.IsZero() {
+		return time.Time{}
+	}
+	return p.ClosesAt.Add(-p.RemindBefore)
+}
+
 // Option returns the option with key.
 func (p *Poll) Option(key string) (Option, bool) {
 	for _, o := range p.Options {
@@ -110,4 +134,8 @@ var (
 	ErrUnknownOption  = errors.New("not an option of the poll")
 	ErrNotAllowed     = errors.New("only the creator or an admin may do this")
 	ErrBadInput       = errors.New("poll text or settings refused")
+	ErrVoted          = errors.New("the poll has votes already")
+	ErrAnonymity      = errors.New("anonymity never changes after a poll is posted")
+	ErrDuplicate      = errors.New("already there")
+	ErrNotMember      = errors.New("not a member of the poll's channel")
 )

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,11 +15,12 @@ import (
 // Service runs polls kept in a Store: it creates them, takes votes, closes
 // them and says what the votes mean. It is safe for concurrent use.
 type Service struct {
-	store  Store
+	st     Store
 	kb     *knowledge.Base
 	now    func() time.Time
 	loc    *time.Location
-	labels [3]string // of a new statement's options: eens, neutraal, oneens
+	labels [3]string                   // of a new statement's options: eens, neutraal, oneens
+	remind func(chat.Destination) bool // whether reminders can reach a channel; nil: always
 
 	secretMu sync.Mutex // guards hmacKey
 	hmacKey  []byte     // the store's secret, read once
@@ -34,11 +36,18 @@ func WithStatementLabels(agree, neutral, disagree string) ServiceOption {
 	return func(s *Service) { s.labels = [3]string{agree, neutral, disagree} }
 }
 
+// WithReminders says in which channels reminders can reach people (where
+// the platform tells who is in a channel and can message them privately):
+// herinnering= is refused elsewhere. By default everywhere.
+func WithReminders(can func(chat.Destination) bool) ServiceOption {
+	return func(s *Service) { s.remind = can }
+}
+
 // NewService returns a service that keeps polls in st, finds values in kb,
 // reads the time from now and the dates users type (tot=) on the wall
 // clock of loc.
 func NewService(st Store, kb *knowledge.Base, now func() time.Time, loc *time.Location, opts ...ServiceOption) *Service {
-	s := &Service{store: st, kb: kb, now: now, loc: loc, labels: [3]string{"eens", "neutraal", "oneens"}}
+	s := &Service{st: st, kb: kb, now: now, loc: loc, labels: [3]string{"eens", "neutraal", "oneens"}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -61,12 +70,43 @@ func (s *Service) Create(ctx context.Context, who Person, kind Kind, args string
 	if err != nil {
 		return Poll{}, err
 	}
+	list, hasList := "", false
+	if kind == Values {
+		text, list, hasList = cutLast(text, "|")
+	}
+	return s.create(ctx, who, kind, set, text, list, hasList, "")
+}
+
+// Form is a poll as a form has it: the settings, the text and the values
+// apart, so that a "|" in the text stays text and a setting word at its
+// start stays a word.
+type Form struct {
+	Settings string // as typed before a text: "anoniem max=2 duur=2d"
+	Text     string // the casus or statement
+	Values   string // "privacy, gelijkheid"; empty: the bot proposes them
+}
+
+// CreateFrom starts a poll of kind from a form, with the same parser and
+// checks as Create. origin names the form's submission: a second poll
+// from the same origin is not created, and the error is ErrDuplicate,
+// so a form submitted twice makes one poll.
+func (s *Service) CreateFrom(ctx context.Context, who Person, kind Kind, f Form, origin string) (Poll, error) {
+	set, rest, err := parseSettings(f.Settings, s.now(), s.loc)
+	if err != nil {
+		return Poll{}, err
+	}
+	if rest != "" {
+		return Poll{}, badInput("poll.bad_setting", Echo{rest, 30})
+	}
+	list := strings.TrimSpace(f.Values)
+	return s.create(ctx, who, kind, set, strings.TrimSpace(f.Text), list, list != "" && kind == Values, origin)
+}
+
+// create builds a poll of kind from parsed input, checks it and stores it.
+func (s *Service) create(ctx context.Context, who Person, kind Kind, set settings, text, list string, hasList bool, origin string) (Poll, error) {
 	p := Poll{Kind: kind, Max: 1}
 	switch kind {
 	case Values:
-		var list string
-		var hasList bool
-		text, list, hasList = cutLast(text, "|")
 		if err := checkText(text); err != nil {
 			return Poll{}, err
 		}
@@ -76,16 +116,8 @@ func (s *Service) Create(ctx context.Context, who Person, kind Kind, args string
 		} else {
 			p.Options, p.Proposed = proposedOptions(s.kb, text), true
 		}
-		switch n := len(p.Options); {
-		case n < minOptions && p.Proposed:
-			return Poll{}, badInput("poll.none_proposed", minOptions)
-		case n < minOptions:
-			return Poll{}, badInput("poll.few_options", n, minOptions)
-		case n > maxOptions:
-			return Poll{}, badInput("poll.many_options", n, maxOptions)
-		}
-		if set.max > 0 {
-			p.Max = set.max
+		if err := checkOptions(len(p.Options), p.Proposed); err != nil {
+			return Poll{}, err
 		}
 	case Statement:
 		if set.max > 0 {
@@ -98,21 +130,66 @@ func (s *Service) Create(ctx context.Context, who Person, kind Kind, args string
 	default:
 		return Poll{}, fmt.Errorf("create poll: unknown kind %q", kind)
 	}
-	p.Where, p.Question = who.Where, text
-	p.Anon, p.Hidden, p.ClosesAt = set.anon, set.hidden, set.closesAt
-	p.Created = s.now()
-	if !p.Anon {
-		p.Name = who.Name
+	p.Where, p.Question, p.Origin = who.Where, text, origin
+	if err := s.apply(&p, set); err != nil {
+		return Poll{}, err
 	}
-	if err := s.create(ctx, &p, who); err != nil {
+	if err := s.store(ctx, &p, who); err != nil {
 		return Poll{}, err
 	}
 	return p, nil
 }
 
-// create stores p under a fresh ID: four characters while they are free,
-// then five, then six.
-func (s *Service) create(ctx context.Context, p *Poll, who Person) error {
+// checkOptions refuses fewer than two or more than ten options.
+func checkOptions(n int, proposed bool) error {
+	switch {
+	case n < minOptions && proposed:
+		return badInput("poll.none_proposed", minOptions)
+	case n < minOptions:
+		return badInput("poll.few_options", n, minOptions)
+	case n > maxOptions:
+		return badInput("poll.many_options", n, maxOptions)
+	}
+	return nil
+}
+
+// apply puts the settings of a new poll in p, which has its kind and
+// options: whether it is anonymous, hidden and open to additions, its
+// maximum, deadline and reminder. It refuses what does not fit the kind
+// and a reminder without a deadline or before now.
+func (s *Service) apply(p *Poll, set settings) error {
+	if set.max > 0 {
+		if p.Kind == Statement {
+			return badInput("poll.stelling_max")
+		}
+		p.Max = set.max
+	}
+	if set.open && p.Kind == Statement {
+		return badInput("poll.stelling_open")
+	}
+	p.Anon, p.Hidden, p.Open, p.ClosesAt = set.anon, set.hidden, set.open, set.closesAt
+	if set.remind > 0 {
+		if s.remind != nil && !s.remind(p.Where) {
+			return badInput("poll.remind_unsupported")
+		}
+		if set.closesAt.IsZero() {
+			return badInput("poll.remind_no_deadline")
+		}
+		if !set.closesAt.Add(-set.remind).After(s.now()) {
+			return badInput("poll.remind_early", set.closesAt)
+		}
+		p.RemindBefore = set.remind
+	}
+	return nil
+}
+
+// store stores p, made now by who, under a fresh ID: four characters
+// while they are free, then five, then six.
+func (s *Service) store(ctx context.Context, p *Poll, who Person) error {
+	p.Created = s.now()
+	if !p.Anon {
+		p.Name = who.Name
+	}
 	for attempt := 0; attempt < 15; attempt++ {
 		p.ID = NewID(4 + attempt/5)
 		creator, err := s.personKey(ctx, *p, who, roleCreator)
@@ -120,7 +197,7 @@ func (s *Service) create(ctx context.Context, p *Poll, who Person) error {
 			return err
 		}
 		p.Creator = creator
-		err = s.store.CreatePoll(ctx, *p)
+		err = s.st.CreatePoll(ctx, *p)
 		if !errors.Is(err, ErrIDTaken) {
 			return err
 		}
@@ -132,7 +209,7 @@ func (s *Service) create(ctx context.Context, p *Poll, who Person) error {
 // ErrNotFound if there is none.
 func (s *Service) Get(ctx context.Context, id string) (Poll, Tally, error) {
 	id = NormalizeID(id)
-	p, t, err := s.store.Poll(ctx, id)
+	p, t, err := s.st.Poll(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return p, t, notFound(id)
 	}
@@ -155,7 +232,7 @@ func notFound(id string) error {
 
 // Open lists the polls of where that take votes now, oldest first.
 func (s *Service) Open(ctx context.Context, where chat.Destination) ([]Poll, error) {
-	polls, err := s.store.OpenPolls(ctx, where)
+	polls, err := s.st.OpenPolls(ctx, where)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +259,7 @@ func (s *Service) Close(ctx context.Context, who Person, id string, admin bool, 
 		return Poll{}, Tally{}, err
 	}
 	closeAs := func(admin bool) (Poll, Tally, error) {
-		return s.store.ClosePoll(ctx, id, s.now(), func(p Poll) error {
+		return s.st.ClosePoll(ctx, id, s.now(), func(p Poll) error {
 			switch {
 			case p.Where != who.Where:
 				return refuse(ErrOtherChannel, "poll.other_channel", p.ID)
@@ -210,5 +287,5 @@ func (s *Service) Close(ctx context.Context, who Person, id string, admin bool, 
 // SetMessage records that poll id is shown in message, the platform's ID
 // of the bot's own message, so that it can be redrawn there.
 func (s *Service) SetMessage(ctx context.Context, id, message string) error {
-	return s.store.SetPollMessage(ctx, NormalizeID(id), message)
+	return s.st.SetPollMessage(ctx, NormalizeID(id), message)
 }

@@ -17,7 +17,11 @@ type Change func(p Poll, prev Vote) (Vote, error)
 // bbolt. Every method is safe for concurrent use; a method that changes
 // something returns only after the change is committed.
 type Store interface {
-	// CreatePoll stores a new poll; ErrIDTaken if its ID exists.
+	// CreatePoll stores a new poll; ErrIDTaken if its ID exists. A poll
+	// whose Origin another poll has already is not stored: ErrDuplicate
+	// (one poll per form submission). A poll that repeats another
+	// (Repeats) is appended to that poll's RepeatedBy in the same
+	// transaction; ErrNotFound when that poll is gone.
 	CreatePoll(ctx context.Context, p Poll) error
 	// Poll returns a poll and its tally; ErrNotFound if none.
 	Poll(ctx context.Context, id string) (Poll, Tally, error)
@@ -41,11 +45,46 @@ type Store interface {
 	// first.
 	OpenPolls(ctx context.Context, where chat.Destination) ([]Poll, error)
 	// PrunePolls deletes the polls closed before t whose result was
-	// posted, with their votes, and returns how many.
+	// posted, with their votes and reminder records, and returns how
+	// many.
 	PrunePolls(ctx context.Context, t time.Time) (int, error)
 	// SetPollMessage records the platform's ID of the message that shows
 	// poll id, so that the poll can be redrawn there after a restart.
 	SetPollMessage(ctx context.Context, id, message string) error
 	// Secret is the installation's random key for anonymous voters.
 	Secret(ctx context.Context) ([]byte, error)
+
+	// UpdatePoll applies change to poll id and its tally as they are in
+	// one transaction, and stores the poll as change leaves it. change
+	// may run more than once and must have no side effects; when it
+	// returns an error nothing is stored, and the error comes back with
+	// the poll and tally as they were. The store keeps what it derives
+	// from a poll in step (its deadline, its reminder's time). A change
+	// of ID, Kind, Where, Created, Creator, Anon, Closed or Origin is a
+	// bug: the store refuses it with an error and stores nothing.
+	UpdatePoll(ctx context.Context, id string, change func(*Poll, Tally) error) (Poll, Tally, error)
+	// RemindersDue returns the polls whose reminder is due at now: open
+	// (not closed, deadline after now), Poll.RemindAt at or before now,
+	// and Reminded false; oldest reminder first.
+	RemindersDue(ctx context.Context, now time.Time) ([]Poll, error)
+	// SetRoster records who was in poll id's channel when it started, by
+	// their roster keys (Remindee.Key): only they are ever reminded. Keys
+	// recorded before keep their state.
+	SetRoster(ctx context.Context, id string, keys []string) error
+	// ClaimReminders claims, in one transaction, the reminders of the
+	// people who may get one at now, and returns them in the order given:
+	// those in the roster, not claimed before, without a vote (by
+	// Remindee.Voter), while poll id is open (not closed, deadline after
+	// now). A claimed reminder is recorded and never claimed again, also
+	// when it could not be delivered.
+	ClaimReminders(ctx context.Context, id string, now time.Time, people []Remindee) ([]Remindee, error)
+}
+
+// Remindee is a member of a poll's channel as the reminder rules know
+// them: the platform's user ID, and their keys in the poll's votes and
+// roster (hashed in an anonymous poll, see Service.remindee).
+type Remindee struct {
+	User  string `json:"-"`
+	Voter string `json:"-"`
+	Key   string `json:"-"`
 }

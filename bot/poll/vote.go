@@ -108,7 +108,7 @@ func (s *Service) vote(ctx context.Context, who Person, id string, change Change
 	if err != nil {
 		return Ballot{}, err
 	}
-	p, t, v, err := s.store.Vote(ctx, id, voter, change)
+	p, t, v, err := s.st.Vote(ctx, id, voter, change)
 	b := Ballot{Poll: p, Tally: t, Vote: v, Changed: err == nil}
 	switch {
 	case errors.Is(err, errSameVote):

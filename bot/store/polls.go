@@ -22,9 +22,13 @@ var (
 	bucketDeadlines = []byte("deadlines") // time, poll ID → nothing: results still to post
 	bucketChannels  = []byte("channels")  // platform, 0, team, 0, channel, 0, created, poll ID → nothing: open polls
 	bucketMeta      = []byte("meta")      // "secret" → 32 random bytes
+	bucketOrigins   = []byte("origins")   // form submission → poll ID: one poll per submission
+	bucketReminders = []byte("reminders") // time, poll ID → nothing: reminders still to send
+	bucketRosters   = []byte("rosters")   // poll ID, 0, roster key → rosterEntry
 )
 
-var allBuckets = [][]byte{bucketPolls, bucketTallies, bucketVotes, bucketDeadlines, bucketChannels, bucketMeta, schedulesBucket, runsBucket}
+var allBuckets = [][]byte{bucketPolls, bucketTallies, bucketVotes, bucketDeadlines, bucketChannels, bucketMeta, schedulesBucket, runsBucket,
+	bucketOrigins, bucketReminders, bucketRosters}
 
 var keySecret = []byte("secret")
 
@@ -78,7 +82,8 @@ func (s *Store) Secret(ctx context.Context) ([]byte, error) {
 	return bytes.Clone(s.secret), ctx.Err()
 }
 
-// CreatePoll stores a new poll with an empty tally.
+// CreatePoll stores a new poll with an empty tally, records its origin,
+// and links it to the poll it repeats.
 func (s *Store) CreatePoll(ctx context.Context, p poll.Poll) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -87,6 +92,23 @@ func (s *Store) CreatePoll(ctx context.Context, p poll.Poll) error {
 		polls := tx.Bucket(bucketPolls)
 		if polls.Get([]byte(p.ID)) != nil {
 			return poll.ErrIDTaken
+		}
+		if p.Origin != "" {
+			origins := tx.Bucket(bucketOrigins)
+			if origins.Get([]byte(p.Origin)) != nil {
+				return poll.ErrDuplicate
+			}
+			if err := origins.Put([]byte(p.Origin), []byte(p.ID)); err != nil {
+				return err
+			}
+		}
+		if p.Repeats != "" {
+			if err := changePoll(tx, p.Repeats, func(first *poll.Poll) { first.RepeatedBy = append(first.RepeatedBy, p.ID) }); err != nil {
+				return err
+			}
+		}
+		if err := putReminder(tx, p); err != nil {
+			return err
 		}
 		if err := put(polls, []byte(p.ID), p); err != nil {
 			return err
@@ -155,6 +177,9 @@ func (s *Store) ClosePoll(ctx context.Context, id string, at time.Time, allow fu
 // from the open polls of its channel and from the deadlines.
 func closePoll(tx *bolt.Tx, p *poll.Poll, at time.Time) error {
 	if !p.Closed {
+		if err := deleteReminder(tx, *p); err != nil {
+			return err
+		}
 		p.Closed, p.ClosedAt = true, at
 		if err := tx.Bucket(bucketChannels).Delete(channelKey(*p)); err != nil {
 			return err
@@ -251,75 +276,6 @@ func (s *Store) SetPollMessage(ctx context.Context, id, message string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		return changePoll(tx, id, func(p *poll.Poll) { p.Message = message })
 	})
-}
-
-// PrunePolls deletes the polls closed before t whose result was posted,
-// with their tallies and votes.
-func (s *Store) PrunePolls(ctx context.Context, t time.Time) (int, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	// Find them without a write transaction: most hours nothing is due.
-	var old []string
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketPolls).ForEach(func(k, v []byte) error {
-			var p poll.Poll
-			if err := decode(v, &p); err != nil {
-				return fmt.Errorf("poll %s: %w", k, err)
-			}
-			if prunable(p, t) {
-				old = append(old, string(k))
-			}
-			return nil
-		})
-	})
-	if err != nil || len(old) == 0 {
-		return 0, err
-	}
-	n := 0
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		n = 0
-		for _, id := range old {
-			p, _, err := load(tx, id)
-			if errors.Is(err, poll.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if !prunable(p, t) {
-				continue // put back in line for posting since the look
-			}
-			if err := deletePoll(tx, id); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
-}
-
-// prunable reports whether p closed before t and its result was posted.
-func prunable(p poll.Poll, t time.Time) bool { return p.Closed && p.Posted && p.ClosedAt.Before(t) }
-
-// deletePoll deletes a closed poll with its tally and votes.
-func deletePoll(tx *bolt.Tx, id string) error {
-	if err := tx.Bucket(bucketPolls).Delete([]byte(id)); err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketTallies).Delete([]byte(id)); err != nil {
-		return err
-	}
-	votes := tx.Bucket(bucketVotes)
-	prefix := append([]byte(id), 0)
-	c := votes.Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
-		if err := votes.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // OpenPolls lists the open polls of a channel, oldest first.

@@ -1,6 +1,7 @@
 // Package store keeps waardenbot's state in one bbolt file: polls, votes,
-// schedules and the installation's secret. It implements poll.Store and
-// schedule.Store, which bot.Store joins.
+// the rosters and claims of poll reminders, schedules and the
+// installation's secret. It implements poll.Store and schedule.Store,
+// which bot.Store joins.
 //
 // A Store owns its file from start to end. New returns one that opens the
 // file the first time a method needs it, so that a process that only

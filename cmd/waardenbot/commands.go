@@ -86,6 +86,7 @@ func (e *cliEnv) run(args []string) int {
 	defer st.Close()
 	b := newBot(cfg, kb, log, st)
 	var adapters []bot.Adapter
+	rosters := bot.Rosters{}
 	if cfg.Slack.Enabled {
 		var opts []slackadapter.Option
 		if pg != nil {
@@ -95,6 +96,7 @@ func (e *cliEnv) run(args []string) int {
 		}
 		a := slackadapter.New(cfg.Slack.Config, b, log, opts...)
 		adapters = append(adapters, adapter{a.Platform(), a.Run, a.Post})
+		rosters[a.Platform()] = roster{a.MemberCount, a.Members, a.PostPrivate}
 	}
 	if cfg.Mattermost.Enabled {
 		var opts []mattermostadapter.Option
@@ -104,7 +106,10 @@ func (e *cliEnv) run(args []string) int {
 		}
 		a := mattermostadapter.New(cfg.Mattermost.Config, b, log, opts...)
 		adapters = append(adapters, adapter{a.Platform(), a.Run, a.Post})
+		rosters[a.Platform()] = roster{a.MemberCount, a.Members, a.PostPrivate}
 	}
+	// Member counts for participation and the reminders of polls.
+	b.UseRosters(rosters)
 	var runners []runner
 	posters := bot.Posters{}
 	for _, a := range adapters {
@@ -176,6 +181,27 @@ func (a adapter) Run(ctx context.Context) error { return a.run(ctx) }
 
 func (a adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) error {
 	return a.post(ctx, to, r)
+}
+
+// roster is a bot.Roster held by its methods, for the reason adapter is.
+type roster struct {
+	count   func(context.Context, bot.Destination) (int, error)
+	members func(context.Context, bot.Destination) ([]string, error)
+	private func(context.Context, bot.Destination, string, bot.Reply) error
+}
+
+var _ bot.Roster = roster{}
+
+func (r roster) MemberCount(ctx context.Context, ch bot.Destination) (int, error) {
+	return r.count(ctx, ch)
+}
+
+func (r roster) Members(ctx context.Context, ch bot.Destination) ([]string, error) {
+	return r.members(ctx, ch)
+}
+
+func (r roster) PostPrivate(ctx context.Context, ch bot.Destination, user string, rep bot.Reply) error {
+	return r.private(ctx, ch, user, rep)
 }
 
 // runner is something that serves until its context ends.
