@@ -40,8 +40,8 @@ func commandTable() []command {
 		{name: "stelling", maxArgs: casusArgsMax, store: true, run: (*Bot).stelling},
 		{name: "stem", examples: []string{"ab3k 1 3"}, maxArgs: lookupMax * 2, store: true, run: (*Bot).stem},
 		{name: "sluit", maxArgs: lookupMax, store: true, run: (*Bot).sluit},
-		{name: "uitslag", maxArgs: lookupMax, store: true, run: (*Bot).uitslag},
-		{name: "peilingen", maxArgs: lookupMax, store: true, run: (*Bot).peilingen},
+		{name: "uitslag", examples: []string{"ab3k grafiek", "ab3k csv", "ab3k paragraaf"}, maxArgs: lookupMax, store: true, run: (*Bot).uitslag},
+		{name: "peilingen", examples: []string{"csv"}, maxArgs: lookupMax, store: true, run: (*Bot).peilingen},
 		{name: "reflectie", examples: []string{"status", "uit", "nu"}, maxArgs: lookupMax, store: true, run: (*Bot).reflectie},
 		{name: "debat", examples: []string{"2026-12-10 19:30 Camera's in de binnenstad", "lijst"}, maxArgs: debatMax, store: true, run: (*Bot).debat},
 		// Mattermost has a /help of its own that a custom command cannot

@@ -17,6 +17,12 @@ type Request struct {
 	// on it (closing someone else's poll, changing schedules when admins
 	// are configured). Nil: the platform does not say.
 	Admin func(context.Context) bool
+
+	// Members asks the platform how many members the channel has, the
+	// bot included; 0 when it cannot tell. The bot asks only for an
+	// export that reports it (the CSV, the values paragraph). Nil: the
+	// platform does not say.
+	Members func(context.Context) int
 }
 
 // Status tells how a request went, for exit codes and for adapters that
@@ -41,6 +47,23 @@ type Reply struct {
 	Thread    bool      // this post starts a thread; replies go in its thread where the platform has threads
 	NewPoll   bool      // Poll was just started: it should become its own channel message
 	Changed   bool      // the request changed Poll in the store: a vote stored or withdrawn, the poll closed
+
+	// Files go with the reply, after its text: a chart, a CSV, a
+	// document. An adapter only uploads them, where the reply goes (to
+	// the asker alone when Ephemeral, in a direct message where the
+	// platform cannot attach files to a private reply). The text never
+	// depends on them: when an upload fails, the text still goes out,
+	// and the adapter tells the asker which file did not.
+	Files []File
+}
+
+// File is a file a reply carries, made by the bot (package bot/export).
+type File struct {
+	Name  string // "peiling-ab3k-grafiek.png": what to call it on the platform or the disk
+	Type  string // its media type: "image/png", "text/csv; charset=utf-8", …
+	Title string // what it is, for the platform's file title
+	Alt   string // for an image: everything it shows, for screen readers
+	Data  []byte
 }
 
 // PostsPoll reports whether the reply starts a poll that an adapter should
