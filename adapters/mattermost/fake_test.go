@@ -55,7 +55,8 @@ type fakeMattermost struct {
 	roles                map[string]string // "channel/user", "team/user", "user" → roles
 	roleLookups          int               // role questions the bot asked
 	dialogs              []model.OpenDialogRequest
-	refuseDialogs        bool // OpenInteractiveDialog fails (an expired trigger ID)
+	refuseDialogs        bool      // OpenInteractiveDialog fails (an expired trigger ID)
+	files                fakeFiles // uploads and channel stats (fake_files_test.go)
 }
 
 // lastDialog is the last dialog the bot opened.
@@ -201,6 +202,7 @@ func newFake(t *testing.T) *fakeMattermost {
 		writeJSON(w, &model.Channel{Id: "dm-" + ids[1], Type: model.ChannelTypeDirect})
 	}))
 	mux.HandleFunc("GET /api/v4/websocket", f.websocket)
+	f.serveFiles(mux)
 	f.Server = httptest.NewServer(mux)
 	t.Cleanup(f.Close)
 	return f

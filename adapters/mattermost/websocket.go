@@ -196,7 +196,7 @@ func (a *Adapter) handlePost(ctx context.Context, p *model.Post, direct bool, te
 	me := a.self()
 	text := stripMention(p.Message, me.Username)
 	req := bot.Request{Platform: Platform, Team: team, Channel: p.ChannelId, User: p.UserId, UserName: name,
-		Admin: a.admins.Check(team, p.ChannelId, p.UserId)}
+		Admin: a.admins.Check(team, p.ChannelId, p.UserId), Members: a.memberCount(p.ChannelId)}
 	reply := a.bot.HandleText(ctx, req, text)
 	if err := a.answer(ctx, p, direct, reply); err != nil && !errors.Is(err, context.Canceled) {
 		a.log.Error("answer to a mention not delivered", "channel", p.ChannelId, "error", err)

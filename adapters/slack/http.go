@@ -106,7 +106,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 		return
 	}
 	if a.bot.Instant(strings.TrimPrefix(cmd.Command, "/")) {
-		a.respond(r.Context(), w, a.handleCommand(r.Context(), cmd))
+		a.respond(r.Context(), w, cmd, a.handleCommand(r.Context(), cmd))
 		return
 	}
 	// The answer may outlive the request: it gets its own context.
@@ -115,7 +115,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 	a.work.Go(func() { done <- a.handleCommand(ctx, cmd) })
 	if reply, ok := a.waitInline(done); ok {
 		defer cancel()
-		a.respond(ctx, w, reply)
+		a.respond(ctx, w, cmd, reply)
 		return
 	}
 	w.WriteHeader(http.StatusOK) // empty 200: Slack shows nothing until the follow-up
@@ -126,23 +126,26 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 }
 
 // respond answers a slash command in the HTTP response: nothing when the
-// reply became a message of its own (a new poll), else the reply.
-func (a *Adapter) respond(ctx context.Context, w http.ResponseWriter, reply bot.Reply) {
+// reply became a message of its own (a new poll), else the reply, whose
+// files follow once the response is written.
+func (a *Adapter) respond(ctx context.Context, w http.ResponseWriter, cmd slack.SlashCommand, reply bot.Reply) {
 	if a.bot.AfterReply(ctx, reply, a.polls) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
 	writeJSON(w, a.commandResponse(reply))
+	a.shareFilesLater(ctx, cmd.ChannelID, "", cmd.UserID, reply)
 }
 
 // late delivers a slash command's answer that came after the command was
 // acknowledged: a new poll as the bot's own message, anything else
-// through response_url.
+// through response_url, and then its files.
 func (a *Adapter) late(ctx context.Context, cmd slack.SlashCommand, reply bot.Reply) {
 	if a.bot.AfterReply(ctx, reply, a.polls) {
 		return
 	}
 	a.followUp(ctx, cmd, reply)
+	a.shareFiles(ctx, cmd.ChannelID, "", cmd.UserID, reply)
 }
 
 // waitInline waits up to inlineWait for an answer that can go in the

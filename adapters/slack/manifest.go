@@ -76,6 +76,10 @@ const manifestTail = `oauth_config:
       - app_mentions:read   # @waardenbot waarde privacy
       - im:history          # direct messages to the bot
       - users:read          # whether a user is a workspace admin (closing others' polls, schedules)
+      - files:write         # charts and exports (files.getUploadURLExternal, files.completeUploadExternal)
+      - im:write            # a private export (who voted what) goes to the asker's direct messages
+      - channels:read       # the number of channel members in an export (conversations.info)
+      - groups:read         # the same in a private channel
 settings:
   event_subscriptions:
     bot_events:

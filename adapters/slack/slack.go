@@ -90,6 +90,10 @@ type Adapter struct {
 	// response_url.
 	inlineWait time.Duration
 
+	// retryWait is the first wait before a failed file upload is tried
+	// again (see upload); it doubles with each attempt.
+	retryWait time.Duration
+
 	httpClient *http.Client
 
 	work sync.WaitGroup // answers and redraws under way, which Run waits for
@@ -111,7 +115,7 @@ func WithHTTPClient(c *http.Client) Option {
 
 // New returns a Slack adapter for b.
 func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
-	a := &Adapter{cfg: cfg, bot: b, log: log.With("adapter", Platform), now: time.Now, seen: replay.New(replayLimit), inlineWait: 2500 * time.Millisecond}
+	a := &Adapter{cfg: cfg, bot: b, log: log.With("adapter", Platform), now: time.Now, seen: replay.New(replayLimit), inlineWait: 2500 * time.Millisecond, retryWait: time.Second}
 	for _, o := range opts {
 		o(a)
 	}
@@ -200,7 +204,7 @@ func (a *Adapter) botUser() string {
 // request builds a bot request from Slack's identifiers.
 func (a *Adapter) request(team, channel, user, userName string) bot.Request {
 	return bot.Request{Platform: Platform, Team: team, Channel: channel, User: user, UserName: userName,
-		Admin: a.admins.Check(team, channel, user)}
+		Admin: a.admins.Check(team, channel, user), Members: a.memberCount(channel)}
 }
 
 // isAdmin asks Slack (users.info) whether user is an admin or owner of the
