@@ -9,6 +9,7 @@
 //	waardenbot ask '/waarde privacy'   answer one command on stdout
 //	waardenbot kb export               print the knowledge base as JSON
 //	waardenbot manifest slack          print the Slack app manifest
+//	waardenbot export --poll ID --format csv   a poll's result as a file
 //	waardenbot --version
 //
 // main only reads the configuration and wires: it opens the data file
@@ -70,6 +71,8 @@ func runMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return env.kb(args)
 	case "manifest":
 		return env.manifest(args)
+	case "export":
+		return env.export(args)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return exitOK
@@ -92,6 +95,10 @@ Usage:
   waardenbot manifest slack [--config FILE]
                                        print the Slack app manifest for the
                                        bot's commands in the configured language
+  waardenbot export --poll ID --format csv|png|md|html|json [--db PATH] [--out FILE]
+  waardenbot export --channel ID --format csv [--db PATH] [--out FILE]
+                                       a poll's result, or every poll of a
+                                       channel, as a file
   waardenbot --version
 
 Run 'waardenbot COMMAND --help' for the flags of a command.
