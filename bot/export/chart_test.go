@@ -83,6 +83,25 @@ func TestChartIsAPhoneWidePNGWithABarColourPerCluster(t *testing.T) {
 	}
 }
 
+func TestTheSameResultGivesTheSameBytes(t *testing.T) {
+	for _, in := range []Input{values(t, "privacy, gelijkheid, toegankelijkheid", []int{2, 1, 1}, 3), statement(t, 1, 2, 3)} {
+		first, _, err := Chart(in, words{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		md, html, _ := Paragraph(in, words{})
+		js, _ := JSON(in)
+		for range 5 {
+			again, _, _ := Chart(in, words{})
+			md2, html2, _ := Paragraph(in, words{})
+			js2, _ := JSON(in)
+			if !bytes.Equal(first, again) || !bytes.Equal(md, md2) || !bytes.Equal(html, html2) || !bytes.Equal(js, js2) || !bytes.Equal(CSV(in, words{}), CSV(in, words{})) {
+				t.Fatalf("%s: two exports of one result differ", in.Poll.Kind)
+			}
+		}
+	}
+}
+
 func TestChartOfAStatementHasItsThreeAnswersInTheirColours(t *testing.T) {
 	data, alt, err := Chart(statement(t, 5, 2, 1), words{})
 	if err != nil {

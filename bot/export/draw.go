@@ -254,8 +254,8 @@ func encodePNG(img *image.RGBA, texts map[string]string) ([]byte, error) {
 func paletted(img *image.RGBA) *image.Paletted {
 	solid := []color.RGBA{paper, ink, muted, rule, offMap}
 	solid = append(solid, palette[:]...)
-	for _, c := range statementColours {
-		solid = append(solid, c)
+	for _, k := range []string{"eens", "neutraal", "oneens"} { // in order: the same chart, the same bytes
+		solid = append(solid, statementColours[k])
 	}
 	var pal color.Palette
 	for _, c := range solid {
