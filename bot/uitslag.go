@@ -8,13 +8,20 @@ import (
 	"github.com/waardenbot/waardenbot/bot/poll"
 )
 
-// resultFormats are the words after /uitslag ID that ask for a file, in
-// Dutch as the command reads and in English.
-var resultFormats = map[string]string{
-	"grafiek": "chart", "chart": "chart", "png": "chart",
-	"csv":       "csv",
-	"paragraaf": "paragraph", "paragraph": "paragraph",
-	"stemmen": "votes", "votes": "votes",
+// resultFormat is the file a word after /uitslag ID asks for, in Dutch
+// as the command reads and in English.
+func resultFormat(word string) (string, bool) {
+	switch word {
+	case "grafiek", "chart", "png":
+		return "chart", true
+	case "csv":
+		return "csv", true
+	case "paragraaf", "paragraph":
+		return "paragraph", true
+	case "stemmen", "votes":
+		return "votes", true
+	}
+	return "", false
 }
 
 // uitslag answers /uitslag ID: the current or final result, for anyone in
@@ -29,7 +36,7 @@ func (b *Bot) uitslag(ctx context.Context, req Request) Reply {
 		return b.refuse("result.usage")
 	}
 	word = strings.ToLower(strings.TrimSpace(word))
-	format, ok := resultFormats[word]
+	format, ok := resultFormat(word)
 	if word != "" && !ok {
 		return b.refuse("export.usage", Quote(word, 20), Quote(poll.NormalizeID(id), 10))
 	}

@@ -2,81 +2,58 @@ package export
 
 import (
 	"fmt"
-	"image"
-	"image/color"
 	"strings"
 
 	"github.com/waardenbot/waardenbot/bot/poll"
 )
 
-// The chart is drawn with image/draw and golang.org/x/image's font
-// packages (opentype and the Go fonts, embedded), not with a plotting
-// library: gonum.org/v1/plot, measured for this chart, made the binary 9
-// MB larger and ran package init functions at every start of the bot
-// (0.3 ms and 180 KB of heap for its default fonts alone, plus LaTeX
-// symbol tables and PDF, EPS and TeX back ends), whether or not a chart
-// was ever made. Here nothing happens until Chart is called: the fonts
-// are parsed then, for that chart (see BENCHMARKS.md).
+// The chart is drawn by this package itself: bars are rectangles, and
+// letters come from an atlas of the Go fonts that golang.org/x/image
+// rendered ahead of time (package internal/glyphs, embedded as
+// glyphs.bin), written out as a palette PNG (png.go). Measured for this
+// chart, and recorded in BENCHMARKS.md:
+//
+//   - gonum.org/v1/plot made the binary 9 MB larger and ran package init
+//     functions at every start of the bot (0.3 ms and 180 KB of heap for
+//     its default fonts alone, plus LaTeX symbol tables and PDF, EPS and
+//     TeX back ends), whether or not a chart was ever made.
+//   - Drawing with golang.org/x/image's opentype and image/png at run
+//     time cost no start-up time but half a megabyte of resident memory
+//     in an idle bot: their package inits (image/png registers itself, the
+//     character maps sfnt brings build tables) and data scanned by the
+//     garbage collector keep their pages in memory.
+//
+// With the atlas, the binary links no font or image package, nothing runs
+// at start-up, and the atlas (159 KB, compressed) is read only when a
+// chart is drawn.
 //
 // Layout, for a phone: 1080 pixels wide, which a phone shows at about 360
-// points (three pixels a point), so 34-pixel labels read as 11-point
-// text. One horizontal bar per option with its label above it, so that a
-// long value name never squeezes the bar; its count and share next to the
+// points (three pixels a point), so 32-pixel text reads as 11-point text.
+// One horizontal bar per option with its label above it, so that a long
+// value name never squeezes the bar; its count and share next to the
 // bar's end; bars grouped by cluster and coloured by it, with a legend;
 // the casus as the title; the tensions below.
 
 // Chart sizes in pixels.
 const (
-	chartWidth  = 1080
-	margin      = 56
-	barHeight   = 44
-	barGap      = 22 // between an option's bar and the next option's label
-	groupGap    = 18 // extra space between clusters
-	swatch      = 30 // a legend's colour square
-	titleLines  = 5  // the casus is cut after this many lines
-	maxChartTop = 4000
+	chartWidth     = 1080
+	margin         = 56
+	barHeight      = 44
+	barGap         = 22 // between an option's bar and the next option's label
+	groupGap       = 18 // extra space between clusters
+	swatch         = 30 // a legend's colour square
+	titleLines     = 5  // the casus is cut after this many lines
+	maxChartHeight = 4000
 )
-
-// Colours of the text.
-var (
-	ink    = color.RGBA{0x1a, 0x1a, 0x1a, 0xff}
-	muted  = color.RGBA{0x55, 0x59, 0x5e, 0xff}
-	rule   = color.RGBA{0xd0, 0xd4, 0xd9, 0xff}
-	paper  = color.RGBA{0xff, 0xff, 0xff, 0xff}
-	offMap = color.RGBA{0x8a, 0x8d, 0x91, 0xff} // values not on the Waardenkaart
-)
-
-// palette colours the clusters of the Waardenkaart in the knowledge
-// base's order (Vrijheid, Rechtvaardigheid, Puurheid, Loyaliteit,
-// Empathie, Hiërarchie, Continuïteit, Kwaliteit, Nut): the Okabe–Ito
-// colours, which stay apart for the common forms of colour blindness,
-// without their yellow (too light on white), and three darker ones. Each
-// has a contrast of at least 3:1 against white. The text next to a bar
-// names its cluster as well, so nothing rests on colour alone.
-var palette = [...]color.RGBA{
-	{0x00, 0x72, 0xb2, 0xff}, // blue
-	{0xd5, 0x5e, 0x00, 0xff}, // vermilion
-	{0x00, 0x9e, 0x73, 0xff}, // bluish green
-	{0xcc, 0x79, 0xa7, 0xff}, // reddish purple
-	{0xb0, 0x7a, 0x00, 0xff}, // dark orange
-	{0x3d, 0x8f, 0xc6, 0xff}, // sky blue, darkened
-	{0x8c, 0x56, 0x4b, 0xff}, // brown
-	{0x6a, 0x3d, 0x9a, 0xff}, // purple
-	{0x33, 0x33, 0x33, 0xff}, // near black
-}
-
-// statementColours are the bars of eens, neutraal and oneens.
-var statementColours = map[string]color.RGBA{
-	"eens":     {0x00, 0x9e, 0x73, 0xff},
-	"neutraal": {0x8a, 0x8d, 0x91, 0xff},
-	"oneens":   {0xd5, 0x5e, 0x00, 0xff},
-}
 
 // colour is the bar colour of an option.
-func (in *Input) colour(o poll.Option) color.RGBA {
+func (in *Input) colour(o poll.Option) rgb {
 	if in.Poll.Kind != poll.Values {
-		if c, ok := statementColours[o.Key]; ok {
-			return c
+		switch o.Key {
+		case "eens":
+			return agree
+		case "oneens":
+			return disagree
 		}
 		return offMap
 	}
@@ -101,15 +78,15 @@ func Chart(in Input, w Words) (png []byte, alt string, err error) {
 	if !in.shown() {
 		return nil, "", poll.ErrCountsHidden
 	}
-	f, err := newFaces()
+	f, err := loadFaces()
 	if err != nil {
-		return nil, "", fmt.Errorf("chart fonts: %w", err)
+		return nil, "", err
 	}
 	c := &canvas{f: f, y: margin}
 	var a altText
 	in.drawTitle(c, w, &a)
 	if in.Poll.Kind == poll.Values {
-		in.drawLegend(c, w, &a)
+		in.drawLegend(c, w)
 	}
 	in.drawBars(c, w, &a)
 	if in.Poll.Kind == poll.Values {
@@ -120,11 +97,8 @@ func Chart(in Input, w Words) (png []byte, alt string, err error) {
 	c.y += 8
 	c.paragraph(f.small, muted, w.T("export.chart.footer"), 3)
 	a.add(w.T("export.chart.footer"))
-	img := c.render(margin)
-	data, err := encodePNG(img, map[string]string{
-		"Title":       a.title,
-		"Description": a.String(),
-		"Software":    "waardenbot",
+	data, err := encodePNG(c.render(margin), [][2]string{
+		{"Title", a.title}, {"Description", a.String()}, {"Software", "waardenbot"},
 	})
 	if err != nil {
 		return nil, "", err
@@ -154,7 +128,7 @@ func (in *Input) drawTitle(c *canvas, w Words, a *altText) {
 
 // drawLegend shows the colour of every cluster in the poll with its
 // votes, in the order of the bars.
-func (in *Input) drawLegend(c *canvas, w Words, a *altText) {
+func (in *Input) drawLegend(c *canvas, w Words) {
 	var items []legendItem
 	for _, g := range in.groups() {
 		name := g.name
@@ -183,7 +157,7 @@ func (in *Input) drawBars(c *canvas, w Words, a *altText) {
 		for _, b := range g.bars {
 			s := w.T("export.chart.count", w.T("export.votes", b.votes), percent(b.votes, in.Tally.Voters))
 			counts[b.opt.Key] = s
-			countW = max(countW, c.width(c.f.count, s))
+			countW = max(countW, c.f.bold.width(s))
 		}
 	}
 	room := chartWidth - 2*margin - countW - 18
@@ -264,14 +238,3 @@ type altText struct {
 func (a *altText) add(s string) { a.parts = append(a.parts, s) }
 
 func (a *altText) String() string { return strings.Join(a.parts, " ") }
-
-// render makes the image of everything drawn, bottom margin included.
-func (c *canvas) render(bottom int) *image.RGBA {
-	h := min(c.y+bottom, maxChartTop)
-	img := image.NewRGBA(image.Rect(0, 0, chartWidth, h))
-	fill(img, img.Bounds(), paper)
-	for _, op := range c.ops {
-		op(img)
-	}
-	return img
-}

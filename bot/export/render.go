@@ -6,16 +6,24 @@ import (
 	"strings"
 )
 
-// markdownEscaper escapes what Markdown would read as markup in text
-// people typed or the book wrote.
-var markdownEscaper = strings.NewReplacer(
-	`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "~", `\~`, "[", `\[`, "]", `\]`,
-	"|", `\|`, "#", `\#`, ">", `\>`, "<", `\<`,
-)
-
+// md escapes what Markdown would read as markup in text people typed or
+// the book wrote, on one line: a line break inside a casus would end a
+// quote or a list item. (A loop, not a package-level strings.Replacer,
+// which would be built by init code at every start of the bot.)
 func md(s string) string {
-	// A line break inside a casus would end a quote or a list item.
-	return markdownEscaper.Replace(strings.Join(strings.Fields(s), " "))
+	var sb strings.Builder
+	for i, word := range strings.Fields(s) {
+		if i > 0 {
+			sb.WriteByte(' ')
+		}
+		for _, r := range word {
+			if strings.ContainsRune("\\*_`~[]|#><", r) {
+				sb.WriteByte('\\')
+			}
+			sb.WriteRune(r)
+		}
+	}
+	return sb.String()
 }
 
 // renderMarkdown writes the blocks as CommonMark (with a GFM table).
