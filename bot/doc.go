@@ -19,6 +19,11 @@
 //     catalog_en.go); T gives adapters the words for their own controls.
 //   - Polls and schedules, kept in a Store (poll.Store and schedule.Store
 //     in one) that package bot/store implements on a bbolt file.
+//   - The files of a poll's result (package bot/export makes them): a
+//     reply carries them as data (Reply.Files) after its text, and an
+//     adapter only uploads them, the private ones to the asker's direct
+//     messages; ExportPoll and ExportChannel give the same files to the
+//     command line.
 //   - The rules adapters share for poll messages: AfterReply posts a new
 //     poll as the bot's own message and records it, or redraws a changed
 //     one through the adapter's PollMessages; PollClicked and Redraw do
@@ -41,6 +46,8 @@
 // Writing an adapter: turn a platform event into a Request and call
 // Handle (HandleText for a message's free text); give the Reply to
 // AfterReply with the adapter's PollMessages, and show it only when
-// AfterReply did not post it as a poll message; implement Adapter, and
-// answer Instant commands inline where the platform has a deadline.
+// AfterReply did not post it as a poll message; upload its Files after
+// its text (a file that fails never keeps the text back; tell the asker);
+// implement Adapter, and answer Instant commands inline where the
+// platform has a deadline.
 package bot
