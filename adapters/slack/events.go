@@ -157,8 +157,10 @@ func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) err
 	if err := a.send(ctx, to.Channel, "", "", r); err != nil {
 		return err
 	}
-	// The text went out: a file that fails is logged, not returned, or
-	// the bot would post the text again (see bot.Poster).
-	a.shareFiles(ctx, to.Channel, "", "", r)
+	// The text went out. The files follow in the background, so that a
+	// slow upload does not hold up the deadline loop; one that fails is
+	// logged, not returned, or the bot would post the text again (see
+	// bot.Poster).
+	a.shareFilesLater(ctx, to.Channel, "", "", r)
 	return nil
 }

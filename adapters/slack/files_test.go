@@ -187,6 +187,10 @@ func TestAResultAtItsDeadlineIsPostedOnceEvenWhenItsChartFails(t *testing.T) {
 	if err := a.Post(context.Background(), bot.Destination{Platform: Platform, Channel: "C1"}, closed); err != nil {
 		t.Errorf("Post: %v; the text went out, so the bot must not post it again", err)
 	}
+	a.wait()
+	if n := len(api.sent("files.getUploadURLExternal")); n != 1 {
+		t.Errorf("%d upload attempts of a file too large", n)
+	}
 	if n := len(api.sent("chat.postEphemeral")); n != 0 {
 		t.Errorf("%d private messages to nobody", n)
 	}
