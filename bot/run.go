@@ -41,7 +41,9 @@ func (b *Bot) Run(ctx context.Context, p Poster) error {
 		first error
 	)
 	fail := func(err error) {
-		if err != nil {
+		// Stopping in the middle of start-up (restoring the schedules)
+		// ends in context.Canceled: that is stopping, not failing.
+		if err != nil && !(errors.Is(err, context.Canceled) && ctx.Err() != nil) {
 			once.Do(func() { first = err })
 			cancel()
 		}
