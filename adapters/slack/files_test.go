@@ -210,3 +210,15 @@ func TestAnExportCountsTheChannelsMembers(t *testing.T) {
 		t.Errorf("3 voters of 7 members not in the CSV:\n%s", csv)
 	}
 }
+
+func TestTheCloseButtonSharesTheChartInTheChannel(t *testing.T) {
+	api := newFakeSlack(t)
+	a, _ := newPollAdapter(t, api)
+	id := castVotes(t, a, api)
+	click(t, a, "U1", "close", id)
+	testkit.WaitFor(t, "the chart shared", func() bool { return len(api.sent("files.completeUploadExternal")) == 1 })
+	a.wait()
+	if c := completions(t, api); c[0].Channel != "C1" || api.uploaded()[0].Filename != "peiling-"+id+"-grafiek.png" {
+		t.Errorf("shared %+v as %q", c[0], api.uploaded()[0].Filename)
+	}
+}
