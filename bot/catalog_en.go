@@ -292,7 +292,7 @@ var english = catalog{
 	"export.doc.additions":         "waardenbot's additions, not from the book: the poll and the count, the rule that points out tensions, the links between values and question themes, and the text of this paragraph.",
 	"export.doc.additions_offmap":  "Not on the Waardenkaart, added by the participants themselves: %s.",
 	"files.private":                "The file is in your direct messages with waardenbot.",
-	"files.failed":                 "I could not share the file %s: %s returned an error, also when I tried again. The text of the answer is there. Please try again later.",
+	"files.failed":                 "I could not share the file %s: %s returned an error. The text of the answer is there; please try again later.",
 	"files.too_large":              "I could not share the file %s: it is too large for %s. The text of the answer is there.",
 	"files.saved":                  "Saved in %s: %s",
 	"files.not_saved":              "I could not save the file %s in %s.",

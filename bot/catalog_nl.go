@@ -292,7 +292,7 @@ var dutch = catalog{
 	"export.doc.additions":         "Toevoegingen van waardenbot, niet uit het boek: de peiling en de telling, de regel die spanningen aanwijst, de koppeling tussen waarden en vraagthema's, en de tekst van deze paragraaf.",
 	"export.doc.additions_offmap":  "Niet op de Waardenkaart, door de deelnemers zelf opgenomen: %s.",
 	"files.private":                "Het bestand staat in je privégesprek met waardenbot.",
-	"files.failed":                 "Het bestand %s kon ik niet plaatsen: %s gaf een fout, ook na nieuwe pogingen. De tekst van het antwoord is er wel. Probeer het later nog eens.",
+	"files.failed":                 "Het bestand %s kon ik niet plaatsen: %s gaf een fout. De tekst van het antwoord is er wel; probeer het later nog eens.",
 	"files.too_large":              "Het bestand %s kon ik niet plaatsen: het is te groot voor %s. De tekst van het antwoord is er wel.",
 	"files.saved":                  "Opgeslagen in %s: %s",
 	"files.not_saved":              "Het bestand %s kon ik niet opslaan in %s.",

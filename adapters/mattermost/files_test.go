@@ -96,7 +96,7 @@ func TestAFailedUploadIsTriedAgainAndTheTextStays(t *testing.T) {
 		{"a server error, then it works", []int{http.StatusInternalServerError}, 1, 2, ""},
 		{"rate limited, then it works", []int{http.StatusTooManyRequests}, 1, 2, ""},
 		{"too large: not tried again", []int{http.StatusRequestEntityTooLarge}, 0, 1, "te groot voor Mattermost"},
-		{"down every time", []int{502, 502, 502, 502}, 0, uploadAttempts, "ook na nieuwe pogingen"},
+		{"down every time", []int{502, 502, 502, 502}, 0, uploadAttempts, "gaf een fout"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -137,7 +137,7 @@ func TestAFailedUploadIsTriedAgainAndTheTextStays(t *testing.T) {
 		{"a server error, then it works", []int{500, 503}, 1, 3, ""},
 		{"rate limited, then it works", []int{429}, 1, 2, ""},
 		{"too large: not tried again", []int{413}, 0, 1, "te groot voor Slack"},
-		{"down every time", []int{502, 502, 502, 502}, 0, uploadAttempts, "ook na nieuwe pogingen"},
+		{"down every time", []int{502, 502, 502, 502}, 0, uploadAttempts, "gaf een fout"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
