@@ -11,14 +11,16 @@ import (
 // and posts each result with p, once: the store marks a result as posted
 // in the transaction that closes the poll, so a restart does not post it
 // again. A result that p fails to deliver is tried again a minute later,
-// for a day. It returns how many results were posted.
+// for a day. A casus's result comes with its chart (Reply.Files). It
+// returns how many results were posted.
 func (b *Bot) CloseDue(ctx context.Context, p Poster) (int, error) {
 	if b.polls == nil {
 		return 0, ErrNoPolls
 	}
 	return b.polls.CloseDue(ctx, func(pl poll.Poll, t poll.Tally) error {
 		v := b.pollView(ctx, pl, t, true)
-		r := Reply{Text: b.msg.T("close.deadline", pl.ID) + "\n\n" + v.Parts().Result.Markdown(), Poll: v, Changed: true}
+		r := Reply{Text: b.msg.T("close.deadline", pl.ID) + "\n\n" + v.Parts().Result.Markdown(), Poll: v, Changed: true,
+			Files: b.closeFiles(ctx, pl, t)}
 		if err := p.Post(ctx, pl.Where, r); err != nil {
 			b.log.Warn("post poll result", "poll", pl.ID, "channel", pl.Where.Channel, "err", err)
 			return err

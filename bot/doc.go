@@ -22,6 +22,11 @@
 //     package bot/store/postgres on PostgreSQL for several instances; that
 //     store is an Elector too, and Run then runs the clock on the one
 //     instance that leads.
+//   - The files of a poll's result (package bot/export makes them): a
+//     reply carries them as data (Reply.Files) after its text, and an
+//     adapter only uploads them, the private ones to the asker's direct
+//     messages; ExportPoll and ExportChannel give the same files to the
+//     command line.
 //   - The rules adapters share for poll messages: AfterReply posts a new
 //     poll as the bot's own message and records it, or redraws a changed
 //     one through the adapter's PollMessages; PollClicked and Redraw do
@@ -50,6 +55,8 @@
 // Writing an adapter: turn a platform event into a Request and call
 // Handle (HandleText for a message's free text); give the Reply to
 // AfterReply with the adapter's PollMessages, and show it only when
-// AfterReply did not post it as a poll message; implement Adapter, and
-// answer Instant commands inline where the platform has a deadline.
+// AfterReply did not post it as a poll message; upload its Files after
+// its text (a file that fails never keeps the text back; tell the asker);
+// implement Adapter, and answer Instant commands inline where the
+// platform has a deadline.
 package bot

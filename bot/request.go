@@ -46,6 +46,23 @@ type Reply struct {
 	// (/casus without text): an adapter that can show forms opens it and
 	// shows nothing else; elsewhere Text says how to type the command.
 	Form *Form
+
+	// Files go with the reply, after its text: a chart, a CSV, a
+	// document. An adapter only uploads them, where the reply goes (to
+	// the asker alone when Ephemeral, in a direct message where the
+	// platform cannot attach files to a private reply). The text never
+	// depends on them: when an upload fails, the text still goes out,
+	// and the adapter tells the asker which file did not.
+	Files []File
+}
+
+// File is a file a reply carries, made by the bot (package bot/export).
+type File struct {
+	Name  string // "peiling-ab3k-grafiek.png": what to call it on the platform or the disk
+	Type  string // its media type: "image/png", "text/csv; charset=utf-8", …
+	Title string // what it is, for the platform's file title
+	Alt   string // for an image: everything it shows, for screen readers
+	Data  []byte
 }
 
 // PostsPoll reports whether the reply starts a poll that an adapter should

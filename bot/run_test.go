@@ -115,3 +115,28 @@ func TestCatchUpPostsWhatWasMissedBeforeItReturns(t *testing.T) {
 		t.Error("CatchUp returned before the missed result was posted")
 	}
 }
+
+// cancelledRestore is a store whose schedules are still being read when
+// the bot is stopped.
+type cancelledRestore struct{ *store.Store }
+
+func (cancelledRestore) Runs(ctx context.Context, _ schedule.RunState) ([]schedule.Run, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func TestRunStoppedDuringStartUpReturnsNil(t *testing.T) {
+	b := botOn(cancelledRestore{missedStore(t)})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx, make(postChan, 10)) }()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run stopped while restoring the schedules: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop")
+	}
+}

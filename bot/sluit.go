@@ -19,7 +19,8 @@ func (b *Bot) sluit(ctx context.Context, req Request) Reply {
 // poll's creator may, and an admin (by the configuration, or by the
 // platform through req.Admin, which is asked only when it matters). The
 // reply carries the result for the channel, or says why the poll was not
-// closed. Adapters call it for a close button.
+// closed. A casus's result comes with its chart (Reply.Files). Adapters
+// call it for a close button.
 func (b *Bot) Close(ctx context.Context, req Request, pollID string) Reply {
 	if b.polls == nil {
 		return b.noPolls()
@@ -31,7 +32,8 @@ func (b *Bot) Close(ctx context.Context, req Request, pollID string) Reply {
 	switch {
 	case err == nil:
 		v := b.pollView(ctx, p, t, true)
-		return Reply{Text: b.msg.T("close.done", p.ID) + "\n\n" + v.Parts().Result.Markdown(), Poll: v, Changed: true}
+		return Reply{Text: b.msg.T("close.done", p.ID) + "\n\n" + v.Parts().Result.Markdown(), Poll: v, Changed: true,
+			Files: b.closeFiles(ctx, p, t)}
 	case errors.Is(err, poll.ErrNotFound), errors.Is(err, poll.ErrOtherChannel):
 		return b.pollRefusal("close", err, nil)
 	case errors.Is(err, poll.ErrClosed):

@@ -3,7 +3,9 @@
 // to a writer. It is what `waardenbot` runs when no platform is configured.
 // It is a bot.Adapter: console.New(b, in, out, cfg), then Run(ctx) until
 // the input ends; Post writes what the bot sends on its own (poll results,
-// scheduled prompts) between the answers.
+// scheduled prompts) between the answers. Files a reply carries (a chart,
+// a CSV) are written to a folder (Config.Files), and the console says
+// where.
 package console
 
 import (
@@ -11,6 +13,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -28,6 +32,7 @@ type Config struct {
 	Channel string `toml:"channel"` // channel for requests; default "console"
 	Prompt  bool   `toml:"-"`       // print a prompt before each line (for a terminal)
 	Lang    string `toml:"-"`       // "nl" or "en", for the console's own few words
+	Files   string `toml:"-"`       // the folder for the files replies carry; default ./export
 }
 
 // Console is a read-answer loop over a reader and a writer.
@@ -53,6 +58,9 @@ func New(b *bot.Bot, in io.Reader, out io.Writer, cfg Config) *Console {
 	}
 	if cfg.Channel == "" {
 		cfg.Channel = "console"
+	}
+	if cfg.Files == "" {
+		cfg.Files = "export"
 	}
 	return &Console{bot: b, in: in, out: out, cfg: cfg}
 }
@@ -135,9 +143,11 @@ func (c *Console) Post(_ context.Context, to bot.Destination, r bot.Reply) error
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, err := fmt.Fprintf(c.out, label+"\n%s\n\n", to.Channel, r.Text); err != nil {
+	if _, err := fmt.Fprintf(c.out, label+"\n%s\n", to.Channel, r.Text); err != nil {
 		return fmt.Errorf("console post: %w", err)
 	}
+	c.files(r.Files)
+	fmt.Fprintln(c.out)
 	return nil
 }
 
@@ -154,5 +164,39 @@ func (c *Console) write(r bot.Reply) {
 		fmt.Fprintln(c.out, label)
 	}
 	fmt.Fprintln(c.out, r.Text)
+	c.files(r.Files)
 	fmt.Fprintln(c.out)
+}
+
+// files saves a reply's files and says where; c.mu is held.
+func (c *Console) files(files []bot.File) {
+	if len(files) == 0 {
+		return
+	}
+	fmt.Fprintln(c.out, SaveFiles(c.bot, c.cfg.Files, files))
+}
+
+// SaveFiles writes files into dir (made if needed, private to the user:
+// a file may name voters) and returns the sentence that says where, in
+// the bot's language, or which file could not be saved. A file of the
+// same name is replaced: it is the same export made again.
+func SaveFiles(b *bot.Bot, dir string, files []bot.File) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	var names []string
+	for _, f := range files {
+		if err := save(dir, f); err != nil {
+			return b.T("files.not_saved", f.Name, dir)
+		}
+		names = append(names, filepath.Base(f.Name))
+	}
+	return b.T("files.saved", dir, strings.Join(names, ", "))
+}
+
+func save(dir string, f bot.File) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, filepath.Base(f.Name)), f.Data, 0o600)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -56,5 +58,28 @@ func TestPostAndRepliesDoNotInterleave(t *testing.T) {
 		if strings.Contains(block, "GEPLAND") && strings.Contains(block, "Commando's") {
 			t.Fatalf("a post landed inside a reply:\n%s", block)
 		}
+	}
+}
+
+func TestFilesAreSavedInTheFolderAndTheConsoleSaysWhere(t *testing.T) {
+	b := bot.New(knowledge.MustLoad(), bot.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	dir := filepath.Join(t.TempDir(), "export")
+	var out testkit.Buffer
+	c := New(b, strings.NewReader(""), &out, Config{Files: dir})
+	r := bot.Reply{Text: "**Uitslag**", Files: []bot.File{{Name: "peiling-ab3k-grafiek.png", Data: []byte("png")}, {Name: "../ontsnapt.csv", Data: []byte("a;b")}}}
+	if err := c.Post(context.Background(), bot.Destination{Channel: "raad"}, r); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"peiling-ab3k-grafiek.png": "png", "ontsnapt.csv": "a;b"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || string(data) != want {
+			t.Errorf("%s: %q %v", name, data, err)
+		}
+		if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s is readable by others: %v", name, fi.Mode())
+		}
+	}
+	if got := out.String(); !strings.Contains(got, "**Uitslag**\nOpgeslagen in "+dir+": peiling-ab3k-grafiek.png, ontsnapt.csv\n") {
+		t.Errorf("the console says:\n%s", got)
 	}
 }

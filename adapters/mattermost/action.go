@@ -174,10 +174,13 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 	case reply.Status != bot.Answered:
 		resp.EphemeralText = render(reply.Text)
 	case c.Op == opClose:
-		// Everyone sees the result, as after a typed /sluit.
-		if err := a.createPosts(ctx, req.ChannelId, "", reply.Text); err != nil {
+		// Everyone sees the result, as after a typed /sluit, with the
+		// chart attached; the clicker hears if the chart did not go out.
+		note, err := a.postReply(ctx, req.ChannelId, "", req.UserId, reply)
+		if err != nil {
 			a.log.Error("poll result not posted", "poll", c.Poll, "error", err, "fix", "check that the bot may post in the channel; /uitslag shows the result meanwhile")
 		}
+		resp.EphemeralText = render(note)
 	case reply.Poll != nil && reply.Poll.Hidden:
 		// The counts do not move in a hidden poll: say the vote counted.
 		resp.EphemeralText = render(reply.Text)
@@ -260,8 +263,10 @@ func (a *Adapter) dialog(ctx context.Context, req *model.SubmitDialogRequest) *m
 	if reply.Status != bot.Answered {
 		return &model.SubmitDialogResponse{Error: render(reply.Text)}
 	}
-	// Everyone sees the result, as after a typed /sluit.
-	if err := a.createPosts(ctx, req.ChannelId, "", reply.Text); err != nil {
+	// Everyone sees the result, as after a typed /sluit, with the chart
+	// attached. A dialog cannot say more once it is submitted: a file that
+	// failed is in the log.
+	if _, err := a.postReply(ctx, req.ChannelId, "", req.UserId, reply); err != nil {
 		a.log.Error("poll result not posted", "poll", c.Poll, "error", err, "fix", "check that the bot may post in the channel; /uitslag shows the result meanwhile")
 	}
 	return &model.SubmitDialogResponse{}

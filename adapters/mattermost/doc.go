@@ -42,6 +42,13 @@
 //     for the team admin role, logs what an admin must do naming the
 //     permission as this server calls it, and lists the commands to create
 //     by hand; mentions and direct messages work.
+//   - Files (a poll's chart, CSV, paragraph) are uploaded into the channel
+//     and attached to the bot's post, which needs the upload_file
+//     permission that channel members have by default, and file
+//     attachments enabled (FileSettings.EnableFileAttachments, the
+//     default); a file larger than FileSettings.MaxFileSize is refused
+//     (413) and the asker is told. Private files go to the asker's direct
+//     channel with the bot.
 //   - Ephemeral posts (replies only the asker sees) need the system admin
 //     role. Without it an ephemeral answer to a mention goes to the asker as
 //     a direct message instead; slash commands answer ephemerally in their

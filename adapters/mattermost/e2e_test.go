@@ -226,6 +226,10 @@ func testE2E(t *testing.T, url, version string) {
 		}
 	})
 
+	t.Run("exports: CSV, paragraph, the chart at the close and who voted what, uploaded and downloaded again", func(t *testing.T) {
+		s.exports(t, ctx, a)
+	})
+
 	t.Run("a channel member may not close another user's poll; a system admin may", func(t *testing.T) {
 		bob, _ := s.user(t, ctx, "bob")
 		erik, _ := s.user(t, ctx, "erik")

@@ -55,8 +55,9 @@ type fakeMattermost struct {
 	roles                map[string]string // "channel/user", "team/user", "user" → roles
 	roleLookups          int               // role questions the bot asked
 	dialogs              []model.OpenDialogRequest
-	refuseDialogs        bool // OpenInteractiveDialog fails (an expired trigger ID)
+	refuseDialogs        bool      // OpenInteractiveDialog fails (an expired trigger ID)
 	roster               fakeRoster
+	files                fakeFiles // uploads (fake_files_test.go)
 }
 
 // lastDialog is the last dialog the bot opened.
@@ -203,6 +204,7 @@ func newFake(t *testing.T) *fakeMattermost {
 	}))
 	mux.HandleFunc("GET /api/v4/websocket", f.websocket)
 	f.rosterRoutes(mux)
+	f.serveFiles(mux)
 	f.Server = httptest.NewServer(mux)
 	t.Cleanup(f.Close)
 	return f

@@ -97,7 +97,35 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral})
 		return
 	}
+	if len(reply.Files) > 0 {
+		writeJSON(w, a.withFiles(ctx, req, reply))
+		return
+	}
 	writeJSON(w, a.commandResponse(reply))
+}
+
+// withFiles answers a slash command whose reply carries files. A command
+// response cannot carry files, so the bot posts the text with the files
+// attached itself (to the asker's direct channel when the reply is
+// private) and the response says only what the asker must hear: nothing,
+// where the files are, or which did not go out. When the bot cannot post
+// the text, the response carries it, so that the text is never lost.
+func (a *Adapter) withFiles(ctx context.Context, req bot.Request, reply bot.Reply) *model.CommandResponse {
+	note, err := a.postReply(ctx, req.Channel, "", req.User, reply)
+	switch {
+	case err != nil:
+		a.log.Error("reply with files not posted; the command response carries its text", "channel", req.Channel, "error", err)
+		if note == "" {
+			note = a.bot.T("files.failed", fileNames(reply.Files), "Mattermost")
+		}
+		resp := a.commandResponse(reply)
+		resp.ExtraResponses = append(resp.ExtraResponses, &model.CommandResponse{
+			ResponseType: model.CommandResponseTypeEphemeral, Text: render(note), SkipSlackParsing: true})
+		return resp
+	case reply.Ephemeral:
+		return a.commandResponse(bot.Reply{Text: reply.Text + "\n\n" + note, Ephemeral: true})
+	}
+	return &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: render(note), SkipSlackParsing: true}
 }
 
 // commandToken is the token of a slash command request: Mattermost sends it

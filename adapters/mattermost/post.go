@@ -11,8 +11,9 @@ import (
 )
 
 // Post sends r to a channel as one or more normal posts, so that people can
-// reply in its thread. It implements bot.Poster; a message nobody asked for
-// is for the whole channel, so Ephemeral is ignored. A new poll becomes a
+// reply in its thread, with r's files attached (a closed casus's chart). It
+// implements bot.Poster; a message nobody asked for is for the whole
+// channel, so Ephemeral is ignored. A new poll becomes a
 // poll post with buttons. A poll's result (at its deadline) is posted as
 // text, and the poll's own post, when the bot recorded it, is redrawn
 // without buttons (see bot.AfterReply).
@@ -24,14 +25,23 @@ func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) err
 	if a.bot.AfterReply(ctx, r, a.polls) {
 		return nil
 	}
-	return a.createPosts(ctx, to.Channel, "", r.Text)
+	// An error only when the text did not go out: a file that failed is
+	// logged (see postReply), or the bot would post the text again.
+	_, err := a.postReply(ctx, to.Channel, "", "", r)
+	return err
 }
 
 // createPosts posts text in channel, split at Mattermost's size limit; with
-// a rootID the posts are replies in that thread.
-func (a *Adapter) createPosts(ctx context.Context, channel, rootID, text string) error {
-	for _, part := range split(render(text), a.maxRunes) {
-		if _, _, err := a.api.CreatePost(ctx, &model.Post{ChannelId: channel, RootId: rootID, Message: part}); err != nil {
+// a rootID the posts are replies in that thread. The files (IDs of files
+// uploaded into the channel) go with the last post.
+func (a *Adapter) createPosts(ctx context.Context, channel, rootID, text string, fileIDs ...string) error {
+	parts := split(render(text), a.maxRunes)
+	for i, part := range parts {
+		p := &model.Post{ChannelId: channel, RootId: rootID, Message: part}
+		if i == len(parts)-1 && len(fileIDs) > 0 {
+			p.FileIds = fileIDs
+		}
+		if _, _, err := a.api.CreatePost(ctx, p); err != nil {
 			return fmt.Errorf("create post in channel %s: %w", channel, err)
 		}
 	}
@@ -51,6 +61,9 @@ func (a *Adapter) createPosts(ctx context.Context, channel, rootID, text string)
 func (a *Adapter) answer(ctx context.Context, p *model.Post, direct bool, r bot.Reply) error {
 	if a.bot.AfterReply(ctx, r, a.inThread(p.RootId)) {
 		return nil
+	}
+	if len(r.Files) > 0 {
+		return a.answerWithFiles(ctx, p, direct, r)
 	}
 	if !r.Ephemeral || direct {
 		return a.createPosts(ctx, p.ChannelId, p.RootId, r.Text)
@@ -84,4 +97,22 @@ func (a *Adapter) postEphemeral(ctx context.Context, p *model.Post, text string)
 		}
 	}
 	return nil
+}
+
+// answerWithFiles answers a post with a reply that carries files: in the
+// post's channel and thread when the reply is public or the channel is
+// the direct one, else in the asker's direct channel; what the asker must
+// hear about the files follows privately.
+func (a *Adapter) answerWithFiles(ctx context.Context, p *model.Post, direct bool, r bot.Reply) error {
+	if direct {
+		r.Ephemeral = false // the direct channel is private already
+	}
+	note, err := a.postReply(ctx, p.ChannelId, p.RootId, p.UserId, r)
+	if err != nil {
+		return err
+	}
+	if note == "" {
+		return nil
+	}
+	return a.answer(ctx, p, direct, bot.Reply{Text: note, Ephemeral: true})
 }

@@ -17,5 +17,8 @@
 // memory (bot.Instant) go in the response itself, slower ones follow
 // through response_url. A new poll becomes the bot's own message and is
 // redrawn with chat.update as votes come in, at most once per 300 ms per
-// message (bot.AfterReply, updater).
+// message (bot.AfterReply, updater). Files a reply carries (a poll's chart,
+// CSV, paragraph) go up after its text with files.getUploadURLExternal and
+// files.completeUploadExternal (scope files:write), private ones to the
+// asker's direct messages (see files.go).
 package slack

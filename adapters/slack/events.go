@@ -51,7 +51,9 @@ func (a *Adapter) handleEvent(ctx context.Context, ev slackevents.EventsAPIEvent
 	}
 	if err := a.send(ctx, channel, user, thread, reply); err != nil {
 		a.log.Error("answer to a mention not delivered", "channel", channel, "error", err, "fix", fixPost)
+		return
 	}
+	a.shareFiles(ctx, channel, thread, user, reply)
 }
 
 // stripMention removes the mention of the bot (<@BOT> or <@BOT|name>)
@@ -144,12 +146,21 @@ func parseEvent(body []byte) (slackevents.EventsAPIEvent, string, error) {
 }
 
 // Post sends a message nobody asked for at that moment (a scheduled prompt,
-// a poll result) to a channel. It implements bot.Poster. The message is a
-// normal channel message, so the team replies in its thread.
+// a poll result) to a channel, then its files (a closed casus's chart). It
+// implements bot.Poster. The message is a normal channel message, so the
+// team replies in its thread.
 func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) error {
 	r.Ephemeral = false // there is nobody to show a private message to
 	if a.bot.AfterReply(ctx, r, a.polls) {
 		return nil
 	}
-	return a.send(ctx, to.Channel, "", "", r)
+	if err := a.send(ctx, to.Channel, "", "", r); err != nil {
+		return err
+	}
+	// The text went out. The files follow in the background, so that a
+	// slow upload does not hold up the deadline loop; one that fails is
+	// logged, not returned, or the bot would post the text again (see
+	// bot.Poster).
+	a.shareFilesLater(ctx, to.Channel, "", "", r)
+	return nil
 }

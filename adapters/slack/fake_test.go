@@ -34,6 +34,15 @@ type fakeSlack struct {
 	bots         map[string]bool // users.info says these users are bots
 	notInChannel map[string]bool // chat.postEphemeral answers user_not_in_channel for them
 	failViews    bool            // views.open answers expired_trigger_id
+
+	uploads      []upload // files POSTed to the URLs files.getUploadURLExternal handed out
+	uploadStatus []int    // answer the next uploads with these statuses instead of 200
+}
+
+// upload is a file's bytes as they reached the upload URL.
+type upload struct {
+	ID, Filename string
+	Data         []byte
 }
 
 type apiCall struct {
@@ -45,6 +54,10 @@ type apiCall struct {
 func newFakeSlack(t *testing.T) *fakeSlack {
 	f := &fakeSlack{}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id, ok := strings.CutPrefix(r.URL.Path, "/upload/"); ok {
+			f.receive(w, r, id)
+			return
+		}
 		var body []byte
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 			body, _ = io.ReadAll(r.Body)
@@ -142,6 +155,11 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 				return
 			}
 			fmt.Fprint(w, `{"ok":true,"view":{"id":"VNHU13V36","type":"modal"}}`)
+		case "files.getUploadURLExternal":
+			id := fmt.Sprintf("F%d", len(f.sent(method)))
+			fmt.Fprintf(w, `{"ok":true,"upload_url":%q,"file_id":%q}`, f.URL+"/upload/"+id, id)
+		case "files.completeUploadExternal":
+			fmt.Fprintf(w, `{"ok":true,"files":%s}`, r.PostForm.Get("files"))
 		default:
 			fmt.Fprint(w, `{"ok":true}`)
 		}
@@ -160,4 +178,35 @@ func (f *fakeSlack) sent(method string) []apiCall {
 		}
 	}
 	return out
+}
+
+// receive takes a file at its upload URL, as Slack's upload step does: a
+// multipart form with the bytes in the field "file".
+func (f *fakeSlack) receive(w http.ResponseWriter, r *http.Request, id string) {
+	f.mu.Lock()
+	if len(f.uploadStatus) > 0 {
+		code := f.uploadStatus[0]
+		f.uploadStatus = f.uploadStatus[1:]
+		f.mu.Unlock()
+		w.WriteHeader(code)
+		return
+	}
+	f.mu.Unlock()
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	data, _ := io.ReadAll(file)
+	f.mu.Lock()
+	f.uploads = append(f.uploads, upload{ID: id, Filename: hdr.Filename, Data: data})
+	f.mu.Unlock()
+	fmt.Fprintf(w, "OK - %d", len(data))
+}
+
+// uploaded returns the files that reached their upload URL.
+func (f *fakeSlack) uploaded() []upload {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]upload(nil), f.uploads...)
 }

@@ -135,13 +135,14 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 
 // respond answers a slash command in the HTTP response: nothing when the
 // reply became a message of its own (a new poll) or opened a form, else
-// the reply.
+// the reply, whose files follow once the response is written.
 func (a *Adapter) respond(ctx context.Context, w http.ResponseWriter, cmd slack.SlashCommand, reply bot.Reply) {
 	if a.formOpened(ctx, cmd, reply) || a.bot.AfterReply(ctx, reply, a.polls) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
 	writeJSON(w, a.commandResponse(reply))
+	a.shareFilesLater(ctx, cmd.ChannelID, "", cmd.UserID, reply)
 }
 
 // formOpened opens the reply's form, if it has one, with the command's
@@ -160,12 +161,13 @@ func (a *Adapter) formOpened(ctx context.Context, cmd slack.SlashCommand, reply 
 
 // late delivers a slash command's answer that came after the command was
 // acknowledged: a new poll as the bot's own message, anything else
-// through response_url.
+// through response_url, and then its files.
 func (a *Adapter) late(ctx context.Context, cmd slack.SlashCommand, reply bot.Reply) {
 	if a.bot.AfterReply(ctx, reply, a.polls) {
 		return
 	}
 	a.followUp(ctx, cmd, reply)
+	a.shareFiles(ctx, cmd.ChannelID, "", cmd.UserID, reply)
 }
 
 // waitInline waits up to inlineWait for an answer that can go in the

@@ -52,9 +52,10 @@ var Scopes = []Scope{
 	{"app_mentions:read", "@waardenbot waarde privacy"},
 	{"im:history", "direct messages to the bot"},
 	{"users:read", "whether a user is a workspace admin (closing others' polls, schedules), or a bot (no reminder)"},
-	{"channels:read", "a public channel's member count and members (participation, reminders)"},
+	{"channels:read", "a public channel's member count and members (participation, reminders, exports)"},
 	{"groups:read", "the same for a private channel the bot is in"},
-	{"im:write", "a reminder as a direct message when Slack cannot show it in the channel"},
+	{"im:write", "a reminder, or a private export (who voted what), as a direct message"},
+	{"files:write", "charts and exports (files.getUploadURLExternal, files.completeUploadExternal)"},
 }
 
 // manifestHead, manifestScopes and manifestTail are the manifest's fixed

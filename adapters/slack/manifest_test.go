@@ -57,7 +57,7 @@ func TestManifestDeclaresEveryCommand(t *testing.T) {
 			t.Errorf("manifest lacks /%s", c.Name)
 		}
 	}
-	for _, s := range []string{"commands", "chat:write", "app_mentions:read", "im:history"} {
+	for _, s := range []string{"commands", "chat:write", "app_mentions:read", "im:history", "files:write", "im:write"} {
 		if !slices.Contains(m.OAuth.Scopes.Bot, s) {
 			t.Errorf("manifest lacks scope %s", s)
 		}

@@ -101,6 +101,9 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slack.InteractionCallbac
 				a.log.Error("refusal of a click not delivered", "error", err, "fix", fixPost)
 			}
 		}
+		// A close's result shows in the redrawn message; its chart goes
+		// to the channel.
+		a.shareFilesLater(ctx, channel, "", cb.User.ID, reply)
 		if ts == "" {
 			continue
 		}

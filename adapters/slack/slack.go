@@ -91,6 +91,10 @@ type Adapter struct {
 	// response_url.
 	inlineWait time.Duration
 
+	// retryWait is the first wait before a failed file upload is tried
+	// again (see upload); it doubles with each attempt.
+	retryWait time.Duration
+
 	httpClient *http.Client
 
 	work sync.WaitGroup // answers and redraws under way, which Run waits for
@@ -120,7 +124,7 @@ func WithHTTPClient(c *http.Client) Option {
 
 // New returns a Slack adapter for b.
 func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
-	a := &Adapter{cfg: cfg, bot: b, log: log.With("adapter", Platform), now: time.Now, seen: replay.Memory{Local: replay.New(replayLimit)}, inlineWait: 2500 * time.Millisecond}
+	a := &Adapter{cfg: cfg, bot: b, log: log.With("adapter", Platform), now: time.Now, seen: replay.Memory{Local: replay.New(replayLimit)}, inlineWait: 2500 * time.Millisecond, retryWait: time.Second}
 	for _, o := range opts {
 		o(a)
 	}

@@ -169,10 +169,11 @@ func (a *Adapter) onSocketCommand(ctx context.Context, client *socketmode.Client
 	payload := a.commandResponse(reply)
 	if b, err := json.Marshal(payload); err == nil && len(b) < maxAckPayload {
 		client.Ack(req, payload)
+		a.shareFilesLater(ctx, cmd.ChannelID, "", cmd.UserID, reply)
 		return
 	}
 	client.Ack(req)
-	a.work.Go(func() { a.followUp(ctx, cmd, reply) })
+	a.work.Go(func() { a.late(ctx, cmd, reply) })
 }
 
 // slogPrinter routes slack-go's own log lines to the adapter's logger at

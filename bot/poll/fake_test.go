@@ -368,3 +368,44 @@ func (m *memStore) ClaimReminders(_ context.Context, id string, now time.Time, p
 	}
 	return out, nil
 }
+
+func (m *memStore) Polls(_ context.Context, keep func(Poll) bool) ([]Poll, []Tally, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return nil, nil, m.fail
+	}
+	var polls []Poll
+	for _, p := range m.polls {
+		if keep(p) {
+			polls = append(polls, p)
+		}
+	}
+	slices.SortFunc(polls, func(a, b Poll) int {
+		if c := a.Created.Compare(b.Created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	tallies := make([]Tally, len(polls))
+	for i, p := range polls {
+		_, tallies[i], _ = m.load(p.ID)
+	}
+	return polls, tallies, nil
+}
+
+func (m *memStore) Votes(_ context.Context, id string) ([]Cast, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return nil, m.fail
+	}
+	if _, ok := m.polls[id]; !ok {
+		return nil, ErrNotFound
+	}
+	var out []Cast
+	for _, voter := range slices.Sorted(maps.Keys(m.votes[id])) {
+		out = append(out, Cast{Voter: voter, Vote: m.votes[id][voter]})
+	}
+	return out, nil
+}

@@ -68,6 +68,17 @@ type Option struct {
 type Vote struct {
 	Choices []string  `json:"choices"` // option keys, in the poll's order
 	At      time.Time `json:"at"`
+	// Name is the voter's readable name when the vote was cast, kept
+	// for the creator's export of who voted what; never in an anonymous
+	// poll. Votes cast before it was kept have none.
+	Name string `json:"name,omitempty"`
+}
+
+// Cast is a vote with its voter as the store knows them: the platform's
+// user ID, or in an anonymous poll a keyed hash.
+type Cast struct {
+	Voter string
+	Vote  Vote
 }
 
 // Tally counts the votes of a poll: votes per option key and the number of
@@ -138,4 +149,6 @@ var (
 	ErrAnonymity      = errors.New("anonymity never changes after a poll is posted")
 	ErrDuplicate      = errors.New("already there")
 	ErrNotMember      = errors.New("not a member of the poll's channel")
+	ErrAnonymous      = errors.New("the poll is anonymous")
+	ErrCountsHidden   = errors.New("the poll hides its counts until it closes")
 )

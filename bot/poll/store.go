@@ -44,6 +44,13 @@ type Store interface {
 	// OpenPolls lists the polls of a channel that are not closed, oldest
 	// first.
 	OpenPolls(ctx context.Context, where chat.Destination) ([]Poll, error)
+	// Polls lists every poll that keep accepts, open or closed, with its
+	// tally, oldest first. It reads every poll: it is for exports, not
+	// for a path that runs with each vote.
+	Polls(ctx context.Context, keep func(Poll) bool) ([]Poll, []Tally, error)
+	// Votes returns every vote in poll id with its voter, in the order
+	// of the voters' keys; ErrNotFound if there is no such poll.
+	Votes(ctx context.Context, id string) ([]Cast, error)
 	// PrunePolls deletes the polls closed before t whose result was
 	// posted, with their votes and reminder records, and returns how
 	// many.

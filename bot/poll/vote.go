@@ -49,7 +49,7 @@ func (s *Service) Vote(ctx context.Context, who Person, id, input string) (Ballo
 		if slices.Equal(keys, prev.Choices) { // both in the poll's order
 			return prev, errSameVote
 		}
-		return Vote{Choices: keys, At: now}, nil
+		return Vote{Choices: keys, At: now, Name: voterName(p, who)}, nil
 	})
 }
 
@@ -80,7 +80,7 @@ func (s *Service) Toggle(ctx context.Context, who Person, id, key string) (Ballo
 		default:
 			chosen[key] = true
 		}
-		next := Vote{At: now}
+		next := Vote{At: now, Name: voterName(p, who)}
 		for _, o := range p.Options {
 			if chosen[o.Key] {
 				next.Choices = append(next.Choices, o.Key)
@@ -88,6 +88,15 @@ func (s *Service) Toggle(ctx context.Context, who Person, id, key string) (Ballo
 		}
 		return next, nil
 	})
+}
+
+// voterName is the name a vote keeps: who's readable name, except in an
+// anonymous poll, where the store keeps nothing that names a voter.
+func voterName(p Poll, who Person) string {
+	if p.Anon {
+		return ""
+	}
+	return who.Name
 }
 
 // canVote refuses a vote in a closed poll or from another channel.

@@ -2,10 +2,13 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -335,4 +338,70 @@ func changePoll(tx *bolt.Tx, id string, fn func(*poll.Poll)) error {
 	}
 	fn(&p)
 	return put(tx.Bucket(bucketPolls), []byte(id), p)
+}
+
+// Polls lists every poll keep accepts, with its tally, oldest first (by
+// creation, then ID). It reads the whole polls bucket in one read
+// transaction.
+func (s *Store) Polls(ctx context.Context, keep func(poll.Poll) bool) ([]poll.Poll, []poll.Tally, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	type found struct {
+		p poll.Poll
+		t poll.Tally
+	}
+	var all []found
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPolls).ForEach(func(k, v []byte) error {
+			var p poll.Poll
+			if err := decode(v, &p); err != nil {
+				return fmt.Errorf("poll %s: %w", k, err)
+			}
+			if !keep(p) {
+				return nil
+			}
+			p, t, err := load(tx, string(k))
+			if err != nil {
+				return err
+			}
+			all = append(all, found{p, t})
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.SortFunc(all, func(a, b found) int {
+		return cmp.Or(a.p.Created.Compare(b.p.Created), strings.Compare(a.p.ID, b.p.ID))
+	})
+	polls, tallies := make([]poll.Poll, len(all)), make([]poll.Tally, len(all))
+	for i, f := range all {
+		polls[i], tallies[i] = f.p, f.t
+	}
+	return polls, tallies, nil
+}
+
+// Votes returns every vote of poll id with its voter's key, in key order.
+func (s *Store) Votes(ctx context.Context, id string) ([]poll.Cast, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []poll.Cast
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketPolls).Get([]byte(id)) == nil {
+			return poll.ErrNotFound
+		}
+		prefix := append([]byte(id), 0)
+		c := tx.Bucket(bucketVotes).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var vote poll.Vote
+			if err := decode(v, &vote); err != nil {
+				return fmt.Errorf("vote in poll %s: %w", id, err)
+			}
+			out = append(out, poll.Cast{Voter: string(k[len(prefix):]), Vote: vote})
+		}
+		return nil
+	})
+	return out, err
 }

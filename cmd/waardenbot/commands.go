@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -272,6 +273,7 @@ func (e *cliEnv) console(args []string) int {
 		Channel: firstNonEmpty(*channel, cfg.Console.Channel),
 		Prompt:  isTerminal(e.stdin),
 		Lang:    cfg.Lang,
+		Files:   filesDir(path),
 	})
 	// Start-up comes first, before the console reads a line: the results
 	// of polls whose deadline passed while the bot was down, old closed
@@ -346,6 +348,11 @@ func (e *cliEnv) ask(args []string) int {
 	} else {
 		fmt.Fprintln(e.stdout, reply.Text)
 	}
+	if len(reply.Files) > 0 {
+		// The files of an export go where the console puts them; stderr
+		// says where, so that stdout stays the reply (or its JSON).
+		fmt.Fprintln(e.stderr, console.SaveFiles(b, filesDir(st.Path()), reply.Files))
+	}
 	if reply.Status != bot.Answered {
 		return exitRefused
 	}
@@ -410,6 +417,10 @@ func (e *cliEnv) pair(args []string, name, word, configUsage string) (configFlag
 	}
 	return *flag, 0, false
 }
+
+// filesDir is where the console and ask save the files replies carry:
+// the folder export beside the data file.
+func filesDir(dbPath string) string { return filepath.Join(filepath.Dir(dbPath), "export") }
 
 func firstNonEmpty(s ...string) string {
 	for _, v := range s {

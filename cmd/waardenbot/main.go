@@ -13,6 +13,7 @@
 //	waardenbot backup --out FILE       a copy of the data file, while the bot runs
 //	waardenbot restore FILE            put a backup in place, while no bot runs
 //	waardenbot migrate --from F --to D copy a data file into PostgreSQL
+//	waardenbot export --poll ID --format csv   a poll's result as a file
 //	waardenbot --version
 //
 // main only reads the configuration and wires: it opens the data file
@@ -83,6 +84,8 @@ func runMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return env.restore(args)
 	case "migrate":
 		return env.migrate(args)
+	case "export":
+		return env.export(args)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return exitOK
@@ -116,6 +119,10 @@ Usage:
                                        data file while no bot runs
   waardenbot migrate --from FILE --to postgres://…
                                        copy a data file into PostgreSQL
+  waardenbot export --poll ID --format csv|png|md|html|json [--db PATH] [--out FILE]
+  waardenbot export --channel ID --format csv [--db PATH] [--out FILE]
+                                       a poll's result, or every poll of a
+                                       channel, as a file
   waardenbot --version
 
 Run 'waardenbot COMMAND --help' for the flags of a command.

@@ -433,3 +433,40 @@ func testOpenPolls(t *testing.T, kit Kit) {
 		t.Errorf("open polls %v (%v), want bbbb and cccc", open, err)
 	}
 }
+
+// testPollsAndVotes: Polls lists the polls keep accepts, oldest first,
+// with their tallies; Votes lists every voter of a poll, in key order.
+func testPollsAndVotes(t *testing.T, kit Kit) {
+	s, _ := kit.Open(t)
+	defer s.Close()
+	ctx := context.Background()
+	for i, id := range []string{"cc", "aa", "bb"} {
+		p := Poll(id, "c1")
+		p.Created = T0.Add(time.Duration(-i) * time.Hour) // cc first, bb last made, so oldest
+		if id == "aa" {
+			p.Where.Channel = "c2"
+		}
+		if err := s.CreatePoll(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, voter := range []string{"zoe", "bob"} {
+		if _, _, _, err := s.Vote(ctx, "cc", As(voter), Choose("eens")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	polls, tallies, err := s.Polls(ctx, func(p poll.Poll) bool { return p.Where.Channel == "c1" })
+	if err != nil || len(polls) != 2 || polls[0].ID != "bb" || polls[1].ID != "cc" || tallies[1].Voters != 2 {
+		t.Fatalf("polls %v tallies %v (%v)", polls, tallies, err)
+	}
+	casts, err := s.Votes(ctx, "cc")
+	if err != nil || len(casts) != 2 || casts[0].Voter != "bob" || casts[1].Voter != "zoe" || casts[0].Vote.Choices[0] != "eens" {
+		t.Errorf("votes %+v (%v)", casts, err)
+	}
+	if casts, err := s.Votes(ctx, "bb"); err != nil || len(casts) != 0 {
+		t.Errorf("a poll without votes: %v %v", casts, err)
+	}
+	if _, err := s.Votes(ctx, "zz"); !errors.Is(err, poll.ErrNotFound) {
+		t.Errorf("an unknown poll: %v", err)
+	}
+}

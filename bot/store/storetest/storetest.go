@@ -56,6 +56,7 @@ func Run(t *testing.T, kit Kit) {
 		{"PollMessageIsKeptAcrossRestartsAndVotes", testPollMessage},
 		{"PrunePollsDeletesOnlyOldClosedPollsWithTheirVotes", testPrune},
 		{"OpenPollsAreThoseOfTheChannelOldestFirst", testOpenPolls},
+		{"PollsListsWhatKeepAcceptsOldestFirstAndVotesListsEveryVoter", testPollsAndVotes},
 		{"ClaimRunTwiceIsRefused", testClaimTwice},
 		{"ConcurrentClaimsOfOneRunHaveOneWinner", testConcurrentClaims},
 		{"FailedUpdateOrClaimStoresNothing", testFailedWrites},
