@@ -3,6 +3,7 @@ package mattermost
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image/png"
 	"net/http"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/waardenbot/waardenbot/bot"
 )
 
 // votedPoll starts anna's casus, has bob and carla vote, and returns the
@@ -124,6 +126,14 @@ func TestAFailedUploadIsTriedAgainAndTheTextStays(t *testing.T) {
 
 func TestTheCSVCountsTheChannelsMembers(t *testing.T) {
 	fx := newPollFixture(t)
+	fx.a.bot.UseRosters(bot.Rosters{Platform: fx.a})
+	fx.f.mu.Lock()
+	for i := range 9 { // nine people; the bot may count users without bots
+		fx.f.roster.users = append(fx.f.roster.users, &model.User{Id: fmt.Sprintf("user%d", i), Username: fmt.Sprintf("user%d", i)})
+	}
+	fx.f.roster.users = append(fx.f.roster.users, &model.User{Id: botID, Username: botName, IsBot: true})
+	fx.f.roster.countHuman = true
+	fx.f.mu.Unlock()
 	id := votedPoll(fx)
 	fx.command("bob", "/uitslag "+id+" csv")
 	up := fx.f.uploaded()

@@ -64,7 +64,7 @@ func TestCheckAgainstTheFakeSlackAPI(t *testing.T) {
 		}},
 		{"missing scopes are named", socket, "commands,chat:write,app_mentions:read", []string{
 			"✓ Slack bot token",
-			"✗ Slack scopes: missing chat:write.public (scheduled prompts in public channels the bot was not invited to), im:history (direct messages to the bot), users:read (whether a user is a workspace admin (closing others' polls, schedules)) | add them under OAuth & Permissions > Scopes > Bot Token Scopes",
+			"✗ Slack scopes: missing chat:write.public (scheduled prompts in public channels the bot was not invited to), im:history (direct messages to the bot), users:read (whether a user is a workspace admin (closing others' polls, schedules), or a bot (no reminder)), channels:read (a public channel's member count and members (participation, reminders, exports)), groups:read (the same for a private channel the bot is in), im:write (a reminder, or a private export (who voted what), as a direct message), files:write (charts and exports (files.getUploadURLExternal, files.completeUploadExternal)) | add them under OAuth & Permissions > Scopes > Bot Token Scopes",
 			"✓ Slack app token",
 		}},
 		{"HTTP mode needs the signing secret, not an app token", Config{Mode: "http", BotToken: bot, SigningSecret: "s", Listen: "127.0.0.1:8080"}, allScopes(), []string{

@@ -198,7 +198,11 @@ func TestAResultAtItsDeadlineIsPostedOnceEvenWhenItsChartFails(t *testing.T) {
 
 func TestAnExportCountsTheChannelsMembers(t *testing.T) {
 	api := newFakeSlack(t)
-	a, _ := newPollAdapter(t, api)
+	a, b := newPollAdapter(t, api)
+	b.UseRosters(bot.Rosters{Platform: a})
+	api.mu.Lock()
+	api.members = []string{"U1", "U2", "U3", "U4", "U5", "U6", "U7"} // the bot is not a member
+	api.mu.Unlock()
 	id := castVotes(t, a, api)
 	slashCommand(t, a, "U2", "/uitslag", id+" csv")
 	testkit.WaitFor(t, "the CSV", func() bool { return len(api.uploaded()) == 1 })
