@@ -55,7 +55,7 @@ type fakeMattermost struct {
 	roles                map[string]string // "channel/user", "team/user", "user" → roles
 	roleLookups          int               // role questions the bot asked
 	dialogs              []model.OpenDialogRequest
-	refuseDialogs        bool      // OpenInteractiveDialog fails (an expired trigger ID)
+	refuseDialogs        bool // OpenInteractiveDialog fails (an expired trigger ID)
 	roster               fakeRoster
 	files                fakeFiles // uploads (fake_files_test.go)
 }

@@ -132,4 +132,3 @@ func fileNames(files []bot.File) string {
 	}
 	return strings.Join(names, ", ")
 }
-

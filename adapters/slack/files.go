@@ -155,4 +155,3 @@ func (a *Adapter) uploadWait(err error, attempt int) (time.Duration, bool) {
 	}
 	return 0, false
 }
-
