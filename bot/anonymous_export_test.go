@@ -18,8 +18,7 @@ func TestAnAnonymousPollsFilesNameNobody(t *testing.T) {
 	f := newFixture(t, bot.Config{})
 	people := map[string]string{"U0ANNA7Q": "Anna de Vries", "U0BOB42X": "Bob Janssen", "U0CARLA9": "Carla Öztürk"}
 	as := func(user string) bot.Request {
-		return bot.Request{Platform: "slack", Team: "T1", Channel: "C1", User: user, UserName: people[user],
-			Members: func(context.Context) int { return 12 }}
+		return bot.Request{Platform: "slack", Team: "T1", Channel: "C1", User: user, UserName: people[user]}
 	}
 	ctx := context.Background()
 	start := f.bot.HandleText(ctx, as("U0ANNA7Q"), "/casus anoniem max=2 Mag de gemeente camera's ophangen? | privacy, orde, gelijkheid")

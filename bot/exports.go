@@ -90,7 +90,7 @@ func (b *Bot) closeFiles(ctx context.Context, p poll.Poll, t poll.Tally) []File 
 	}
 	f, err := b.chartFile(b.exportInput(ctx, p, t, 0, false))
 	if err != nil {
-		b.log.Error("chart of a closed poll not drawn; the result goes out without it", "poll", p.ID, "err", err)
+		b.log.Error("chart of a closed poll not drawn; the result goes out without it", "poll", p.ID, "err", err, "fix", "a bug: report it with this line; /uitslag ID grafiek tries again")
 		return nil
 	}
 	return []File{f}

@@ -43,7 +43,7 @@ func (b *Bot) RunReminders(ctx context.Context, every time.Duration) error {
 	defer t.Stop()
 	for {
 		if _, err := b.RemindDue(ctx); err != nil && ctx.Err() == nil {
-			b.log.Error("send reminders", "err", err)
+			b.log.Error("send reminders", "err", err, "fix", "check the store (waardenbot check); reminders not claimed yet are tried again in a minute")
 		}
 		select {
 		case <-ctx.Done():

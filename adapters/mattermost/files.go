@@ -78,7 +78,7 @@ func (a *Adapter) uploadAll(ctx context.Context, channel string, files []bot.Fil
 	for _, f := range files {
 		id, code, err := a.upload(ctx, channel, f)
 		if err != nil {
-			a.log.Error("file not uploaded; the reply's text goes out without it", "file", f.Name, "channel", channel, "status", code, "error", err)
+			a.log.Error("file not uploaded; the reply's text goes out without it", "file", f.Name, "channel", channel, "status", code, "error", err, "fix", "check that file uploads are enabled (System Console > Site Configuration > File Sharing and Downloads) and the file size limit; the text went out")
 			failed = append(failed, f)
 			if code == http.StatusRequestEntityTooLarge {
 				key = "files.too_large"

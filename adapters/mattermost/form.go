@@ -144,7 +144,7 @@ func (a *Adapter) formDialog(ctx context.Context, req *model.SubmitDialogRequest
 	r := res.Reply
 	if r.Poll != nil && !a.bot.AfterReply(ctx, r, a.polls) && r.PostsPoll() {
 		if err := a.createPosts(ctx, req.ChannelId, "", r.Text); err != nil {
-			a.log.Error("poll from a form not posted", "channel", req.ChannelId, "error", err)
+			a.log.Error("poll from a form not posted", "channel", req.ChannelId, "error", err, "fix", "check that the bot is a member of the channel and may post there; the poll exists: /peilingen shows it")
 		}
 	}
 	return &model.SubmitDialogResponse{}

@@ -114,7 +114,7 @@ func (a *Adapter) withFiles(ctx context.Context, req bot.Request, reply bot.Repl
 	note, err := a.postReply(ctx, req.Channel, "", req.User, reply)
 	switch {
 	case err != nil:
-		a.log.Error("reply with files not posted; the command response carries its text", "channel", req.Channel, "error", err)
+		a.log.Error("reply with files not posted; the command response carries its text", "channel", req.Channel, "error", err, "fix", "check that the bot is a member of the channel and may post there")
 		if note == "" {
 			note = a.bot.T("files.failed", fileNames(reply.Files), "Mattermost")
 		}

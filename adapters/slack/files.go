@@ -66,7 +66,7 @@ func (a *Adapter) shareFiles(ctx context.Context, channel, thread, user string, 
 	if r.Ephemeral {
 		dm, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
 		if err != nil {
-			a.log.Error("files not sent: no direct message channel with the asker", "user", user, "error", err)
+			a.log.Error("files not sent: no direct message channel with the asker", "user", user, "error", err, "fix", "grant the im:write scope (waardenbot check names what is missing) and reinstall the app")
 			a.tellFailed(ctx, channel, user, r.Files, "files.failed")
 			return
 		}
@@ -79,7 +79,7 @@ func (a *Adapter) shareFiles(ctx context.Context, channel, thread, user string, 
 		if err == nil {
 			continue
 		}
-		a.log.Error("file not shared; the reply's text went out without it", "file", f.Name, "channel", to, "error", err)
+		a.log.Error("file not shared; the reply's text went out without it", "file", f.Name, "channel", to, "error", err, "fix", "grant the files:write scope (waardenbot check names what is missing) and check that the bot is in the channel")
 		failed = append(failed, f)
 		var sc slack.StatusCodeError
 		if errors.As(err, &sc) && sc.Code == http.StatusRequestEntityTooLarge {
@@ -107,7 +107,7 @@ func (a *Adapter) tellFailed(ctx context.Context, channel, user string, files []
 	}
 	text := a.bot.T(key, strings.Join(names, ", "), "Slack")
 	if err := a.send(ctx, channel, user, "", bot.Reply{Text: text, Ephemeral: true}); err != nil {
-		a.log.Error("the asker was not told that a file failed", "user", user, "error", err)
+		a.log.Error("the asker was not told that a file failed", "user", user, "error", err, "fix", "check that the bot is in the channel and Slack answers; the lines before this one say more")
 	}
 }
 

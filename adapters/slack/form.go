@@ -215,6 +215,6 @@ func (a *Adapter) afterForm(ctx context.Context, meta formMeta, res bot.FormResu
 		return
 	}
 	if err := a.send(ctx, meta.Channel, "", "", r); err != nil {
-		a.log.Error("poll from a form not posted", "channel", meta.Channel, "error", err)
+		a.log.Error("poll from a form not posted", "channel", meta.Channel, "error", err, "fix", "check that the bot is in the channel and may post there; the poll exists: /peilingen shows it")
 	}
 }

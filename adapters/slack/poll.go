@@ -124,7 +124,7 @@ func (a *Adapter) openOptionForm(ctx context.Context, cb slack.InteractionCallba
 	}
 	a.log.Warn("add-a-value form not opened", "poll", pollID, "error", err)
 	if err := a.send(ctx, req.Channel, req.User, "", bot.Reply{Text: a.bot.T("button.add.typed", pollID), Ephemeral: true}); err != nil {
-		a.log.Error("hint to type /optie not delivered", "error", err)
+		a.log.Error("hint to type /optie not delivered", "error", err, "fix", "check that the bot is in the channel and Slack answers; the lines before this one say more")
 	}
 }
 

@@ -124,6 +124,13 @@ func (p *Poll) RemindAt() time.Time {
 	return p.ClosesAt.Add(-p.RemindBefore)
 }
 
+// AwaitsReminder reports whether p's reminder is still to come: it has
+// one (RemindAt), its reminders are not done, and it is not closed. A
+// Store keeps these polls in the index that RemindersDue reads.
+func (p *Poll) AwaitsReminder() bool {
+	return !p.RemindAt().IsZero() && !p.Reminded && !p.Closed
+}
+
 // Option returns the option with key.
 func (p *Poll) Option(key string) (Option, bool) {
 	for _, o := range p.Options {

@@ -2,6 +2,7 @@ package poll
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/waardenbot/waardenbot/bot/chat"
@@ -85,6 +86,19 @@ type Store interface {
 	// now). A claimed reminder is recorded and never claimed again, also
 	// when it could not be delivered.
 	ClaimReminders(ctx context.Context, id string, now time.Time, people []Remindee) ([]Remindee, error)
+}
+
+// CheckUpdate is the rule of Store.UpdatePoll that both stores apply: it
+// refuses next, the poll as a change left it, when the change touched
+// what never changes (ID, Kind, Where, Created, Creator, Anon, Closed,
+// Origin).
+func CheckUpdate(old, next Poll) error {
+	switch {
+	case old.ID != next.ID, old.Kind != next.Kind, old.Where != next.Where, !old.Created.Equal(next.Created),
+		old.Creator != next.Creator, old.Anon != next.Anon, old.Closed != next.Closed, old.Origin != next.Origin:
+		return fmt.Errorf("update poll %s: a change of its identity, anonymity or closing is not allowed here", old.ID)
+	}
+	return nil
 }
 
 // Remindee is a member of a poll's channel as the reminder rules know

@@ -15,8 +15,11 @@ import (
 // Contents is everything a data file holds, as it is stored, for copying
 // it to another store (waardenbot migrate copies it to PostgreSQL).
 type Contents struct {
-	Secret    []byte // the installation's key for anonymous voters
-	Polls     []PollRecord
+	Secret []byte // the installation's key for anonymous voters
+	Polls  []PollRecord
+	// Origins are the form submissions that made polls, each with the
+	// ID of its poll: one poll per origin.
+	Origins   map[string]string
 	Schedules []schedule.Schedule // reflections with their rotations, debates
 	Runs      []RunRecord
 	Number    uint64 // the last number NextNumber gave (debate numbers)
@@ -32,6 +35,12 @@ type PollRecord struct {
 	// Due is when its result is still to be posted (its deadline, or a
 	// retry after a failed post); zero when nothing is left to post.
 	Due time.Time
+	// Roster holds the roster keys of the people who were in the poll's
+	// channel when it started (poll.Store.SetRoster), in key order.
+	Roster []string
+	// Claims are the reminders claimed (poll.Store.ClaimReminders), by
+	// roster key, with when; every one of them is on the Roster.
+	Claims map[string]time.Time
 }
 
 // RunRecord is the record of one scheduled run.
@@ -66,7 +75,7 @@ func (s *Store) Contents(ctx context.Context) (Contents, error) {
 				return err
 			}
 			byID[p.ID] = len(c.Polls)
-			r := PollRecord{Poll: p, Tally: t, Votes: map[string]poll.Vote{}}
+			r := PollRecord{Poll: p, Tally: t, Votes: map[string]poll.Vote{}, Claims: map[string]time.Time{}}
 			if !p.Posted {
 				r.Due = due[p.ID]
 			}
@@ -86,6 +95,34 @@ func (s *Store) Contents(ctx context.Context) (Contents, error) {
 				return fmt.Errorf("vote %q: %w", k, err)
 			}
 			c.Polls[i].Votes[string(voter)] = vote
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketRosters).ForEach(func(k, v []byte) error {
+			id, key, ok := bytes.Cut(k, []byte{0})
+			i, known := byID[string(id)]
+			if !ok || !known {
+				return nil // the roster of a poll that is gone reminds nobody
+			}
+			var e rosterEntry
+			if err := decode(v, &e); err != nil {
+				return fmt.Errorf("roster entry %q: %w", k, err)
+			}
+			r := &c.Polls[i]
+			r.Roster = append(r.Roster, string(key))
+			if e.Claimed {
+				r.Claims[string(key)] = e.ClaimedAt
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		c.Origins = map[string]string{}
+		if err := tx.Bucket(bucketOrigins).ForEach(func(k, v []byte) error {
+			if _, known := byID[string(v)]; known {
+				c.Origins[string(k)] = string(v)
+			}
 			return nil
 		}); err != nil {
 			return err

@@ -1,10 +1,8 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -46,7 +44,7 @@ func (s *Store) UpdatePoll(ctx context.Context, id string, change func(*poll.Pol
 			refusal = err
 			return nil
 		}
-		if err := fixed(old, next); err != nil {
+		if err := poll.CheckUpdate(old, next); err != nil {
 			return err
 		}
 		if !old.ClosesAt.Equal(next.ClosesAt) && !old.Posted {
@@ -77,25 +75,10 @@ func (s *Store) UpdatePoll(ctx context.Context, id string, change func(*poll.Pol
 	return p, t, refusal
 }
 
-// fixed refuses a change of what UpdatePoll may not change.
-func fixed(old, next poll.Poll) error {
-	switch {
-	case old.ID != next.ID, old.Kind != next.Kind, old.Where != next.Where, !old.Created.Equal(next.Created),
-		old.Creator != next.Creator, old.Anon != next.Anon, old.Closed != next.Closed, old.Origin != next.Origin:
-		return fmt.Errorf("update poll %s: a change of its identity, anonymity or closing is not allowed here", old.ID)
-	}
-	return nil
-}
-
-// hasReminder reports whether p waits for its reminder.
-func hasReminder(p poll.Poll) bool {
-	return !p.RemindAt().IsZero() && !p.Reminded && !p.Closed
-}
-
 // putReminder puts p in the reminder index when it waits for its
 // reminder.
 func putReminder(tx *bolt.Tx, p poll.Poll) error {
-	if !hasReminder(p) {
+	if !p.AwaitsReminder() {
 		return nil
 	}
 	return tx.Bucket(bucketReminders).Put(timeKey(p.RemindAt(), p.ID), nil)
@@ -129,7 +112,7 @@ func (s *Store) RemindersDue(ctx context.Context, now time.Time) ([]poll.Poll, e
 			if err != nil {
 				return err
 			}
-			if hasReminder(p) && p.ClosesAt.After(now) {
+			if p.AwaitsReminder() && p.ClosesAt.After(now) {
 				out = append(out, p)
 			}
 		}
@@ -221,25 +204,4 @@ func mayClaim(tx *bolt.Tx, id string, now time.Time, people []poll.Remindee) ([]
 		}
 	}
 	return out, nil
-}
-
-// rosterLen is how many people poll id's roster holds, and how many of
-// them were claimed; for tests.
-func (s *Store) rosterLen(id string) (n, claimed int, err error) {
-	err = s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketRosters).Cursor()
-		prefix := append([]byte(id), 0)
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var e rosterEntry
-			if err := decode(v, &e); err != nil {
-				return err
-			}
-			n++
-			if e.Claimed {
-				claimed++
-			}
-		}
-		return nil
-	})
-	return n, claimed, err
 }

@@ -1,11 +1,15 @@
 package store
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/waardenbot/waardenbot/bot/store/storetest"
 )
@@ -27,7 +31,44 @@ func TestContract(t *testing.T) {
 			return open(), open
 		},
 		ErrClosed: ErrClosed,
+		Roster: func(st storetest.Store, id string) (int, int, error) {
+			return st.(*Store).rosterLen(id)
+		},
+		Leftovers: func(st storetest.Store) ([]string, error) {
+			var left []string
+			err := st.(*Store).db.View(func(tx *bolt.Tx) error {
+				for _, b := range [][]byte{bucketRosters, bucketOrigins, bucketReminders} {
+					tx.Bucket(b).ForEach(func(k, _ []byte) error {
+						left = append(left, fmt.Sprintf("%s: %q", b, k))
+						return nil
+					})
+				}
+				return nil
+			})
+			return left, err
+		},
 	})
+}
+
+// rosterLen is how many people poll id's roster holds, and how many of
+// them were claimed.
+func (s *Store) rosterLen(id string) (n, claimed int, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketRosters).Cursor()
+		prefix := append([]byte(id), 0)
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var e rosterEntry
+			if err := decode(v, &e); err != nil {
+				return err
+			}
+			n++
+			if e.Claimed {
+				claimed++
+			}
+		}
+		return nil
+	})
+	return n, claimed, err
 }
 
 func openTemp(t *testing.T, opts ...Option) (*Store, string) {

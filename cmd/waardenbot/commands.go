@@ -273,7 +273,7 @@ func (e *cliEnv) console(args []string) int {
 		Channel: firstNonEmpty(*channel, cfg.Console.Channel),
 		Prompt:  isTerminal(e.stdin),
 		Lang:    cfg.Lang,
-		Files:   filesDir(path),
+		Files:   filesDir(cfg, st),
 	})
 	// Start-up comes first, before the console reads a line: the results
 	// of polls whose deadline passed while the bot was down, old closed
@@ -351,7 +351,7 @@ func (e *cliEnv) ask(args []string) int {
 	if len(reply.Files) > 0 {
 		// The files of an export go where the console puts them; stderr
 		// says where, so that stdout stays the reply (or its JSON).
-		fmt.Fprintln(e.stderr, console.SaveFiles(b, filesDir(st.Path()), reply.Files))
+		fmt.Fprintln(e.stderr, console.SaveFiles(b, filesDir(cfg, st), reply.Files))
 	}
 	if reply.Status != bot.Answered {
 		return exitRefused
@@ -418,9 +418,15 @@ func (e *cliEnv) pair(args []string, name, word, configUsage string) (configFlag
 	return *flag, 0, false
 }
 
-// filesDir is where the console and ask save the files replies carry:
-// the folder export beside the data file.
-func filesDir(dbPath string) string { return filepath.Join(filepath.Dir(dbPath), "export") }
+// filesDir is where the console and ask put the files of an export: the
+// folder export beside the data file, or in data_dir with the PostgreSQL
+// store.
+func filesDir(cfg *Config, st dataStore) string {
+	if file, ok := st.(*store.Store); ok {
+		return filepath.Join(filepath.Dir(file.Path()), "export")
+	}
+	return filepath.Join(cfg.DataDir, "export")
+}
 
 func firstNonEmpty(s ...string) string {
 	for _, v := range s {

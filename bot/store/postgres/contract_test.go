@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/waardenbot/waardenbot/bot/store/storetest"
 	"github.com/waardenbot/waardenbot/internal/testkit"
 )
@@ -27,6 +29,29 @@ func TestContract(t *testing.T) {
 			return open(t, dsn), func() storetest.Store { return open(t, dsn) }
 		},
 		ErrClosed: ErrClosed,
+		Roster: func(st storetest.Store, id string) (n, claimed int, err error) {
+			pool, err := st.(*Store).db(context.Background())
+			if err != nil {
+				return 0, 0, err
+			}
+			err = pool.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM rosters WHERE poll_id = $1),
+				(SELECT count(*) FROM reminder_claims WHERE poll_id = $1)`, id).Scan(&n, &claimed)
+			return n, claimed, err
+		},
+		Leftovers: func(st storetest.Store) ([]string, error) {
+			pool, err := st.(*Store).db(context.Background())
+			if err != nil {
+				return nil, err
+			}
+			rows, err := pool.Query(context.Background(), `SELECT 'rosters: ' || poll_id || ' ' || key FROM rosters
+				UNION ALL SELECT 'reminder_claims: ' || poll_id || ' ' || key FROM reminder_claims
+				UNION ALL SELECT 'origins: ' || origin || ' ' || poll_id FROM origins
+				UNION ALL SELECT 'polls.remind_ns: ' || id FROM polls WHERE remind_ns IS NOT NULL`)
+			if err != nil {
+				return nil, err
+			}
+			return pgx.CollectRows(rows, pgx.RowTo[string])
+		},
 	})
 }
 

@@ -13,11 +13,15 @@ import (
 
 // Copied says what Import copied, and that the database holds it.
 type Copied struct {
-	Polls, Votes, Schedules, Runs int
+	Polls, Votes    int
+	Rosters, Claims int // roster entries (people, per poll) and the reminders claimed of them
+	Origins         int // the form submissions that made polls
+	Schedules, Runs int
 }
 
 func (c Copied) String() string {
-	return fmt.Sprintf("%d polls with %d votes, %d schedules, %d run records", c.Polls, c.Votes, c.Schedules, c.Runs)
+	return fmt.Sprintf("%d polls with %d votes, %d roster entries with %d reminders claimed, %d form origins, %d schedules, %d run records",
+		c.Polls, c.Votes, c.Rosters, c.Claims, c.Origins, c.Schedules, c.Runs)
 }
 
 // Errors of Import.
@@ -32,13 +36,15 @@ var (
 
 // Import copies the contents of a bbolt data file into the database, in
 // one transaction, and checks before it commits that the database holds
-// what the file holds: every poll with its votes, every schedule, every
-// run record. Nothing is written when anything fails.
+// what the file holds: every poll with its votes, roster and reminder
+// claims, every form origin, every schedule, every run record. Nothing is
+// written when anything fails.
 //
 // It can be run again: a poll in the file replaces the poll with its ID in
-// the database whole (with its votes), schedules and runs replace those
-// with their keys, the debate numbers continue after the highest either
-// gave; what is only in the database stays. The file's secret becomes the
+// the database whole (with its votes, roster, claims and origin), origins,
+// schedules and runs replace those with their keys, the debate numbers
+// continue after the highest either gave; what is only in the database
+// stays. The file's secret becomes the
 // database's, so that anonymous votes and Mattermost buttons stay valid;
 // a database that already has another secret and polls or schedules
 // is refused (ErrOtherInstallation), and so is a database that instances
@@ -62,7 +68,13 @@ func (s *Store) Import(ctx context.Context, c store.Contents) (Copied, error) {
 			}
 			done.Polls++
 			done.Votes += len(r.Votes)
+			done.Rosters += len(r.Roster)
+			done.Claims += len(r.Claims)
 		}
+		if err := copyOrigins(ctx, tx, c.Origins); err != nil {
+			return err
+		}
+		done.Origins = len(c.Origins)
 		for _, sc := range c.Schedules {
 			data, err := encode(sc)
 			if err != nil {
@@ -143,7 +155,8 @@ func takeSecret(ctx context.Context, tx pgx.Tx, secret []byte) error {
 	return err
 }
 
-// copyPoll replaces the poll with r's ID by r, with its votes.
+// copyPoll replaces the poll with r's ID by r, with its votes, roster and
+// claims (its origin the database had goes with the poll it replaces).
 func copyPoll(ctx context.Context, tx pgx.Tx, r store.PollRecord) error {
 	p := r.Poll
 	if _, err := tx.Exec(ctx, "DELETE FROM polls WHERE id = $1", p.ID); err != nil {
@@ -176,16 +189,47 @@ func copyPoll(ctx context.Context, tx pgx.Tx, r store.PollRecord) error {
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"votes"}, []string{"poll_id", "voter", "data"}, pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("copy the votes of poll %s: %w", p.ID, err)
 	}
+	rows = rows[:0]
+	for _, key := range r.Roster {
+		rows = append(rows, []any{p.ID, key})
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"rosters"}, []string{"poll_id", "key"}, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("copy the roster of poll %s: %w", p.ID, err)
+	}
+	rows = rows[:0]
+	for key, at := range r.Claims {
+		rows = append(rows, []any{p.ID, key, at})
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"reminder_claims"}, []string{"poll_id", "key", "claimed_at"}, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("copy the reminder claims of poll %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+// copyOrigins records the file's origins, each for its poll.
+func copyOrigins(ctx context.Context, tx pgx.Tx, origins map[string]string) error {
+	var keys, ids []string
+	for origin, id := range origins {
+		keys, ids = append(keys, origin), append(ids, id)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO origins (origin, poll_id) SELECT * FROM unnest($1::text[], $2::text[])
+		ON CONFLICT (origin) DO UPDATE SET poll_id = excluded.poll_id`, keys, ids); err != nil {
+		return fmt.Errorf("copy the form origins: %w", err)
+	}
 	return nil
 }
 
 // verify counts, in the transaction that copied them, the polls, votes,
-// schedules and runs of the file that the database now holds.
+// roster entries, claims, origins, schedules and runs of the file that the
+// database now holds.
 func verify(ctx context.Context, tx pgx.Tx, c store.Contents, want Copied) error {
-	var pollIDs, scheduleIDs, runIDs []string
+	var pollIDs, scheduleIDs, runIDs, origins, originPolls []string
 	var runAts []int64
 	for _, r := range c.Polls {
 		pollIDs = append(pollIDs, r.Poll.ID)
+	}
+	for origin, id := range c.Origins {
+		origins, originPolls = append(origins, origin), append(originPolls, id)
 	}
 	for _, sc := range c.Schedules {
 		scheduleIDs = append(scheduleIDs, sc.ID)
@@ -197,9 +241,12 @@ func verify(ctx context.Context, tx pgx.Tx, c store.Contents, want Copied) error
 	err := tx.QueryRow(ctx, `SELECT
 		(SELECT count(*) FROM polls WHERE id = ANY($1)),
 		(SELECT count(*) FROM votes WHERE poll_id = ANY($1)),
+		(SELECT count(*) FROM rosters WHERE poll_id = ANY($1)),
+		(SELECT count(*) FROM reminder_claims WHERE poll_id = ANY($1)),
+		(SELECT count(*) FROM origins JOIN unnest($5::text[], $6::text[]) AS k(origin, poll_id) ON origins.origin = k.origin AND origins.poll_id = k.poll_id),
 		(SELECT count(*) FROM schedules WHERE id = ANY($2)),
 		(SELECT count(*) FROM runs JOIN unnest($3::text[], $4::bigint[]) AS k(id, at) ON schedule_id = k.id AND at_ns = k.at)`,
-		pollIDs, scheduleIDs, runIDs, runAts).Scan(&got.Polls, &got.Votes, &got.Schedules, &got.Runs)
+		pollIDs, scheduleIDs, runIDs, runAts, origins, originPolls).Scan(&got.Polls, &got.Votes, &got.Rosters, &got.Claims, &got.Origins, &got.Schedules, &got.Runs)
 	if err != nil {
 		return fmt.Errorf("verify the copy: %w", err)
 	}

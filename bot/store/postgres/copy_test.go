@@ -7,8 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/waardenbot/waardenbot/bot/poll"
 	"github.com/waardenbot/waardenbot/bot/schedule"
 	"github.com/waardenbot/waardenbot/bot/store"
 	"github.com/waardenbot/waardenbot/bot/store/storetest"
@@ -140,5 +144,135 @@ func TestImportRefusesWhileInstancesRunOrIntoAnotherInstallation(t *testing.T) {
 	}
 	if _, _, err := other.Poll(ctx, c.Polls[0].Poll.ID); err == nil {
 		t.Error("a refused import copied a poll")
+	}
+}
+
+// steeredFile is a data file with what issue 13 keeps beside polls: a
+// poll with a reminder, its roster and a claim, a vote, a form's origin
+// and a repeat of it; and a pruned poll whose roster and origin are gone.
+func steeredFile(t *testing.T) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(filepath.Join(t.TempDir(), "waardenbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	first := storetest.Poll("ab3k", "raad")
+	first.ClosesAt, first.RemindBefore, first.Origin = storetest.T0.Add(2*time.Hour), time.Hour, "slack/V123"
+	repeat := storetest.Poll("cd4m", "raad")
+	repeat.ClosesAt, repeat.Repeats = storetest.T0.Add(4*time.Hour), first.ID
+	gone := storetest.Poll("zz9z", "raad")
+	gone.Origin = "mattermost/n1"
+	for _, p := range []poll.Poll{first, repeat, gone} {
+		if err := st.CreatePoll(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, keys := range map[string][]string{first.ID: {"U1", "U2", "U3"}, gone.ID: {"U1"}} {
+		if err := st.SetRoster(ctx, id, keys); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, _, err := st.Vote(ctx, first.ID, storetest.As("U3"), storetest.Choose("eens")); err != nil {
+		t.Fatal(err)
+	}
+	claimAt := storetest.T0.Add(time.Hour + 1234) // nanoseconds the database need not keep
+	if got, err := st.ClaimReminders(ctx, first.ID, claimAt, remindees("U1")); err != nil || len(got) != 1 {
+		t.Fatalf("claim: %v %v", got, err)
+	}
+	if _, _, err := st.ClosePoll(ctx, gone.ID, storetest.T0, func(poll.Poll) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.PrunePolls(ctx, storetest.T0.Add(time.Minute)); n != 1 || err != nil {
+		t.Fatalf("pruned %d (%v)", n, err)
+	}
+	return st
+}
+
+func remindees(users ...string) []poll.Remindee {
+	var out []poll.Remindee
+	for _, u := range users {
+		out = append(out, poll.Remindee{User: u, Voter: u, Key: u})
+	}
+	return out
+}
+
+func TestImportCopiesRostersClaimsAndOrigins(t *testing.T) {
+	ctx := context.Background()
+	file := steeredFile(t)
+	c, err := file.Contents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"slack/V123": "ab3k"}; !reflect.DeepEqual(c.Origins, want) {
+		t.Errorf("the file's origins: %v, want %v", c.Origins, want)
+	}
+	pg := open(t, storetest.Postgres(t))
+	for i := range 2 { // it can be run again
+		got, err := pg.Import(ctx, c)
+		want := Copied{Polls: 2, Votes: 1, Rosters: 3, Claims: 1, Origins: 1}
+		if err != nil || got != want {
+			t.Fatalf("import %d: %v (%v), want %v", i+1, got, err, want)
+		}
+	}
+	for _, id := range []string{"ab3k", "cd4m"} {
+		p, tally, err := pg.Poll(ctx, id)
+		fp, ftally, _ := file.Poll(ctx, id)
+		if err != nil || !reflect.DeepEqual(p, fp) || !reflect.DeepEqual(tally, ftally) {
+			t.Errorf("poll %s: %+v %+v (%v), file %+v %+v", id, p, tally, err, fp, ftally)
+		}
+	}
+	// Both stores answer alike: the reminder is due, U1 was claimed, U3
+	// voted, U2 is still to be reminded, U4 was never on the roster; the
+	// origin is taken, the pruned poll's is free.
+	now := storetest.T0.Add(90 * time.Minute)
+	for name, st := range map[string]storetest.Store{"file": file, "database": pg} {
+		if due, err := st.RemindersDue(ctx, now); err != nil || len(due) != 1 || due[0].ID != "ab3k" {
+			t.Errorf("%s: reminders due %v (%v)", name, due, err)
+		}
+		if got, err := st.ClaimReminders(ctx, "ab3k", now, remindees("U1", "U2", "U3", "U4")); err != nil || len(got) != 1 || got[0].User != "U2" {
+			t.Errorf("%s: claimed %v (%v), want U2", name, got, err)
+		}
+		again := storetest.Poll("ef5n", "raad")
+		again.Origin = "slack/V123"
+		if err := st.CreatePoll(ctx, again); !errors.Is(err, poll.ErrDuplicate) {
+			t.Errorf("%s: a second poll from the copied origin: %v", name, err)
+		}
+		freed := storetest.Poll("gh6p", "raad")
+		freed.Origin = "mattermost/n1"
+		if err := st.CreatePoll(ctx, freed); err != nil {
+			t.Errorf("%s: a poll from the pruned poll's origin: %v", name, err)
+		}
+	}
+}
+
+func TestImportRefusesClaimsAndOriginsWithoutTheirRosterOrPoll(t *testing.T) {
+	// Contents that no data file holds: a claim of someone not on the
+	// roster, an origin of a poll that is not there. The database's
+	// foreign keys refuse them, and nothing is copied.
+	ctx := context.Background()
+	c, err := steeredFile(t).Contents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg := open(t, storetest.Postgres(t))
+	bad := c
+	bad.Polls = slices.Clone(c.Polls)
+	for i := range bad.Polls {
+		if bad.Polls[i].Poll.ID == "ab3k" {
+			bad.Polls[i].Claims = map[string]time.Time{"U9": storetest.T0}
+		}
+	}
+	if _, err := pg.Import(ctx, bad); err == nil || !strings.Contains(err.Error(), "reminder_claims") {
+		t.Errorf("a claim of someone not on the roster: %v", err)
+	}
+	bad = c
+	bad.Origins = map[string]string{"slack/V123": "ab3k", "slack/V999": "zz9z"}
+	if _, err := pg.Import(ctx, bad); err == nil || !strings.Contains(err.Error(), "origins") {
+		t.Errorf("an origin of a poll that is not there: %v", err)
+	}
+	if _, _, err := pg.Poll(ctx, "ab3k"); !errors.Is(err, poll.ErrNotFound) {
+		t.Errorf("a refused import copied a poll: %v", err)
 	}
 }

@@ -328,6 +328,11 @@ func TestCloseDueOfTwoInstancesClosesOnce(t *testing.T) {
 	}
 }
 
+func TestRemindersClaimedByTwoInstancesReachEachPersonOnce(t *testing.T) {
+	dsn := storetest.Postgres(t)
+	storetest.ConcurrentReminderClaims(t, open(t, dsn), open(t, dsn))
+}
+
 func connect(t testing.TB, dsn string) *pgx.Conn {
 	t.Helper()
 	conn, err := pgx.Connect(context.Background(), dsn)

@@ -50,33 +50,39 @@ func (s *Store) Secret(ctx context.Context) ([]byte, error) {
 }
 
 // pollColumns are a poll's columns besides its tally and due time, in the
-// order of insertPoll's and updatePoll's parameters $2 to $9.
+// order of insertPoll's and updatePoll's parameters $2 to $10: every
+// column derived from the poll's JSON, so that a poll stored with them
+// keeps them in step (its reminder's time among them).
 func pollColumns(p poll.Poll) ([]any, error) {
 	data, err := encode(p)
 	if err != nil {
 		return nil, err
 	}
-	var closed *int64
+	var closed, remind *int64
 	if p.Closed {
 		ns := p.ClosedAt.UnixNano()
 		closed = &ns
 	}
-	return []any{data, p.Where.Platform, p.Where.Team, p.Where.Channel, p.Created.UnixNano(), !p.Closed, p.Posted, closed}, nil
+	if p.AwaitsReminder() {
+		ns := p.RemindAt().UnixNano()
+		remind = &ns
+	}
+	return []any{data, p.Where.Platform, p.Where.Team, p.Where.Channel, p.Created.UnixNano(), !p.Closed, p.Posted, closed, remind}, nil
 }
 
-const insertPoll = `INSERT INTO polls (id, data, platform, team, channel, created_ns, open, posted, closed_ns, tally, due_ns)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`
+const insertPoll = `INSERT INTO polls (id, data, platform, team, channel, created_ns, open, posted, closed_ns, remind_ns, tally, due_ns)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING`
 
-const updatePoll = `UPDATE polls SET data = $2, platform = $3, team = $4, channel = $5, created_ns = $6, open = $7, posted = $8, closed_ns = $9
-	WHERE id = $1`
+const updatePoll = `UPDATE polls SET data = $2, platform = $3, team = $4, channel = $5, created_ns = $6, open = $7, posted = $8, closed_ns = $9,
+	remind_ns = $10 WHERE id = $1`
 
-// CreatePoll stores a new poll with an empty tally.
+// CreatePoll stores a new poll with an empty tally, records its origin
+// and links it to the poll it repeats, in one transaction. A second poll
+// from one origin is refused by the origins' primary key: when two
+// instances create one at once, the second waits for the first and,
+// once that commits, gets ErrDuplicate.
 func (s *Store) CreatePoll(ctx context.Context, p poll.Poll) error {
 	if err := ctx.Err(); err != nil {
-		return err
-	}
-	pool, err := s.db(ctx)
-	if err != nil {
 		return err
 	}
 	cols, err := pollColumns(p)
@@ -93,14 +99,33 @@ func (s *Store) CreatePoll(ctx context.Context, p poll.Poll) error {
 		due = &ns
 	}
 	args := append(append([]any{p.ID}, cols...), tally, due)
-	tag, err := pool.Exec(ctx, insertPoll, args...)
-	if err != nil {
-		return fmt.Errorf("create poll %s: %w", p.ID, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return poll.ErrIDTaken
-	}
-	return nil
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, insertPoll, args...)
+		if err != nil {
+			return fmt.Errorf("create poll %s: %w", p.ID, err)
+		}
+		if tag.RowsAffected() == 0 {
+			return poll.ErrIDTaken
+		}
+		if p.Origin != "" {
+			tag, err := tx.Exec(ctx, "INSERT INTO origins (origin, poll_id) VALUES ($1, $2) ON CONFLICT (origin) DO NOTHING", p.Origin, p.ID)
+			if err != nil {
+				return fmt.Errorf("create poll %s: its origin: %w", p.ID, err)
+			}
+			if tag.RowsAffected() == 0 {
+				return poll.ErrDuplicate
+			}
+		}
+		if p.Repeats != "" {
+			first, _, err := loadPoll(ctx, tx, p.Repeats, "FOR UPDATE")
+			if err != nil {
+				return err
+			}
+			first.RepeatedBy = append(first.RepeatedBy, p.ID)
+			return savePoll(ctx, tx, first)
+		}
+		return nil
+	})
 }
 
 // Poll returns poll id and its tally.
@@ -120,7 +145,8 @@ type rowQuerier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// loadPoll reads a poll and its tally; lock is "" or "FOR UPDATE".
+// loadPoll reads a poll and its tally; lock is "", "FOR UPDATE" or "FOR
+// SHARE".
 func loadPoll(ctx context.Context, q rowQuerier, id, lock string) (poll.Poll, poll.Tally, error) {
 	var p poll.Poll
 	var t poll.Tally
@@ -323,7 +349,8 @@ func (s *Store) SetPollMessage(ctx context.Context, id, message string) error {
 }
 
 // PrunePolls deletes the polls closed before t whose result was posted;
-// their votes go with them (ON DELETE CASCADE).
+// their votes, roster, reminder claims and origin go with them (ON DELETE
+// CASCADE), which frees the origin.
 func (s *Store) PrunePolls(ctx context.Context, t time.Time) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err

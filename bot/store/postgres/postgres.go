@@ -1,6 +1,7 @@
 // Package postgres keeps waardenbot's state in PostgreSQL, so that several
-// instances of the bot can share it: polls, votes, schedules, run records,
-// the installation's secret, and the requests some instance has already
+// instances of the bot can share it: polls, votes, the rosters and claims
+// of poll reminders, the forms' origins, schedules, run records, the
+// installation's secret, and the requests some instance has already
 // handled. It implements poll.Store and schedule.Store with the same
 // contracts as the bbolt file of package bot/store (both pass the tests of
 // package bot/store/storetest), and three things only a shared store
@@ -16,8 +17,9 @@
 //     delivers a mention to every instance).
 //
 // One file per concern: polls.go, votes.go (the group commit),
-// schedules.go, seen.go, lead.go, watch.go, copy.go (waardenbot migrate),
-// migrate.go with the schema in migrations/.
+// reminders.go (corrections, rosters and reminder claims), schedules.go,
+// seen.go, lead.go, watch.go, copy.go (waardenbot migrate), migrate.go
+// with the schema in migrations/.
 //
 // Every value is stored as the JSON of its domain type, the same codec as
 // the bbolt file, next to the columns that queries need; so a field added

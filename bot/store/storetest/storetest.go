@@ -34,6 +34,14 @@ type Kit struct {
 	Open func(t *testing.T) (st Store, reopen func() Store)
 	// ErrClosed is the error a closed store returns.
 	ErrClosed error
+	// Roster returns how many people poll id's roster holds in st, and
+	// how many of their reminders were claimed: what no method shows.
+	Roster func(st Store, id string) (n, claimed int, err error)
+	// Leftovers lists what st keeps about polls besides the polls, their
+	// tallies and votes (roster entries, claims, origins, entries of
+	// its reminder index), one string each: a store without polls has
+	// none.
+	Leftovers func(st Store) ([]string, error)
 }
 
 // Run runs every contract test against the stores kit opens.
@@ -57,6 +65,14 @@ func Run(t *testing.T, kit Kit) {
 		{"PrunePollsDeletesOnlyOldClosedPollsWithTheirVotes", testPrune},
 		{"OpenPollsAreThoseOfTheChannelOldestFirst", testOpenPolls},
 		{"PollsListsWhatKeepAcceptsOldestFirstAndVotesListsEveryVoter", testPollsAndVotes},
+		{"UpdatePollMovesTheDeadlineAndTheReminderWithThePoll", testUpdatePoll},
+		{"RemindersDueAreOpenPollsNotRemindedOldestReminderFirst", testRemindersDue},
+		{"ClaimsAreOncePerPersonAcrossReopening", testClaimsOnce},
+		{"NoClaimsOnceThePollClosed", testClaimsStopAtClose},
+		{"ConcurrentClaimsOfOnePersonHaveOneWinner", testConcurrentReminderClaims},
+		{"OnePollPerOriginAndRepeatsAreLinked", testOrigins},
+		{"ConcurrentPollsFromOneOriginMakeOne", testConcurrentOrigins},
+		{"PruningDeletesRosterAndFreesTheOrigin", testPruneRoster},
 		{"ClaimRunTwiceIsRefused", testClaimTwice},
 		{"ConcurrentClaimsOfOneRunHaveOneWinner", testConcurrentClaims},
 		{"FailedUpdateOrClaimStoresNothing", testFailedWrites},
