@@ -174,7 +174,7 @@ func BenchmarkSignedSlashCommand(b *testing.B) {
 // writes a constant JSON, nothing else.
 func BenchmarkSignatureOnly(b *testing.B) {
 	s := newSignedStream("privacy")
-	v := verifier{secret: []byte(testSecret), now: s.clock}
+	v := newVerifier([]byte(testSecret), s.clock)
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
