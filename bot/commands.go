@@ -24,6 +24,7 @@ type command struct {
 	examples []string // arguments its help line shows ("`/waarde privacy`")
 	maxArgs  int      // the longest argument it accepts, in bytes
 	instant  bool     // answered from memory, without I/O: see Bot.Instant
+	cache    bool     // the answer depends on the arguments alone: see Bot.Cacheable
 	store    bool     // keeps or reads state in the data file (polls, schedules)
 	run      func(*Bot, context.Context, Request) Reply
 }
@@ -34,8 +35,8 @@ const lookupMax = 200
 // commandTable is the bot's commands in the order help shows them.
 func commandTable() []command {
 	return []command{
-		{name: "waarde", examples: []string{"privacy", "vrijheid", "camera"}, maxArgs: lookupMax, instant: true, run: (*Bot).waarde},
-		{name: "vragen", examples: []string{"beveiliging", "bestuur", "5g"}, maxArgs: lookupMax, instant: true, run: (*Bot).vragen},
+		{name: "waarde", examples: []string{"privacy", "vrijheid", "camera"}, maxArgs: lookupMax, instant: true, cache: true, run: (*Bot).waarde},
+		{name: "vragen", examples: []string{"beveiliging", "bestuur", "5g"}, maxArgs: lookupMax, instant: true, cache: true, run: (*Bot).vragen},
 		{name: "casus", maxArgs: casusArgsMax, store: true, run: (*Bot).casus},
 		{name: "stelling", maxArgs: casusArgsMax, store: true, run: (*Bot).stelling},
 		{name: "stem", examples: []string{"ab3k 1 3"}, maxArgs: lookupMax * 2, store: true, run: (*Bot).stem},
@@ -48,7 +49,7 @@ func commandTable() []command {
 		{name: "debat", examples: []string{"2026-12-10 19:30 Camera's in de binnenstad", "lijst"}, maxArgs: debatMax, store: true, run: (*Bot).debat},
 		// Mattermost has a /help of its own that a custom command cannot
 		// replace; there the bot's help is /waardenbot.
-		{name: "help", aliases: []string{"waardenbot"}, maxArgs: lookupMax, instant: true, run: (*Bot).helpCommand},
+		{name: "help", aliases: []string{"waardenbot"}, maxArgs: lookupMax, instant: true, cache: true, run: (*Bot).helpCommand},
 	}
 }
 
@@ -97,6 +98,20 @@ func (b *Bot) Commands() []CommandInfo {
 func (b *Bot) Instant(command string) bool {
 	c, ok := b.commands[normalizeCommand(command)]
 	return !ok || c.instant
+}
+
+// Cacheable reports whether the answer to command depends on nothing but
+// the command and its arguments, as Handle is given them: the lookups, the
+// help, and the help for an unknown command. Such an answer is made from
+// the knowledge base and in the bot's language, which do not change while
+// the bot runs; not from who asks, where, when, or the data file; and it
+// is text alone, without a poll, a form or files. So an adapter may keep
+// what it made of one (rendered for its platform, encoded for the wire)
+// and send that again for the same command and arguments, without asking
+// the bot, for as long as this Bot runs. Cacheable commands are Instant.
+func (b *Bot) Cacheable(command string) bool {
+	c, ok := b.commands[normalizeCommand(command)]
+	return !ok || c.cache
 }
 
 // help lists the commands with an example each. It is only for the asker.

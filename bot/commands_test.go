@@ -22,6 +22,9 @@ func TestCommandTable(t *testing.T) {
 		if c.instant && c.store {
 			t.Errorf("/%s: answered from memory cannot need the data file", c.name)
 		}
+		if c.cache && !c.instant {
+			t.Errorf("/%s: an answer that depends on the arguments alone is answered from memory", c.name)
+		}
 		if c.run == nil || c.maxArgs <= 0 {
 			t.Errorf("/%s: no handler or no argument limit", c.name)
 		}

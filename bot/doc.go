@@ -11,10 +11,11 @@
 //   - The command table (commands.go): each command once, with its
 //     aliases, argument hint and summary (catalog keys cmd.NAME.hint and
 //     cmd.NAME.summary), examples, longest argument, whether it is
-//     answered from memory and whether it needs the data file, and its
-//     handler, one file per command (waarde.go, casus.go, …). The router
-//     (Handle), the help, the "did you mean" answer, Instant and Commands
-//     (what adapters register with their platform) derive from it.
+//     answered from memory, whether its answer depends on its arguments
+//     alone and whether it needs the data file, and its handler, one file
+//     per command (waarde.go, casus.go, …). The router (Handle), the help,
+//     the "did you mean" answer, Instant, Cacheable and Commands (what
+//     adapters register with their platform) derive from it.
 //   - The message catalog, in Dutch and English (catalog_nl.go,
 //     catalog_en.go); T gives adapters the words for their own controls.
 //   - Polls and schedules, kept in a Store (poll.Store and schedule.Store
@@ -58,5 +59,7 @@
 // AfterReply did not post it as a poll message; upload its Files after
 // its text (a file that fails never keeps the text back; tell the asker);
 // implement Adapter, and answer Instant commands inline where the
-// platform has a deadline.
+// platform has a deadline. What an adapter made of the answer to a
+// Cacheable command it may keep and send again for the same command and
+// arguments (the Slack adapter does, with adapters/internal/answers).
 package bot

@@ -1,10 +1,8 @@
 package slack
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -22,10 +20,6 @@ import (
 // fixPost is what the log says when a message did not reach Slack.
 const fixPost = "invite the bot to the channel (/invite @waardenbot), check that it has the scope chat:write (waardenbot check) and this machine's connection to Slack"
 
-// maxBody is the largest request body the HTTP endpoints read. Slack's own
-// payloads are far smaller.
-const maxBody = 1 << 20
-
 // Handler serves Slack's HTTP endpoints: POST /slack/commands (slash
 // commands), POST /slack/events (Events API), POST /slack/interactions
 // (button clicks) and GET /healthz. Every POST must carry a valid, fresh
@@ -40,8 +34,8 @@ func (a *Adapter) Handler() http.Handler {
 		w.Write([]byte("ok\n"))
 	})
 	mux.Handle("POST /slack/commands", a.signed(a.serveCommand))
-	mux.Handle("POST /slack/events", a.signed(a.serveEvent))
-	mux.Handle("POST /slack/interactions", a.signed(a.serveInteraction))
+	mux.Handle("POST /slack/events", a.signed(withForm(a.serveEvent)))
+	mux.Handle("POST /slack/interactions", a.signed(withForm(a.serveInteraction)))
 	return mux
 }
 
@@ -54,12 +48,18 @@ func (a *Adapter) Handler() http.Handler {
 // by what a first request's acknowledgement looks like: the work was done
 // (or is being done) once, and an error status would only make Slack
 // retry an event or show the user a failure. When the guard cannot tell
-// (it is full), the request gets 503 and is not done: Slack retries an
-// event later, and a person may type the command again.
+// (it is full), the request gets 503 and is not done.
+//
+// The body is read into a buffer that the next request reuses: next must
+// not keep it, or anything that shares its memory, once it returns.
 func (a *Adapter) signed(next func(http.ResponseWriter, *http.Request, []byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		buf := a.bodies.get()
+		defer a.bodies.put(buf)
+		body, err := readBody(r, (*buf)[:0])
+		*buf = body
 		if err != nil {
+			w.Header().Set("Connection", "close") // the rest of the body is not read
 			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
 			return
 		}
@@ -79,20 +79,34 @@ func (a *Adapter) signed(next func(http.ResponseWriter, *http.Request, []byte)) 
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		// Parse a form body once, from the verified bytes: slack-go's
-		// parsers then find the form filled in and do not read the body
-		// again (and never take values from the query string).
-		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-			form, err := url.ParseQuery(string(body))
-			if err != nil {
-				http.Error(w, "bad form", http.StatusBadRequest)
-				return
-			}
-			r.PostForm, r.Form = form, form
-		}
 		next(w, r, body)
 	})
+}
+
+// withForm parses a form body before next, once, from the verified bytes:
+// slack-go's parsers then find the form filled in and do not read the
+// body again (and never take values from the query string). A form that
+// does not parse gets 400.
+func withForm(next func(http.ResponseWriter, *http.Request, []byte)) func(http.ResponseWriter, *http.Request, []byte) {
+	return func(w http.ResponseWriter, r *http.Request, body []byte) {
+		if parseForm(w, r, body) {
+			next(w, r, body)
+		}
+	}
+}
+
+// parseForm is withForm's parse: it reports false when it answered 400.
+func parseForm(w http.ResponseWriter, r *http.Request, body []byte) bool {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), formType) {
+		return true
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return false
+	}
+	r.PostForm, r.Form = form, form
+	return true
 }
 
 // serveCommand answers a slash command in the HTTP response when the bot
@@ -100,7 +114,24 @@ func (a *Adapter) signed(next func(http.ResponseWriter, *http.Request, []byte)) 
 // acknowledged at once and its answer follows through response_url. A new
 // poll, quick or slow, becomes the bot's own message instead (see
 // bot.AfterReply), and the response says nothing.
-func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte) {
+//
+// A command whose answer the bot calls cacheable is answered the first
+// time as any other, and its encoded response is kept (a.kept) by the
+// command and text as the form carries them (quickKey): when they come
+// again, that response is written as it is, without parsing the form,
+// asking the bot, rendering or encoding.
+func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) {
+	var space [256]byte
+	key, quick := quickKey(space[:0], r, body)
+	if quick {
+		if ans, ok := a.kept.Get(key); ok {
+			ans.write(w)
+			return
+		}
+	}
+	if !parseForm(w, r, body) {
+		return
+	}
 	// Slack checks the certificate of a command URL with a POST that
 	// carries ssl_check=1 and a token but no command; it wants an empty
 	// 200 and nothing else.
@@ -114,7 +145,10 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 		return
 	}
 	if a.bot.Instant(strings.TrimPrefix(cmd.Command, "/")) {
-		a.respond(r.Context(), w, cmd, a.handleCommand(r.Context(), cmd))
+		reply := a.handleCommand(r.Context(), cmd)
+		if ans := a.respond(r.Context(), w, cmd, reply); ans != nil && quick && a.keeps(cmd, reply) {
+			a.kept.Put(key, ans, ans.size())
+		}
 		return
 	}
 	// The answer may outlive the request: it gets its own context.
@@ -135,14 +169,17 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte)
 
 // respond answers a slash command in the HTTP response: nothing when the
 // reply became a message of its own (a new poll) or opened a form, else
-// the reply, whose files follow once the response is written.
-func (a *Adapter) respond(ctx context.Context, w http.ResponseWriter, cmd slack.SlashCommand, reply bot.Reply) {
+// the reply, whose files follow once the response is written. It returns
+// the response it wrote, or nil for nothing.
+func (a *Adapter) respond(ctx context.Context, w http.ResponseWriter, cmd slack.SlashCommand, reply bot.Reply) *answer {
 	if a.formOpened(ctx, cmd, reply) || a.bot.AfterReply(ctx, reply, a.polls) {
 		w.WriteHeader(http.StatusOK)
-		return
+		return nil
 	}
-	writeJSON(w, a.commandResponse(reply))
+	ans := encodeAnswer(a.commandResponse(reply))
+	ans.write(w)
 	a.shareFilesLater(ctx, cmd.ChannelID, "", cmd.UserID, reply)
+	return ans
 }
 
 // formOpened opens the reply's form, if it has one, with the command's

@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/waardenbot/waardenbot/adapters/internal/admins"
+	"github.com/waardenbot/waardenbot/adapters/internal/answers"
 	"github.com/waardenbot/waardenbot/adapters/internal/link"
 	"github.com/waardenbot/waardenbot/adapters/internal/replay"
 	"github.com/waardenbot/waardenbot/bot"
@@ -77,8 +78,10 @@ type Adapter struct {
 	api     *slack.Client
 	log     *slog.Logger
 	now     func() time.Time
-	verify  verifier
-	seen    replay.Memory // signatures, trigger_ids and event_ids already handled
+	verify  *verifier
+	bodies  bodies                  // buffers for request bodies
+	kept    *answers.Cache[*answer] // encoded answers to cacheable commands
+	seen    replay.Memory           // signatures, trigger_ids and event_ids already handled
 	updates *updater
 	polls   *pollMessages // new polls and redraws, outside a thread
 	admins  admins.Cache  // who Slack calls a workspace admin
@@ -128,7 +131,8 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	for _, o := range opts {
 		o(a)
 	}
-	a.verify = verifier{secret: []byte(cfg.SigningSecret), now: a.now}
+	a.verify = newVerifier([]byte(cfg.SigningSecret), a.now)
+	a.kept = answers.New[*answer](answerMemory)
 	a.updates = &updater{a: a, delay: 300 * time.Millisecond, pending: map[string]bool{}}
 	a.polls = &pollMessages{a: a}
 	a.api = a.client()

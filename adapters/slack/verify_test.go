@@ -47,7 +47,7 @@ func TestVerifySlackDocumentedExample(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			v := verifier{secret: []byte(tc.secret), now: func() time.Time { return tc.now }}
+			v := newVerifier([]byte(tc.secret), func() time.Time { return tc.now })
 			if _, _, got := v.verify(tc.header, []byte(tc.body)); got != tc.want {
 				t.Errorf("verify = %v, want %v", got, tc.want)
 			}
