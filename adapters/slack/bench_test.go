@@ -151,6 +151,27 @@ func BenchmarkSignedLookup(b *testing.B) {
 	}
 }
 
+// BenchmarkSignedLookupUncached is BenchmarkSignedLookup with nothing
+// kept between requests: what a question costs the first time it is
+// asked (every answer is made, rendered and encoded), and what every
+// lookup cost before the adapter kept answers.
+func BenchmarkSignedLookupUncached(b *testing.B) {
+	s := newSignedStream("privacy")
+	a := New(Config{Mode: "http", BotToken: "xoxb-test", SigningSecret: testSecret}, newBenchBot(), discardLog(),
+		WithClock(s.clock))
+	a.kept = nil // keeps nothing
+	h := a.Handler()
+	w := newQuietWriter()
+	b.ReportAllocs()
+	for b.Loop() {
+		w.reset()
+		h.ServeHTTP(w, s.prepared(b))
+		if w.code != http.StatusOK || len(w.body) < 100 {
+			b.Fatalf("status %d: %s", w.code, w.body)
+		}
+	}
+}
+
 // BenchmarkSignedSlashCommand is one signed /waarde privacy through the
 // HTTP handler: read the body, verify the signature, parse the form, answer
 // from the knowledge base, render Block Kit and encode the JSON response.
