@@ -5,6 +5,7 @@
 //	go run ./e2e/slackbench                        # 5 rounds of both loops, about 4 minutes
 //	go run ./e2e/slackbench -rounds 1 -d 3s        # a quick look
 //	go run ./e2e/slackbench -bin ./before,./after  # two waardenbot binaries, and the bare handler
+//	go run ./e2e/slackbench -bolt                  # and Slack's Bolt for JavaScript (issue 18: at least 4× Bolt)
 //	CGO_ENABLED=0 go run ./e2e/slackbench -- -trimpath   # the environment and flags reach go build
 //
 // It builds ./cmd/waardenbot (unless -bin names binaries) and the bare
@@ -26,6 +27,23 @@
 //   - an open loop: -rate requests a second for -warmup and then -d, each
 //     timed from its planned send time (no coordinated omission), with
 //     p50, p90, p99, p99.9 and the maximum of the second part.
+//
+// With -bolt, Slack's Bolt for JavaScript is a third server (after the
+// bare handler and waardenbot): e2e/slackbench/bolt/app.js, a Bolt app
+// with Bolt's default HTTP receiver that verifies the signature, runs
+// Bolt's middleware and acks /waarde with a constant answer of the bare
+// handler's size, at the same endpoint, with the same environment and
+// pinned the same way. Node runs JavaScript on one thread; taskset pins
+// its other threads too (libuv's pool, V8's compiler and garbage
+// collector helpers), so Bolt has one core as Go's GOMAXPROCS=1 servers
+// have. The report then also gives each waardenbot's throughput as a
+// multiple of Bolt's ("× bolt"), round by round and the median, which
+// issue 18 asks to be at least 4. It needs Node.js 20 or later and npm:
+// the first run installs the packages that bolt/package-lock.json pins
+// (npm ci) into the user's cache folder, under
+// waardenbot-e2e/bolt-<hash of the lock file>, and later runs use them
+// without installing anything or using the network. Without -bolt
+// slackbench needs neither node nor npm, and go test never does.
 //
 // Each loop gets a freshly started server: waardenbot remembers every
 // signature for five minutes (its replay guard), and a closed loop fills
@@ -83,6 +101,7 @@ type options struct {
 	text       string
 	expect     string
 	keep       bool
+	bolt       bool
 	buildFlags []string
 }
 
@@ -104,6 +123,7 @@ func main() {
 	flag.StringVar(&o.command, "command", "/waarde", "the slash command")
 	flag.StringVar(&o.text, "text", "privacy", "its text")
 	flag.StringVar(&o.expect, "expect", "Privacy", "text that every correct answer contains")
+	flag.BoolVar(&o.bolt, "bolt", false, "also measure Slack's Bolt for JavaScript, e2e/slackbench/bolt (needs node and npm; installs its packages once)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary folder (binaries, data directories)")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "Usage: go run ./e2e/slackbench [flags] [-- go build flags]\n\nFlags:\n")

@@ -16,9 +16,18 @@ import (
 
 // report prints the tables: throughput of the closed loops and p99 of the
 // open loops per round, each server against the bare handler (the first
-// subject), the open loops' percentiles, the CPUs' use, and the answers.
+// subject) and, with -bolt, each waardenbot as a multiple of Bolt, the
+// open loops' percentiles, the CPUs' use, and the answers.
 func report(w io.Writer, o options, subjects []*subject, ceiling *phaseResult, load0, load1 string) {
 	bare := subjects[0]
+	var bolt *subject
+	for _, s := range subjects {
+		if s.bolt {
+			bolt = s
+		}
+	}
+	// againstBolt: a waardenbot, which issue 18 compares with Bolt
+	againstBolt := func(s *subject) bool { return bolt != nil && s != bare && s != bolt }
 	fmt.Fprintf(w, "\nslackbench: %s %s/%s, %d CPUs; servers on CPU %d with GOMAXPROCS=1, load generator on CPU %d\n",
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), o.serverCPU, o.loadCPU)
 	fmt.Fprintf(w, "load average before: %s; after: %s\n", load0, load1)
@@ -55,8 +64,15 @@ func report(w io.Writer, o options, subjects []*subject, ceiling *phaseResult, l
 			pct := ratios(s.closed, bare.closed, func(r phaseResult) float64 { return r.Closed.PerSecond() })
 			t = append(t, append(append([]string{"  % of bare"}, each(pct, percent)...), percent(median(pct))))
 		}
+		if againstBolt(s) {
+			x := ratios(s.closed, bolt.closed, func(r phaseResult) float64 { return r.Closed.PerSecond() })
+			t = append(t, append(append([]string{"  × bolt"}, each(x, times)...), times(median(x))))
+		}
 	}
 	t.print(w)
+	if bolt != nil {
+		fmt.Fprintf(w, "× bolt: answers per second as a multiple of Bolt's in the same round (issue 18 asks for at least 4×)\n")
+	}
 	limited := table{}
 	for _, s := range subjects {
 		if slices.ContainsFunc(s.closed, func(r phaseResult) bool { return r.Closed.Limited }) {
@@ -89,6 +105,11 @@ func report(w io.Writer, o options, subjects []*subject, ceiling *phaseResult, l
 			// bare's cost over this one's: answers per CPU second as % of bare's
 			pct := ratios(bare.closed, s.closed, cost)
 			t = append(t, append(append([]string{"  % of bare"}, each(pct, percent)...), percent(median(pct))))
+		}
+		if againstBolt(s) {
+			// answers per CPU second as a multiple of Bolt's
+			x := ratios(bolt.closed, s.closed, cost)
+			t = append(t, append(append([]string{"  × bolt"}, each(x, times)...), times(median(x))))
 		}
 	}
 	t.print(w)
@@ -229,6 +250,7 @@ func millis(x float64) string       { return fmt.Sprintf("%.2f", x) }
 func tenths(x float64) string       { return fmt.Sprintf("%.1f", x) }
 func signedMillis(x float64) string { return fmt.Sprintf("%+.2f", x) }
 func percent(x float64) string      { return fmt.Sprintf("%.0f%%", 100*x) }
+func times(x float64) string        { return fmt.Sprintf("%.1f×", x) }
 
 // thousands formats x rounded, with commas between thousands: 41,074.
 func thousands(x float64) string {

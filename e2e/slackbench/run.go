@@ -30,9 +30,10 @@ type subject struct {
 	args    []string // "run" for waardenbot
 	dataDir string
 	about   string // what was built, from the binary's build information
-	// unlimited: no -max-requests (the trivial server; the bare handler
-	// and waardenbot have the same limit, to be measured alike)
+	// unlimited: no -max-requests (the trivial server; the bare handler,
+	// waardenbot and Bolt have the same limit, to be measured alike)
 	unlimited bool
+	bolt      bool          // Slack's Bolt for JavaScript (-bolt)
 	closed    []phaseResult // by round
 	open      []phaseResult
 }
@@ -101,8 +102,16 @@ func run(ctx context.Context, o options) error {
 }
 
 // subjects builds what is needed and returns the servers: the bare
-// handler first, then waardenbot or the -bin binaries.
+// handler first, then waardenbot or the -bin binaries, then Bolt if -bolt
+// asks for it.
 func (b *bench) subjects() ([]*subject, error) {
+	var bolt *subject
+	if b.o.bolt { // first, so that a missing node says so before anything is built
+		var err error
+		if bolt, err = b.bolt(); err != nil {
+			return nil, err
+		}
+	}
 	bare := &subject{name: "bare", path: filepath.Join(b.dir, "bare")}
 	if err := b.build(bare.path, "./e2e/slackbench/bare"); err != nil {
 		return nil, err
@@ -115,7 +124,7 @@ func (b *bench) subjects() ([]*subject, error) {
 		}
 		subjects = append(subjects, &subject{name: "waardenbot", path: p})
 	} else {
-		names := map[string]bool{"bare": true}
+		names := map[string]bool{"bare": true, "bolt": b.o.bolt}
 		for _, bin := range strings.Split(b.o.bins, ",") {
 			p, err := filepath.Abs(bin)
 			if err != nil {
@@ -138,6 +147,9 @@ func (b *bench) subjects() ([]*subject, error) {
 			s.args = []string{"run"}
 			s.dataDir = filepath.Join(b.dir, fmt.Sprintf("data-%d", i))
 		}
+	}
+	if bolt != nil {
+		subjects = append(subjects, bolt)
 	}
 	return subjects, nil
 }
@@ -277,7 +289,9 @@ type process struct {
 }
 
 // start starts s pinned to the server CPU with GOMAXPROCS=1 and waits
-// until GET /healthz answers 200.
+// until GET /healthz answers 200. taskset pins every thread of the
+// process: for node (Bolt) also libuv's and V8's helper threads, so that
+// it has one core as a Go server with GOMAXPROCS=1 has.
 func (b *bench) start(ctx context.Context, s *subject) (*process, error) {
 	addr, err := freeAddr()
 	if err != nil {
