@@ -56,6 +56,11 @@ func (s *signedStream) request(b *testing.B) *http.Request {
 func (s *signedStream) signBatch(b *testing.B) {
 	b.StopTimer()
 	defer b.StartTimer()
+	s.fill()
+}
+
+// fill signs the next 1,024 requests.
+func (s *signedStream) fill() {
 	s.bodies, s.headers, s.times, s.next = s.bodies[:0], s.headers[:0], s.times[:0], 0
 	at := s.now
 	for range 1024 {

@@ -105,3 +105,36 @@ func TestAKeptAnswerIsStillSignedAndOnce(t *testing.T) {
 		t.Errorf("forged: status %d, want 401", rec.Code)
 	}
 }
+
+// TestAKeptLookupAllocatesAtMostTenTimes holds issue 18's bound: a signed
+// lookup asked before is answered by the adapter and the bot with at most
+// 10 allocations (today none). It counts allocations, not time.
+func TestAKeptLookupAllocatesAtMostTenTimes(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates for itself")
+	}
+	s := newSignedStream("privacy")
+	a := New(Config{Mode: "http", BotToken: "xoxb-test", SigningSecret: testSecret}, newBenchBot(), discardLog(),
+		WithClock(s.clock))
+	h := a.Handler()
+	w := newQuietWriter()
+	s.fill()
+	reqs := make([]*http.Request, 200)
+	for i := range reqs {
+		reqs[i] = s.newRequest(i)
+	}
+	next := 0
+	serve := func() {
+		w.reset()
+		s.now = s.times[next]
+		h.ServeHTTP(w, reqs[next])
+		next++
+		if w.code != http.StatusOK || !strings.Contains(string(w.body), "Privacy") {
+			t.Fatalf("status %d: %s", w.code, w.body)
+		}
+	}
+	serve() // the first asking makes and keeps the answer
+	if n := testing.AllocsPerRun(len(reqs)-2, serve); n > 10 {
+		t.Errorf("%.1f allocations per kept lookup, want at most 10", n)
+	}
+}
