@@ -117,7 +117,7 @@ func serveJSON[Req, Resp any](w http.ResponseWriter, r *http.Request, handle fun
 // redraws the post when something changed or the poll turned out closed
 // (a button left over from before a restart), and tells the clicker why
 // when the click was refused.
-func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRequest) *model.PostActionIntegrationResponse {
+func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRequest) *actionResponse {
 	key, err := a.actionKey(ctx)
 	if err != nil {
 		a.log.Error("button click not handled: no key to check it", "error", err, "fix", "the data file could not be read: run waardenbot check")
@@ -137,7 +137,7 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 		return ephemeral(a.bot.T("err.internal"))
 	case !first:
 		a.log.Info("button click received again; not done twice", "poll", c.Poll, "user", req.UserId)
-		return &model.PostActionIntegrationResponse{}
+		return &actionResponse{}
 	}
 	switch c.Op {
 	case opClose:
@@ -150,7 +150,7 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 			a.log.Warn("add-a-value dialog not opened; the clicker is told to type /optie", "poll", c.Poll, "error", err)
 			return ephemeral(a.bot.T("button.add.typed", c.Poll))
 		}
-		return &model.PostActionIntegrationResponse{}
+		return &actionResponse{}
 	case opForm:
 		return ephemeral(a.bot.T("button.invalid")) // a dialog's state, not a button's
 	}
@@ -169,7 +169,7 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 		reply = a.bot.Toggle(ctx, breq, c.Poll, c.Option)
 	}
 	a.bot.PollClicked(ctx, reply, req.ChannelId, req.PostId)
-	resp := &model.PostActionIntegrationResponse{SkipSlackParsing: true}
+	resp := &actionResponse{SkipSlackParsing: true}
 	switch {
 	case reply.Status != bot.Answered:
 		resp.EphemeralText = render(reply.Text)
@@ -193,8 +193,16 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 	return resp
 }
 
-func ephemeral(text string) *model.PostActionIntegrationResponse {
-	return &model.PostActionIntegrationResponse{EphemeralText: render(text), SkipSlackParsing: true}
+// actionResponse is the answer to a button click: the post's new version
+// (the poll as it is now), and a text for the clicker alone.
+type actionResponse struct {
+	Update           *post  `json:"update,omitempty"`
+	EphemeralText    string `json:"ephemeral_text,omitempty"`
+	SkipSlackParsing bool   `json:"skip_slack_parsing,omitempty"`
+}
+
+func ephemeral(text string) *actionResponse {
+	return &actionResponse{EphemeralText: render(text), SkipSlackParsing: true}
 }
 
 // dialogPath is where Mattermost sends the submitted dialogs: the close
@@ -207,7 +215,7 @@ const dialogPath = "/mattermost/dialog"
 // again, because Mattermost passes it back from the user's client. When the
 // dialog cannot be opened, the clicker is told to type /sluit instead;
 // nothing closes without a confirmation. words are the poll's close words.
-func (a *Adapter) confirmClose(ctx context.Context, req *model.PostActionIntegrationRequest, c click, key []byte, words bot.CloseParts) *model.PostActionIntegrationResponse {
+func (a *Adapter) confirmClose(ctx context.Context, req *model.PostActionIntegrationRequest, c click, key []byte, words bot.CloseParts) *actionResponse {
 	state, err := json.Marshal(c.context(key))
 	if err == nil {
 		_, err = a.api.OpenInteractiveDialog(ctx, model.OpenDialogRequest{
@@ -226,7 +234,7 @@ func (a *Adapter) confirmClose(ctx context.Context, req *model.PostActionIntegra
 		a.log.Warn("close dialog not opened; the clicker is told to type /sluit", "poll", c.Poll, "error", err)
 		return ephemeral(a.bot.T("button.close.typed", c.Poll))
 	}
-	return &model.PostActionIntegrationResponse{}
+	return &actionResponse{}
 }
 
 // serveDialog handles the submitted close dialog: it checks the signed

@@ -76,6 +76,7 @@ type Adapter struct {
 	bot    *bot.Bot
 	log    *slog.Logger
 	api    *model.Client4
+	rest   *client
 	tokens *tokenSet
 	polls  *pollMessages // new polls and redraws, outside a thread
 
@@ -104,7 +105,7 @@ type Option func(*Adapter)
 
 // WithHTTPClient sets the HTTP client for the REST API.
 func WithHTTPClient(c *http.Client) Option {
-	return func(a *Adapter) { a.api.HTTPClient = c }
+	return func(a *Adapter) { a.api.HTTPClient, a.rest.http = c, c }
 }
 
 // WithShared makes the adapter remember the commands, clicks and mentions
@@ -124,6 +125,7 @@ func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	api.SetToken(cfg.BotToken)
 	a := &Adapter{
 		cfg: cfg, bot: b, log: log.With("adapter", Platform), api: api, tokens: &tokenSet{},
+		rest:     &client{url: cfg.URL, token: cfg.BotToken, http: api.HTTPClient},
 		maxRunes: model.PostMessageMaxRunesV2, minBackoff: time.Second, maxBackoff: 2 * time.Minute,
 		settleDelay: settleDelay, seen: replay.Memory{Local: replay.New(replayLimit)},
 	}

@@ -85,7 +85,7 @@ func (a *Adapter) PostPrivate(ctx context.Context, ch bot.Destination, user stri
 		}
 		status = st.Status
 		if st.Status != model.StatusOffline {
-			err := a.postEphemeral(ctx, &model.Post{ChannelId: ch.Channel, UserId: user}, r.Text)
+			err := a.postEphemeral(ctx, &post{ChannelId: ch.Channel, UserId: user}, r.Text)
 			if err == nil {
 				return nil
 			}
