@@ -218,10 +218,10 @@ const dialogPath = "/mattermost/dialog"
 func (a *Adapter) confirmClose(ctx context.Context, req *model.PostActionIntegrationRequest, c click, key []byte, words bot.CloseParts) *actionResponse {
 	state, err := json.Marshal(c.context(key))
 	if err == nil {
-		_, err = a.api.OpenInteractiveDialog(ctx, model.OpenDialogRequest{
+		err = a.rest.openDialog(ctx, dialog{
 			TriggerId: req.TriggerId,
 			URL:       a.cfg.PublicURL + dialogPath,
-			Dialog: model.Dialog{
+			Dialog: dialogForm{
 				CallbackId:       opClose,
 				Title:            words.Title,
 				IntroductionText: words.Text,

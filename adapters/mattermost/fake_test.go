@@ -285,6 +285,10 @@ func (f *fakeMattermost) updateCommand(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	for i, have := range f.commands {
 		if have.Id == r.PathValue("id") && have.Id == c.Id {
+			if c.TeamId != have.TeamId { // as Mattermost checks it
+				appError(w, http.StatusBadRequest, "Team ID doesn't match.")
+				return
+			}
 			c.Token, c.CreatorId = have.Token, have.CreatorId // the server keeps these
 			f.commands[i] = &c
 			writeJSON(w, &c)

@@ -15,8 +15,8 @@ import (
 // user's post, which the bot may not edit.
 //
 // It holds the adapter's functions rather than the adapter: a type in an
-// interface keeps, through the types of its fields, every method of
-// Mattermost's client in the binary (see postFunc in cmd/waardenbot).
+// interface keeps, through the types of its fields, every exported method
+// of what the adapter holds in the binary (see postFunc in cmd/waardenbot).
 type pollMessages struct {
 	post   func(ctx context.Context, r bot.Reply, rootID string) (string, error)
 	redraw func(pollID string)

@@ -74,7 +74,7 @@ func (a *Adapter) answer(ctx context.Context, p *post, direct bool, r bot.Reply)
 		a.log.Info("ephemeral posts are not allowed for the bot (needs the system admin role); sending ephemeral answers as direct messages", "error", err)
 	}
 	me := a.self()
-	dm, _, err := a.api.CreateDirectChannel(ctx, me.Id, p.UserId)
+	dm, err := a.rest.directChannel(ctx, me.Id, p.UserId)
 	if err != nil {
 		return fmt.Errorf("open a direct channel with user %s: %w", p.UserId, err)
 	}

@@ -146,7 +146,7 @@ func (a *Adapter) postFor(ev *model.WebSocketEvent) (p *post, direct bool, ok bo
 
 // mentions reports whether the post mentions the bot, by the server's list
 // of mentioned users or by @name in the text.
-func mentions(ev *model.WebSocketEvent, message string, me *model.User) bool {
+func mentions(ev *model.WebSocketEvent, message string, me *user) bool {
 	if list, _ := ev.GetData()["mentions"].(string); list != "" {
 		var ids []string
 		if json.Unmarshal([]byte(list), &ids) == nil {
