@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/mattermost/mattermost/server/public/model"
-
 	"github.com/waardenbot/waardenbot/bot"
 )
 
@@ -117,7 +115,7 @@ func serveJSON[Req, Resp any](w http.ResponseWriter, r *http.Request, handle fun
 // redraws the post when something changed or the poll turned out closed
 // (a button left over from before a restart), and tells the clicker why
 // when the click was refused.
-func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRequest) *actionResponse {
+func (a *Adapter) action(ctx context.Context, req *actionRequest) *actionResponse {
 	key, err := a.actionKey(ctx)
 	if err != nil {
 		a.log.Error("button click not handled: no key to check it", "error", err, "fix", "the data file could not be read: run waardenbot check")
@@ -193,6 +191,18 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 	return resp
 }
 
+// actionRequest is a button click as Mattermost posts it to the button's
+// URL. It carries no signature: the context does (see click).
+type actionRequest struct {
+	UserId    string         `json:"user_id"`
+	UserName  string         `json:"user_name"`
+	ChannelId string         `json:"channel_id"`
+	TeamId    string         `json:"team_id"`
+	PostId    string         `json:"post_id"`
+	TriggerId string         `json:"trigger_id"`
+	Context   map[string]any `json:"context"`
+}
+
 // actionResponse is the answer to a button click: the post's new version
 // (the poll as it is now), and a text for the clicker alone.
 type actionResponse struct {
@@ -215,7 +225,7 @@ const dialogPath = "/mattermost/dialog"
 // again, because Mattermost passes it back from the user's client. When the
 // dialog cannot be opened, the clicker is told to type /sluit instead;
 // nothing closes without a confirmation. words are the poll's close words.
-func (a *Adapter) confirmClose(ctx context.Context, req *model.PostActionIntegrationRequest, c click, key []byte, words bot.CloseParts) *actionResponse {
+func (a *Adapter) confirmClose(ctx context.Context, req *actionRequest, c click, key []byte, words bot.CloseParts) *actionResponse {
 	state, err := json.Marshal(c.context(key))
 	if err == nil {
 		err = a.rest.openDialog(ctx, dialog{
@@ -245,14 +255,14 @@ func (a *Adapter) serveDialog(w http.ResponseWriter, r *http.Request) {
 	serveJSON(w, r, a.dialog)
 }
 
-func (a *Adapter) dialog(ctx context.Context, req *model.SubmitDialogRequest) *model.SubmitDialogResponse {
+func (a *Adapter) dialog(ctx context.Context, req *dialogSubmission) *dialogResponse {
 	if req.Cancelled {
-		return &model.SubmitDialogResponse{}
+		return &dialogResponse{}
 	}
 	key, err := a.actionKey(ctx)
 	if err != nil {
 		a.log.Error("close dialog not handled: no key to check it", "error", err, "fix", "the data file could not be read: run waardenbot check")
-		return &model.SubmitDialogResponse{Error: render(a.bot.T("err.internal"))}
+		return &dialogResponse{Error: render(a.bot.T("err.internal"))}
 	}
 	var state map[string]any
 	_ = json.Unmarshal([]byte(req.State), &state)
@@ -262,14 +272,14 @@ func (a *Adapter) dialog(ctx context.Context, req *model.SubmitDialogRequest) *m
 	}
 	if !ok || c.Op != opClose {
 		a.log.Warn("refused a close dialog whose state does not verify", "user", req.UserId, "channel", req.ChannelId)
-		return &model.SubmitDialogResponse{Error: render(a.bot.T("button.invalid"))}
+		return &dialogResponse{Error: render(a.bot.T("button.invalid"))}
 	}
 	breq := bot.Request{Platform: Platform, Team: c.Team, Channel: req.ChannelId, User: req.UserId,
 		Admin: a.admins.Check(c.Team, req.ChannelId, req.UserId)}
 	reply := a.bot.Close(ctx, breq, c.Poll)
 	a.bot.AfterReply(ctx, reply, a.polls)
 	if reply.Status != bot.Answered {
-		return &model.SubmitDialogResponse{Error: render(reply.Text)}
+		return &dialogResponse{Error: render(reply.Text)}
 	}
 	// Everyone sees the result, as after a typed /sluit, with the chart
 	// attached. A dialog cannot say more once it is submitted: a file that
@@ -277,5 +287,5 @@ func (a *Adapter) dialog(ctx context.Context, req *model.SubmitDialogRequest) *m
 	if _, err := a.postReply(ctx, req.ChannelId, "", req.UserId, reply); err != nil {
 		a.log.Error("poll result not posted", "poll", c.Poll, "error", err, "fix", "check that the bot may post in the channel; /uitslag shows the result meanwhile")
 	}
-	return &model.SubmitDialogResponse{}
+	return &dialogResponse{}
 }

@@ -129,7 +129,7 @@ func formValues(sub map[string]any) map[string][]string {
 // formDialog handles a submitted form dialog whose state c verified: it
 // hands the values to the bot and answers with the errors per element, or
 // posts the poll the form made (or redraws the poll it changed).
-func (a *Adapter) formDialog(ctx context.Context, req *model.SubmitDialogRequest, c click) *model.SubmitDialogResponse {
+func (a *Adapter) formDialog(ctx context.Context, req *dialogSubmission, c click) *dialogResponse {
 	form, nonce, _ := strings.Cut(c.Option, ":")
 	breq := bot.Request{Platform: Platform, Team: c.Team, Channel: req.ChannelId, User: req.UserId,
 		Admin: a.admins.Check(c.Team, req.ChannelId, req.UserId)}
@@ -146,15 +146,15 @@ func (a *Adapter) formDialog(ctx context.Context, req *model.SubmitDialogRequest
 			a.log.Error("poll from a form not posted", "channel", req.ChannelId, "error", err, "fix", "check that the bot is a member of the channel and may post there; the poll exists: /peilingen shows it")
 		}
 	}
-	return &model.SubmitDialogResponse{}
+	return &dialogResponse{}
 }
 
 // dialogErrors puts each field's error beside its element: a switch
 // field's beside its first checkbox. An error whose element the
 // submission does not name (an optional field left empty, on a server
 // that leaves those out) is shown at the foot of the dialog as well.
-func dialogErrors(errs map[string]string, sub map[string]any) *model.SubmitDialogResponse {
-	resp := &model.SubmitDialogResponse{Errors: map[string]string{}}
+func dialogErrors(errs map[string]string, sub map[string]any) *dialogResponse {
+	resp := &dialogResponse{Errors: map[string]string{}}
 	for field, msg := range errs {
 		name := ""
 		if _, ok := sub[field]; ok {
