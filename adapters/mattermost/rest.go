@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/waardenbot/waardenbot/bot"
 )
 
 // The adapter speaks Mattermost's REST API (v4) with a client of its own
@@ -29,8 +31,10 @@ type client struct {
 	http  *http.Client
 }
 
-// apiError is the server's refusal of a request: the HTTP status, its
-// headers (Retry-After) and the error Mattermost puts in the body.
+// apiError is an answer that is not what was asked for: the server's
+// refusal (a status outside 2xx) with its headers (Retry-After) and the
+// error Mattermost puts in the body, or a success whose body is
+// unreadable.
 type apiError struct {
 	Status  int         `json:"-"`
 	Header  http.Header `json:"-"`
@@ -105,7 +109,9 @@ func (c *client) send(ctx context.Context, method, path, contentType string, bod
 	}
 	if out != nil {
 		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			return resp.Header, fmt.Errorf("%s %s: unreadable answer: %w", method, path, err)
+			// The server did it, but its answer is unreadable: an
+			// error with the status, so that nobody does it again.
+			return resp.Header, &apiError{Status: resp.StatusCode, Header: resp.Header, Message: "unreadable answer: " + err.Error()}
 		}
 	}
 	io.Copy(io.Discard, resp.Body) // lets the connection be reused
@@ -119,10 +125,7 @@ func refusal(resp *http.Response) error {
 	if json.Unmarshal(raw, e) != nil {
 		// Not Mattermost's JSON: a proxy's page, or the plain "http:
 		// request body too large" of an upload over the size limit.
-		e.Message = strings.TrimSpace(string(raw))
-		if len(e.Message) > 200 {
-			e.Message = e.Message[:200] + "…"
-		}
+		e.Message = bot.Truncate(strings.TrimSpace(string(raw)), 200)
 	}
 	return e
 }
@@ -464,7 +467,8 @@ func (c *client) submitDialog(ctx context.Context, s dialogSubmission) (*dialogR
 }
 
 // uploadFile uploads a file into channel, to be attached to a post, and
-// returns its ID.
+// returns its ID. A server that took the file but names no ID answers
+// with an error with its status (201).
 func (c *client) uploadFile(ctx context.Context, channel, name string, data []byte) (string, error) {
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
@@ -482,11 +486,12 @@ func (c *client) uploadFile(ctx context.Context, channel, name string, data []by
 			Id string `json:"id"`
 		} `json:"file_infos"`
 	}
-	if _, err := c.send(ctx, http.MethodPost, "/files", w.FormDataContentType(), &body, &out); err != nil {
+	h, err := c.send(ctx, http.MethodPost, "/files", w.FormDataContentType(), &body, &out)
+	if err != nil {
 		return "", err
 	}
 	if len(out.FileInfos) == 0 {
-		return "", errors.New("the server took the file but returned no file info")
+		return "", &apiError{Status: http.StatusCreated, Header: h, Message: "the server took the file but returned no file info"}
 	}
 	return out.FileInfos[0].Id, nil
 }
