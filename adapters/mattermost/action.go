@@ -228,7 +228,7 @@ const dialogPath = "/mattermost/dialog"
 func (a *Adapter) confirmClose(ctx context.Context, req *actionRequest, c click, key []byte, words bot.CloseParts) *actionResponse {
 	state, err := json.Marshal(c.context(key))
 	if err == nil {
-		err = a.rest.openDialog(ctx, dialog{
+		err = a.rest.openDialog(ctx, dialogRequest{
 			TriggerId: req.TriggerId,
 			URL:       a.cfg.PublicURL + dialogPath,
 			Dialog: dialogForm{

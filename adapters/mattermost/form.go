@@ -45,7 +45,7 @@ func (a *Adapter) openForm(ctx context.Context, triggerID, team, channel string,
 	if err != nil {
 		return err
 	}
-	return a.rest.openDialog(ctx, dialog{
+	return a.rest.openDialog(ctx, dialogRequest{
 		TriggerId: triggerID,
 		URL:       a.cfg.PublicURL + dialogPath,
 		Dialog: dialogForm{

@@ -392,9 +392,9 @@ func (c *client) updateCommand(ctx context.Context, cmd *command) (*command, err
 	return &got, err
 }
 
-// dialog is an interactive dialog, opened with the trigger ID of a
+// dialogRequest opens an interactive dialog with the trigger ID of a
 // command or a click.
-type dialog struct {
+type dialogRequest struct {
 	TriggerId string     `json:"trigger_id"`
 	URL       string     `json:"url"` // where Mattermost posts the submission
 	Dialog    dialogForm `json:"dialog"`
@@ -432,7 +432,7 @@ type dialogOption struct {
 
 // openDialog opens d for the user whose command or click gave its
 // trigger ID.
-func (c *client) openDialog(ctx context.Context, d dialog) error {
+func (c *client) openDialog(ctx context.Context, d dialogRequest) error {
 	_, err := c.do(ctx, http.MethodPost, "/actions/dialogs/open", d, nil)
 	return err
 }
