@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/mattermost/mattermost/server/public/model"
-
 	"github.com/waardenbot/waardenbot/bot"
 )
 
@@ -117,7 +115,7 @@ func serveJSON[Req, Resp any](w http.ResponseWriter, r *http.Request, handle fun
 // redraws the post when something changed or the poll turned out closed
 // (a button left over from before a restart), and tells the clicker why
 // when the click was refused.
-func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRequest) *model.PostActionIntegrationResponse {
+func (a *Adapter) action(ctx context.Context, req *actionRequest) *actionResponse {
 	key, err := a.actionKey(ctx)
 	if err != nil {
 		a.log.Error("button click not handled: no key to check it", "error", err, "fix", "the data file could not be read: run waardenbot check")
@@ -137,7 +135,7 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 		return ephemeral(a.bot.T("err.internal"))
 	case !first:
 		a.log.Info("button click received again; not done twice", "poll", c.Poll, "user", req.UserId)
-		return &model.PostActionIntegrationResponse{}
+		return &actionResponse{}
 	}
 	switch c.Op {
 	case opClose:
@@ -150,7 +148,7 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 			a.log.Warn("add-a-value dialog not opened; the clicker is told to type /optie", "poll", c.Poll, "error", err)
 			return ephemeral(a.bot.T("button.add.typed", c.Poll))
 		}
-		return &model.PostActionIntegrationResponse{}
+		return &actionResponse{}
 	case opForm:
 		return ephemeral(a.bot.T("button.invalid")) // a dialog's state, not a button's
 	}
@@ -169,7 +167,7 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 		reply = a.bot.Toggle(ctx, breq, c.Poll, c.Option)
 	}
 	a.bot.PollClicked(ctx, reply, req.ChannelId, req.PostId)
-	resp := &model.PostActionIntegrationResponse{SkipSlackParsing: true}
+	resp := &actionResponse{SkipSlackParsing: true}
 	switch {
 	case reply.Status != bot.Answered:
 		resp.EphemeralText = render(reply.Text)
@@ -193,8 +191,28 @@ func (a *Adapter) action(ctx context.Context, req *model.PostActionIntegrationRe
 	return resp
 }
 
-func ephemeral(text string) *model.PostActionIntegrationResponse {
-	return &model.PostActionIntegrationResponse{EphemeralText: render(text), SkipSlackParsing: true}
+// actionRequest is a button click as Mattermost posts it to the button's
+// URL. It carries no signature: the context does (see click).
+type actionRequest struct {
+	UserId    string         `json:"user_id"`
+	UserName  string         `json:"user_name"`
+	ChannelId string         `json:"channel_id"`
+	TeamId    string         `json:"team_id"`
+	PostId    string         `json:"post_id"`
+	TriggerId string         `json:"trigger_id"`
+	Context   map[string]any `json:"context"`
+}
+
+// actionResponse is the answer to a button click: the post's new version
+// (the poll as it is now), and a text for the clicker alone.
+type actionResponse struct {
+	Update           *post  `json:"update,omitempty"`
+	EphemeralText    string `json:"ephemeral_text,omitempty"`
+	SkipSlackParsing bool   `json:"skip_slack_parsing,omitempty"`
+}
+
+func ephemeral(text string) *actionResponse {
+	return &actionResponse{EphemeralText: render(text), SkipSlackParsing: true}
 }
 
 // dialogPath is where Mattermost sends the submitted dialogs: the close
@@ -207,13 +225,13 @@ const dialogPath = "/mattermost/dialog"
 // again, because Mattermost passes it back from the user's client. When the
 // dialog cannot be opened, the clicker is told to type /sluit instead;
 // nothing closes without a confirmation. words are the poll's close words.
-func (a *Adapter) confirmClose(ctx context.Context, req *model.PostActionIntegrationRequest, c click, key []byte, words bot.CloseParts) *model.PostActionIntegrationResponse {
+func (a *Adapter) confirmClose(ctx context.Context, req *actionRequest, c click, key []byte, words bot.CloseParts) *actionResponse {
 	state, err := json.Marshal(c.context(key))
 	if err == nil {
-		_, err = a.api.OpenInteractiveDialog(ctx, model.OpenDialogRequest{
+		err = a.rest.openDialog(ctx, dialogRequest{
 			TriggerId: req.TriggerId,
 			URL:       a.cfg.PublicURL + dialogPath,
-			Dialog: model.Dialog{
+			Dialog: dialogForm{
 				CallbackId:       opClose,
 				Title:            words.Title,
 				IntroductionText: words.Text,
@@ -226,7 +244,7 @@ func (a *Adapter) confirmClose(ctx context.Context, req *model.PostActionIntegra
 		a.log.Warn("close dialog not opened; the clicker is told to type /sluit", "poll", c.Poll, "error", err)
 		return ephemeral(a.bot.T("button.close.typed", c.Poll))
 	}
-	return &model.PostActionIntegrationResponse{}
+	return &actionResponse{}
 }
 
 // serveDialog handles the submitted close dialog: it checks the signed
@@ -237,14 +255,14 @@ func (a *Adapter) serveDialog(w http.ResponseWriter, r *http.Request) {
 	serveJSON(w, r, a.dialog)
 }
 
-func (a *Adapter) dialog(ctx context.Context, req *model.SubmitDialogRequest) *model.SubmitDialogResponse {
+func (a *Adapter) dialog(ctx context.Context, req *dialogSubmission) *dialogResponse {
 	if req.Cancelled {
-		return &model.SubmitDialogResponse{}
+		return &dialogResponse{}
 	}
 	key, err := a.actionKey(ctx)
 	if err != nil {
 		a.log.Error("close dialog not handled: no key to check it", "error", err, "fix", "the data file could not be read: run waardenbot check")
-		return &model.SubmitDialogResponse{Error: render(a.bot.T("err.internal"))}
+		return &dialogResponse{Error: render(a.bot.T("err.internal"))}
 	}
 	var state map[string]any
 	_ = json.Unmarshal([]byte(req.State), &state)
@@ -254,14 +272,14 @@ func (a *Adapter) dialog(ctx context.Context, req *model.SubmitDialogRequest) *m
 	}
 	if !ok || c.Op != opClose {
 		a.log.Warn("refused a close dialog whose state does not verify", "user", req.UserId, "channel", req.ChannelId)
-		return &model.SubmitDialogResponse{Error: render(a.bot.T("button.invalid"))}
+		return &dialogResponse{Error: render(a.bot.T("button.invalid"))}
 	}
 	breq := bot.Request{Platform: Platform, Team: c.Team, Channel: req.ChannelId, User: req.UserId,
 		Admin: a.admins.Check(c.Team, req.ChannelId, req.UserId)}
 	reply := a.bot.Close(ctx, breq, c.Poll)
 	a.bot.AfterReply(ctx, reply, a.polls)
 	if reply.Status != bot.Answered {
-		return &model.SubmitDialogResponse{Error: render(reply.Text)}
+		return &dialogResponse{Error: render(reply.Text)}
 	}
 	// Everyone sees the result, as after a typed /sluit, with the chart
 	// attached. A dialog cannot say more once it is submitted: a file that
@@ -269,5 +287,5 @@ func (a *Adapter) dialog(ctx context.Context, req *model.SubmitDialogRequest) *m
 	if _, err := a.postReply(ctx, req.ChannelId, "", req.UserId, reply); err != nil {
 		a.log.Error("poll result not posted", "poll", c.Poll, "error", err, "fix", "check that the bot may post in the channel; /uitslag shows the result meanwhile")
 	}
-	return &model.SubmitDialogResponse{}
+	return &dialogResponse{}
 }

@@ -10,7 +10,7 @@ import (
 // isAdmin asks Mattermost whether user is an admin of the channel, of the
 // team or of the system, cheapest question first.
 func (a *Adapter) isAdmin(ctx context.Context, team, channel, user string) (bool, error) {
-	cm, _, err := a.api.GetChannelMember(ctx, channel, user, "")
+	cm, err := a.rest.channelMember(ctx, channel, user)
 	if err != nil {
 		return false, err
 	}
@@ -18,7 +18,7 @@ func (a *Adapter) isAdmin(ctx context.Context, team, channel, user string) (bool
 		return true, nil
 	}
 	if team != "" {
-		tm, _, err := a.api.GetTeamMember(ctx, team, user, "")
+		tm, err := a.rest.teamMember(ctx, team, user)
 		if err != nil {
 			return false, err
 		}
@@ -26,7 +26,7 @@ func (a *Adapter) isAdmin(ctx context.Context, team, channel, user string) (bool
 			return true, nil
 		}
 	}
-	u, _, err := a.api.GetUser(ctx, user, "")
+	u, err := a.rest.user(ctx, user)
 	if err != nil {
 		return false, err
 	}

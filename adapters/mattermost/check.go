@@ -51,7 +51,7 @@ func (a *Adapter) Check(ctx context.Context) []bot.Check {
 	if len(a.cfg.Teams) == 0 {
 		checks = append(checks, bot.Passed("Mattermost teams", "none configured (mattermost.teams): slash commands are not registered; mentions and direct messages work"))
 	}
-	var probeIn *model.Team // a team of the bot's, to probe public_url from
+	var probeIn *team // a team of the bot's, to probe public_url from
 	for _, name := range a.cfg.Teams {
 		team, member, check := a.checkTeam(ctx, name, me)
 		checks = append(checks, check)
@@ -72,7 +72,7 @@ func (a *Adapter) Check(ctx context.Context) []bot.Check {
 // checkServer pings the server.
 func (a *Adapter) checkServer(ctx context.Context) (bot.Check, bool) {
 	const name = "Mattermost server"
-	ping, resp, err := a.api.GetPingWithOptions(ctx, model.SystemPingOptions{})
+	ping, version, err := a.rest.ping(ctx)
 	if err != nil || ping["status"] != model.StatusOk {
 		why := fmt.Sprint(err)
 		if err == nil {
@@ -84,18 +84,18 @@ func (a *Adapter) checkServer(ctx context.Context) (bot.Check, bool) {
 	detail := "answers at " + a.cfg.URL
 	// X-Version-Id is "version.build.hash.enterprise": the version is its
 	// first three parts.
-	if parts := strings.SplitN(resp.ServerVersion, ".", 4); len(parts) >= 3 {
+	if parts := strings.SplitN(version, ".", 4); len(parts) >= 3 {
 		detail += " (version " + strings.Join(parts[:3], ".") + ")"
 	}
 	return bot.Passed(name, detail), true
 }
 
 // checkToken asks who the token belongs to.
-func (a *Adapter) checkToken(ctx context.Context) (*model.User, bot.Check) {
+func (a *Adapter) checkToken(ctx context.Context) (*user, bot.Check) {
 	const name = "Mattermost bot token"
-	me, resp, err := a.api.GetMe(ctx, "")
+	me, _, err := a.rest.me(ctx)
 	switch {
-	case status(resp) == http.StatusUnauthorized:
+	case httpStatus(err) == http.StatusUnauthorized:
 		return nil, bot.Failed(name, "Mattermost refused it (401)",
 			"create a token for the bot account (System Console > Integrations > Bot Accounts > the bot > Create New Token) and put it in WAARDENBOT_MATTERMOST_BOT_TOKEN (mattermost.bot_token); check that the account is active and that personal access tokens are enabled (System Console > Integrations > Integration Management)")
 	case err != nil:
@@ -108,29 +108,29 @@ func (a *Adapter) checkToken(ctx context.Context) (*model.User, bot.Check) {
 }
 
 // checkTeam finds a team and the bot's membership.
-func (a *Adapter) checkTeam(ctx context.Context, name string, me *model.User) (*model.Team, *model.TeamMember, bot.Check) {
+func (a *Adapter) checkTeam(ctx context.Context, name string, me *user) (*team, *membership, bot.Check) {
 	check := "Mattermost team " + name
 	addBot := "add @" + me.Username + " to the team (the team's menu > Add Members, or System Console > User Management > Teams > " + name + " > Add Members), or correct mattermost.teams (team names as in the team's URL)"
-	team, resp, err := a.api.GetTeamByName(ctx, name, "")
+	t, err := a.rest.teamByName(ctx, name)
 	switch {
-	case status(resp) == http.StatusNotFound || status(resp) == http.StatusForbidden:
+	case httpStatus(err) == http.StatusNotFound || httpStatus(err) == http.StatusForbidden:
 		return nil, nil, bot.Failed(check, "not found, or @"+me.Username+" is not a member", addBot)
 	case err != nil:
 		return nil, nil, bot.Failed(check, "not checked: "+err.Error(), "check the server's log")
 	}
-	member, _, err := a.api.GetTeamMember(ctx, team.Id, me.Id, "")
+	member, err := a.rest.teamMember(ctx, t.Id, me.Id)
 	if err != nil || member.DeleteAt != 0 {
 		return nil, nil, bot.Failed(check, "exists, but @"+me.Username+" is not a member", addBot)
 	}
-	return team, member, bot.Passed(check, "exists; @"+me.Username+" is a member")
+	return t, member, bot.Passed(check, "exists; @"+me.Username+" is a member")
 }
 
 // checkCommandRights says whether the bot may manage slash commands in
 // team, from the permissions of its system and team roles.
-func (a *Adapter) checkCommandRights(ctx context.Context, team *model.Team, me *model.User, member *model.TeamMember) bot.Check {
+func (a *Adapter) checkCommandRights(ctx context.Context, team *team, me *user, member *membership) bot.Check {
 	check := "slash commands in " + team.Name
 	names := slices.Concat(strings.Fields(me.Roles), strings.Fields(member.Roles))
-	roles, _, err := a.api.GetRolesByNames(ctx, names)
+	roles, err := a.rest.roles(ctx, names)
 	if err != nil {
 		return bot.Failed(check, "not checked: the roles "+strings.Join(names, ", ")+" could not be read: "+err.Error(), "check the server's log")
 	}
@@ -158,25 +158,25 @@ var probeValue = regexp.MustCompile(`^[0-9a-f]{32}$`)
 // value, with that value: the sender learns that Mattermost reached this
 // listener. It reveals and changes nothing.
 func serveProbe(w http.ResponseWriter, r *http.Request) {
-	var req model.SubmitDialogRequest
+	var req dialogSubmission
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody)).Decode(&req); err != nil || !probeValue.MatchString(req.State) {
 		http.Error(w, "not a probe", http.StatusBadRequest)
 		return
 	}
-	writeJSON(w, &model.SubmitDialogResponse{Errors: map[string]string{"waardenbot": req.State}})
+	writeJSON(w, &dialogResponse{Errors: map[string]string{"waardenbot": req.State}})
 }
 
 // checkPublicURL has Mattermost post a probe to public_url from a channel
 // of team (the bot must be able to read a channel for the server to take
 // the submission).
-func (a *Adapter) checkPublicURL(ctx context.Context, me *model.User, team *model.Team) bot.Check {
+func (a *Adapter) checkPublicURL(ctx context.Context, me *user, team *team) bot.Check {
 	check := "public_url " + a.cfg.PublicURL
 	if team == nil {
 		return bot.Failed(check, "not tested: the bot is a member of none of mattermost.teams", "fix the teams above, then check again")
 	}
-	channels, _, err := a.api.GetChannelsForTeamForUser(ctx, team.Id, me.Id, false, "")
-	i := slices.IndexFunc(channels, func(c *model.Channel) bool {
-		return c.Type == model.ChannelTypeOpen || c.Type == model.ChannelTypePrivate
+	channels, err := a.rest.channelsOf(ctx, team.Id, me.Id)
+	i := slices.IndexFunc(channels, func(c channel) bool {
+		return c.Type == string(model.ChannelTypeOpen) || c.Type == string(model.ChannelTypePrivate)
 	})
 	if err != nil || i < 0 {
 		return bot.Failed(check, "not tested: @"+me.Username+" is in no channel of "+team.Name, "add the bot to a channel of "+team.Name+" (Town Square will do), then check again")
@@ -198,7 +198,7 @@ func (a *Adapter) checkPublicURL(ctx context.Context, me *model.User, team *mode
 	value := make([]byte, 16)
 	rand.Read(value)
 	nonce := hex.EncodeToString(value)
-	resp, _, err := a.api.SubmitInteractiveDialog(ctx, model.SubmitDialogRequest{
+	resp, err := a.rest.submitDialog(ctx, dialogSubmission{
 		URL: a.cfg.PublicURL + probePath, CallbackId: "waardenbot-check", State: nonce,
 		ChannelId: channels[i].Id, TeamId: team.Id,
 	})

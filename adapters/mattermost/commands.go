@@ -50,8 +50,8 @@ func (a *Adapter) slashCommands() []slashCommand {
 
 // command is the Mattermost command for c in team, pointing at the bot's
 // listener.
-func (a *Adapter) command(c slashCommand, teamID string) *model.Command {
-	return &model.Command{
+func (a *Adapter) command(c slashCommand, teamID string) *command {
+	return &command{
 		TeamId:           teamID,
 		Trigger:          c.Trigger,
 		Method:           model.CommandMethodPost,
@@ -97,16 +97,16 @@ func (a *Adapter) registerAll(ctx context.Context) {
 // updated when it differs; a missing one is created. It never creates a
 // second command with the same trigger.
 func (a *Adapter) register(ctx context.Context, teamName string) error {
-	team, resp, err := a.api.GetTeamByName(ctx, teamName, "")
+	team, err := a.rest.teamByName(ctx, teamName)
 	if err != nil {
-		if status(resp) == http.StatusNotFound || status(resp) == http.StatusForbidden {
+		if httpStatus(err) == http.StatusNotFound || httpStatus(err) == http.StatusForbidden {
 			return fmt.Errorf("team %q not found, or the bot is not a member of it: add the bot account to the team", teamName)
 		}
 		return fmt.Errorf("find team %q: %w", teamName, err)
 	}
-	existing, resp, err := a.api.ListCommands(ctx, team.Id, true)
+	existing, err := a.rest.commands(ctx, team.Id)
 	if err != nil {
-		if status(resp) == http.StatusForbidden {
+		if httpStatus(err) == http.StatusForbidden {
 			return errForbidden
 		}
 		return fmt.Errorf("list commands of team %q: %w", teamName, err)
@@ -118,9 +118,9 @@ func (a *Adapter) register(ctx context.Context, teamName string) error {
 		have := findCommand(existing, c.Trigger, want.URL, me.Id)
 		switch {
 		case have == nil:
-			got, resp, err := a.api.CreateCommand(ctx, want)
+			got, err := a.rest.createCommand(ctx, want)
 			if err != nil {
-				if status(resp) == http.StatusForbidden {
+				if httpStatus(err) == http.StatusForbidden {
 					return errForbidden
 				}
 				// Another integration may own the trigger: the other
@@ -136,9 +136,9 @@ func (a *Adapter) register(ctx context.Context, teamName string) error {
 			upd := *have
 			upd.Method, upd.URL, upd.DisplayName, upd.Description = want.Method, want.URL, want.DisplayName, want.Description
 			upd.AutoComplete, upd.AutoCompleteDesc, upd.AutoCompleteHint = want.AutoComplete, want.AutoCompleteDesc, want.AutoCompleteHint
-			got, resp, err := a.api.UpdateCommand(ctx, &upd)
+			got, err := a.rest.updateCommand(ctx, &upd)
 			if err != nil {
-				if status(resp) == http.StatusForbidden {
+				if httpStatus(err) == http.StatusForbidden {
 					return errForbidden
 				}
 				return fmt.Errorf("update /%s in team %q: %w", c.Trigger, teamName, err)
@@ -156,7 +156,7 @@ func (a *Adapter) register(ctx context.Context, teamName string) error {
 // findCommand is the team's command with trigger that is ours: it points
 // at url or the bot created it. Commands of other integrations with the
 // same trigger are left alone.
-func findCommand(cmds []*model.Command, trigger, url, botID string) *model.Command {
+func findCommand(cmds []*command, trigger, url, botID string) *command {
 	for _, c := range cmds {
 		if c.DeleteAt == 0 && strings.EqualFold(c.Trigger, trigger) && (c.URL == url || c.CreatorId == botID) {
 			return c
@@ -165,7 +165,7 @@ func findCommand(cmds []*model.Command, trigger, url, botID string) *model.Comma
 	return nil
 }
 
-func differs(have, want *model.Command) bool {
+func differs(have, want *command) bool {
 	return have.Method != want.Method || have.URL != want.URL || have.DisplayName != want.DisplayName ||
 		have.Description != want.Description || have.AutoComplete != want.AutoComplete ||
 		have.AutoCompleteDesc != want.AutoCompleteDesc || have.AutoCompleteHint != want.AutoCompleteHint
@@ -184,7 +184,7 @@ const (
 // team admin role rather than guessing from the version; any user may read
 // a role.
 func (a *Adapter) commandPermission(ctx context.Context) string {
-	role, _, err := a.api.GetRoleByName(ctx, model.TeamAdminRoleId)
+	role, err := a.rest.role(ctx, model.TeamAdminRoleId)
 	if err != nil {
 		a.log.Debug("team admin role not read; naming the older permission", "error", err)
 		return permManageCommands
@@ -211,13 +211,6 @@ func (a *Adapter) logInstructions(permission string) {
 			"(3) create each command by hand (Integrations > Slash Commands > Add) with request URL "+a.commandURL()+
 			", request method POST and autocomplete on, and put their tokens in mattermost.command_tokens (WAARDENBOT_MATTERMOST_COMMAND_TOKENS)",
 		"commands", sb.String())
-}
-
-func status(resp *model.Response) int {
-	if resp == nil {
-		return 0
-	}
-	return resp.StatusCode
 }
 
 // tokenSet holds the tokens Mattermost issued for the bot's commands.

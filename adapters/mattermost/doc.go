@@ -1,12 +1,14 @@
-// Package mattermost is waardenbot's Mattermost adapter, built on the model
-// package of github.com/mattermost/mattermost/server/public (Client4 and the
-// WebSocket client). It registers the bot's slash commands in the configured
-// teams and answers them on its own HTTP listener, answers mentions and
-// direct messages that arrive over the WebSocket, and posts the bot's
-// replies as Mattermost posts. Polls are posts with a message attachment
-// that has a button per option; clicks arrive at POST /mattermost/action
-// with a context the bot signed (HMAC-SHA256 with a key derived from the
-// installation's secret, see bot.Key) and update the post in place.
+// Package mattermost is waardenbot's Mattermost adapter. It speaks
+// Mattermost's REST API with a small client of its own (rest.go) and listens
+// with the WebSocket client of the model package of
+// github.com/mattermost/mattermost/server/public. It registers the bot's
+// slash commands in the configured teams and answers them on its own HTTP
+// listener, answers mentions and direct messages that arrive over the
+// WebSocket, and posts the bot's replies as Mattermost posts. Polls are
+// posts with a message attachment that has a button per option; clicks
+// arrive at POST /mattermost/action with a context the bot signed
+// (HMAC-SHA256 with a key derived from the installation's secret, see
+// bot.Key) and update the post in place.
 //
 // It owns its configuration (Config, the [mattermost] section). Use it as
 // any bot.Adapter:

@@ -215,8 +215,8 @@ func (f *fakeMattermost) id() string {
 	return fmt.Sprintf("id%024d", f.nextID)
 }
 
-// authed refuses requests without the bot token. Client4 sends the scheme
-// as BEARER; Mattermost reads it in any case.
+// authed refuses requests without the bot token. The adapter sends the scheme
+// as Bearer (Mattermost's own client as BEARER); Mattermost reads it in any case.
 func (f *fakeMattermost) authed(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
@@ -285,6 +285,10 @@ func (f *fakeMattermost) updateCommand(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	for i, have := range f.commands {
 		if have.Id == r.PathValue("id") && have.Id == c.Id {
+			if c.TeamId != have.TeamId { // as Mattermost checks it
+				appError(w, http.StatusBadRequest, "Team ID doesn't match.")
+				return
+			}
 			c.Token, c.CreatorId = have.Token, have.CreatorId // the server keeps these
 			f.commands[i] = &c
 			writeJSON(w, &c)

@@ -2,6 +2,7 @@ package mattermost
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -49,7 +50,7 @@ func (a *Adapter) postReply(ctx context.Context, channel, rootID, user string, r
 		if me == nil {
 			return a.bot.T("files.failed", fileNames(r.Files), "Mattermost"), fmt.Errorf("the bot does not know itself yet")
 		}
-		dm, _, err := a.api.CreateDirectChannel(ctx, me.Id, user)
+		dm, err := a.rest.directChannel(ctx, me.Id, user)
 		if err != nil {
 			return a.bot.T("files.failed", fileNames(r.Files), "Mattermost"), fmt.Errorf("open a direct channel with user %s: %w", user, err)
 		}
@@ -99,21 +100,18 @@ func (a *Adapter) uploadAll(ctx context.Context, channel string, files []bot.Fil
 func (a *Adapter) upload(ctx context.Context, channel string, f bot.File) (string, int, error) {
 	b := a.newBackoff()
 	for attempt := 1; ; attempt++ {
-		res, resp, err := a.api.UploadFile(ctx, f.Data, channel, f.Name)
-		if err == nil && len(res.FileInfos) > 0 {
-			return res.FileInfos[0].Id, http.StatusOK, nil
-		}
+		id, err := a.rest.uploadFile(ctx, channel, f.Name, f.Data)
 		if err == nil {
-			err = fmt.Errorf("the server took the file but returned no file info")
+			return id, http.StatusOK, nil
 		}
-		code := status(resp)
+		code := httpStatus(err)
 		again := code == 0 || code == http.StatusTooManyRequests || code >= 500
 		if !again || attempt >= uploadAttempts || ctx.Err() != nil {
 			return "", code, err
 		}
 		wait := b.next()
-		if resp != nil {
-			if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
+		if e := (*apiError)(nil); errors.As(err, &e) {
+			if s, err := strconv.Atoi(e.Header.Get("Retry-After")); err == nil && s > 0 {
 				wait = min(time.Duration(s)*time.Second, a.maxBackoff)
 			}
 		}

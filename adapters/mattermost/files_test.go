@@ -61,7 +61,7 @@ func TestSluitPostsTheResultWithItsChartAttached(t *testing.T) {
 
 func TestWhoVotedWhatGoesToTheCreatorsDirectChannelOnly(t *testing.T) {
 	fx := newPollFixture(t)
-	fx.a.me = &model.User{Id: botID, Username: botName}
+	fx.a.me = &user{Id: botID, Username: botName}
 	id := votedPoll(fx)
 	if resp := fx.command("bob", "/uitslag "+id+" stemmen"); !strings.Contains(resp.Text, "alleen wie de peiling begon") || len(fx.f.uploaded()) != 0 {
 		t.Errorf("bob asked for who voted what: %q, %d uploads", resp.Text, len(fx.f.uploaded()))

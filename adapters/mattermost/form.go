@@ -45,10 +45,10 @@ func (a *Adapter) openForm(ctx context.Context, triggerID, team, channel string,
 	if err != nil {
 		return err
 	}
-	_, err = a.api.OpenInteractiveDialog(ctx, model.OpenDialogRequest{
+	return a.rest.openDialog(ctx, dialogRequest{
 		TriggerId: triggerID,
 		URL:       a.cfg.PublicURL + dialogPath,
-		Dialog: model.Dialog{
+		Dialog: dialogForm{
 			CallbackId:       opForm,
 			Title:            bot.Truncate(f.Title, model.DialogTitleMaxLength),
 			IntroductionText: f.Intro,
@@ -57,19 +57,18 @@ func (a *Adapter) openForm(ctx context.Context, triggerID, team, channel string,
 			State:            string(state),
 		},
 	})
-	return err
 }
 
 // dialogElements are f's fields as dialog elements, within Mattermost's
 // limits. A multi-select shows as one select on servers older than about
 // 10.x (they ignore "multiselect"); the other-values field takes the rest.
 // A switch field is a checkbox (bool element) per option.
-func dialogElements(f *bot.Form) []model.DialogElement {
+func dialogElements(f *bot.Form) []dialogElement {
 	label := func(s string) string { return bot.Truncate(s, model.DialogElementDisplayNameMaxLength) }
 	help := func(s string) string { return bot.Truncate(s, model.DialogElementHelpTextMaxLength) }
-	var out []model.DialogElement
+	var out []dialogElement
 	for _, fld := range f.Fields {
-		el := model.DialogElement{Name: fld.Name, DisplayName: label(fld.Label), HelpText: help(fld.Hint), Optional: fld.Optional,
+		el := dialogElement{Name: fld.Name, DisplayName: label(fld.Label), HelpText: help(fld.Hint), Optional: fld.Optional,
 			Placeholder: bot.Truncate(fld.Placeholder, model.DialogElementTextMaxLength), Default: fld.Default}
 		switch fld.Kind {
 		case bot.FieldText:
@@ -83,11 +82,11 @@ func dialogElements(f *bot.Form) []model.DialogElement {
 				if o.Group != "" {
 					text += " (" + o.Group + ")"
 				}
-				el.Options = append(el.Options, &model.PostActionOptions{Text: text, Value: o.Value})
+				el.Options = append(el.Options, dialogOption{Text: text, Value: o.Value})
 			}
 		case bot.FieldFlags:
 			for _, o := range fld.Options {
-				out = append(out, model.DialogElement{Type: "bool", Name: fld.Name + flagSep + o.Value, DisplayName: label(o.Label),
+				out = append(out, dialogElement{Type: "bool", Name: fld.Name + flagSep + o.Value, DisplayName: label(o.Label),
 					Placeholder: help(o.Hint), Optional: true})
 			}
 			continue
@@ -130,11 +129,11 @@ func formValues(sub map[string]any) map[string][]string {
 // formDialog handles a submitted form dialog whose state c verified: it
 // hands the values to the bot and answers with the errors per element, or
 // posts the poll the form made (or redraws the poll it changed).
-func (a *Adapter) formDialog(ctx context.Context, req *model.SubmitDialogRequest, c click) *model.SubmitDialogResponse {
+func (a *Adapter) formDialog(ctx context.Context, req *dialogSubmission, c click) *dialogResponse {
 	form, nonce, _ := strings.Cut(c.Option, ":")
 	breq := bot.Request{Platform: Platform, Team: c.Team, Channel: req.ChannelId, User: req.UserId,
 		Admin: a.admins.Check(c.Team, req.ChannelId, req.UserId)}
-	if u, _, err := a.api.GetUser(ctx, req.UserId, ""); err == nil {
+	if u, err := a.rest.user(ctx, req.UserId); err == nil {
 		breq.UserName = u.Username
 	}
 	res := a.bot.SubmitForm(ctx, breq, form, c.Poll, formValues(req.Submission), "mattermost/"+nonce)
@@ -147,15 +146,15 @@ func (a *Adapter) formDialog(ctx context.Context, req *model.SubmitDialogRequest
 			a.log.Error("poll from a form not posted", "channel", req.ChannelId, "error", err, "fix", "check that the bot is a member of the channel and may post there; the poll exists: /peilingen shows it")
 		}
 	}
-	return &model.SubmitDialogResponse{}
+	return &dialogResponse{}
 }
 
 // dialogErrors puts each field's error beside its element: a switch
 // field's beside its first checkbox. An error whose element the
 // submission does not name (an optional field left empty, on a server
 // that leaves those out) is shown at the foot of the dialog as well.
-func dialogErrors(errs map[string]string, sub map[string]any) *model.SubmitDialogResponse {
-	resp := &model.SubmitDialogResponse{Errors: map[string]string{}}
+func dialogErrors(errs map[string]string, sub map[string]any) *dialogResponse {
+	resp := &dialogResponse{Errors: map[string]string{}}
 	for field, msg := range errs {
 		name := ""
 		if _, ok := sub[field]; ok {

@@ -110,7 +110,7 @@ func TestTheAddValueButtonOpensADialogAndRedrawsThePost(t *testing.T) {
 
 func TestMattermostCountsPeopleInOneCallAndRemindsPrivately(t *testing.T) {
 	fx := newPollFixture(t)
-	fx.a.me = &model.User{Id: botID, Username: botName, IsBot: true}
+	fx.a.me = &user{Id: botID, Username: botName, IsBot: true}
 	for i, name := range []string{"anna", "bob", "carla", "dirk"} {
 		fx.f.roster.users = append(fx.f.roster.users, &model.User{Id: fmt.Sprintf("user%d", i), Username: name})
 	}

@@ -66,7 +66,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	case !first:
 		a.log.Info("slash command request received again; not done twice", "command", f.Get("command"), "user", f.Get("user_id"))
-		writeJSON(w, &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral})
+		writeJSON(w, &commandResponse{ResponseType: model.CommandResponseTypeEphemeral})
 		return
 	}
 	req := bot.Request{
@@ -86,7 +86,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 	if reply.Form != nil && f.Get("trigger_id") != "" {
 		err := a.openForm(ctx, f.Get("trigger_id"), req.Team, req.Channel, reply.Form)
 		if err == nil {
-			writeJSON(w, &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral})
+			writeJSON(w, &commandResponse{ResponseType: model.CommandResponseTypeEphemeral})
 			return
 		}
 		a.log.Warn("form dialog not opened; the command's usage is shown instead", "command", req.Command, "error", err)
@@ -94,7 +94,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 	if a.bot.AfterReply(ctx, reply, a.polls) {
 		// The poll is the bot's own post; the command itself shows
 		// nothing more (an empty ephemeral response posts nothing).
-		writeJSON(w, &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral})
+		writeJSON(w, &commandResponse{ResponseType: model.CommandResponseTypeEphemeral})
 		return
 	}
 	if len(reply.Files) > 0 {
@@ -110,7 +110,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 // private) and the response says only what the asker must hear: nothing,
 // where the files are, or which did not go out. When the bot cannot post
 // the text, the response carries it, so that the text is never lost.
-func (a *Adapter) withFiles(ctx context.Context, req bot.Request, reply bot.Reply) *model.CommandResponse {
+func (a *Adapter) withFiles(ctx context.Context, req bot.Request, reply bot.Reply) *commandResponse {
 	note, err := a.postReply(ctx, req.Channel, "", req.User, reply)
 	switch {
 	case err != nil:
@@ -119,13 +119,13 @@ func (a *Adapter) withFiles(ctx context.Context, req bot.Request, reply bot.Repl
 			note = a.bot.T("files.failed", fileNames(reply.Files), "Mattermost")
 		}
 		resp := a.commandResponse(reply)
-		resp.ExtraResponses = append(resp.ExtraResponses, &model.CommandResponse{
+		resp.ExtraResponses = append(resp.ExtraResponses, &commandResponse{
 			ResponseType: model.CommandResponseTypeEphemeral, Text: render(note), SkipSlackParsing: true})
 		return resp
 	case reply.Ephemeral:
 		return a.commandResponse(bot.Reply{Text: reply.Text + "\n\n" + note, Ephemeral: true})
 	}
-	return &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: render(note), SkipSlackParsing: true}
+	return &commandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: render(note), SkipSlackParsing: true}
 }
 
 // commandToken is the token of a slash command request: Mattermost sends it
@@ -141,17 +141,27 @@ func commandToken(r *http.Request) string {
 
 // commandResponse is a reply as a slash command response. A reply longer
 // than one post continues in extra responses of the same type.
-func (a *Adapter) commandResponse(r bot.Reply) *model.CommandResponse {
+func (a *Adapter) commandResponse(r bot.Reply) *commandResponse {
 	typ := model.CommandResponseTypeInChannel
 	if r.Ephemeral {
 		typ = model.CommandResponseTypeEphemeral
 	}
 	parts := split(render(r.Text), a.maxRunes)
-	resp := &model.CommandResponse{ResponseType: typ, Text: parts[0], SkipSlackParsing: true}
+	resp := &commandResponse{ResponseType: typ, Text: parts[0], SkipSlackParsing: true}
 	for _, p := range parts[1:] {
-		resp.ExtraResponses = append(resp.ExtraResponses, &model.CommandResponse{ResponseType: typ, Text: p, SkipSlackParsing: true})
+		resp.ExtraResponses = append(resp.ExtraResponses, &commandResponse{ResponseType: typ, Text: p, SkipSlackParsing: true})
 	}
 	return resp
+}
+
+// commandResponse answers a slash command: in the channel or to the
+// user alone (model.CommandResponseTypeInChannel, …Ephemeral), with more
+// posts after the first when the text is long.
+type commandResponse struct {
+	ResponseType     string             `json:"response_type"`
+	Text             string             `json:"text"`
+	SkipSlackParsing bool               `json:"skip_slack_parsing,omitempty"`
+	ExtraResponses   []*commandResponse `json:"extra_responses,omitempty"`
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -75,7 +75,7 @@ type Adapter struct {
 	cfg    Config
 	bot    *bot.Bot
 	log    *slog.Logger
-	api    *model.Client4
+	rest   *client // the REST API
 	tokens *tokenSet
 	polls  *pollMessages // new polls and redraws, outside a thread
 
@@ -84,7 +84,7 @@ type Adapter struct {
 	maxBackoff time.Duration // longest wait between reconnects
 
 	mu sync.Mutex
-	me *model.User // the bot account, learned from GetMe
+	me *user // the bot account, learned from GET /users/me
 
 	ephemeralDenied atomic.Bool   // the server refused CreatePostEphemeral once
 	statsDenied     atomic.Bool   // the server refused to count users without bots once
@@ -104,7 +104,7 @@ type Option func(*Adapter)
 
 // WithHTTPClient sets the HTTP client for the REST API.
 func WithHTTPClient(c *http.Client) Option {
-	return func(a *Adapter) { a.api.HTTPClient = c }
+	return func(a *Adapter) { a.rest.http = c }
 }
 
 // WithShared makes the adapter remember the commands, clicks and mentions
@@ -119,11 +119,9 @@ func WithShared(s replay.Shared) Option {
 func New(cfg Config, b *bot.Bot, log *slog.Logger, opts ...Option) *Adapter {
 	cfg.URL = strings.TrimRight(cfg.URL, "/")
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	api := model.NewAPIv4Client(cfg.URL)
-	api.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	api.SetToken(cfg.BotToken)
 	a := &Adapter{
-		cfg: cfg, bot: b, log: log.With("adapter", Platform), api: api, tokens: &tokenSet{},
+		cfg: cfg, bot: b, log: log.With("adapter", Platform), tokens: &tokenSet{},
+		rest:     &client{url: cfg.URL, token: cfg.BotToken, http: &http.Client{Timeout: 30 * time.Second}},
 		maxRunes: model.PostMessageMaxRunesV2, minBackoff: time.Second, maxBackoff: 2 * time.Minute,
 		settleDelay: settleDelay, seen: replay.Memory{Local: replay.New(replayLimit)},
 	}
@@ -187,17 +185,17 @@ func (a *Adapter) Run(ctx context.Context) error {
 func (a *Adapter) identify(ctx context.Context) bool {
 	b := a.newBackoff()
 	for {
-		me, resp, err := a.api.GetMe(ctx, "")
+		me, version, err := a.rest.me(ctx)
 		if err == nil {
 			a.mu.Lock()
 			a.me = me
 			a.mu.Unlock()
 			// The server's version is in every response's X-Version-Id;
 			// logged once, it tells an admin which server the bot met.
-			a.log.Info("connected to the Mattermost API", "bot_user", me.Username, "bot_user_id", me.Id, "server_version", resp.ServerVersion)
+			a.log.Info("connected to the Mattermost API", "bot_user", me.Username, "bot_user_id", me.Id, "server_version", version)
 			return true
 		}
-		if resp != nil && resp.StatusCode == http.StatusUnauthorized {
+		if httpStatus(err) == http.StatusUnauthorized {
 			a.log.Error("Mattermost refused the bot token (401); retrying",
 				"fix", "check mattermost.bot_token (WAARDENBOT_MATTERMOST_BOT_TOKEN), that the bot account is active and that personal access tokens are enabled (System Console > Integrations); waardenbot check tells more")
 		} else {
@@ -210,7 +208,7 @@ func (a *Adapter) identify(ctx context.Context) bool {
 }
 
 // self is the bot account once it is known, else nil.
-func (a *Adapter) self() *model.User {
+func (a *Adapter) self() *user {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.me

@@ -47,10 +47,10 @@ func (a *Adapter) pollMessage(parts *bot.PollParts) string {
 // pollPost is the poll post for r, a reply whose Poll is set. team and
 // channel are where the poll lives; they and key go into each button's
 // signed context.
-func (a *Adapter) pollPost(r bot.Reply, team, channel string, key []byte) *model.Post {
+func (a *Adapter) pollPost(r bot.Reply, team, channel string, key []byte) *post {
 	v := r.Poll
 	parts := v.Parts()
-	att := &model.MessageAttachment{Fallback: bot.Truncate(render(v.Prompt), 200), Color: pollColor}
+	att := &attachment{Fallback: bot.Truncate(render(v.Prompt), 200), Color: pollColor}
 	if v.Closed {
 		// The message above already shows the casus, and the result
 		// repeats the counts: the attachment is the result alone.
@@ -60,11 +60,11 @@ func (a *Adapter) pollPost(r bot.Reply, team, channel string, key []byte) *model
 		att.Text = bot.Truncate(render(openText(v, parts)), a.maxRunes)
 		att.Actions = a.buttons(v, parts, team, channel, key)
 	}
-	props := model.StringInterface{
-		model.PostPropsAttachments: []*model.MessageAttachment{att},
+	props := map[string]any{
+		model.PostPropsAttachments: []*attachment{att},
 		model.PostPropsFromBot:     "true",
 	}
-	return &model.Post{ChannelId: channel, Message: a.pollMessage(parts), Props: props}
+	return &post{ChannelId: channel, Message: a.pollMessage(parts), Props: props}
 }
 
 // openText is the attachment text of an open poll: the question to the
@@ -101,28 +101,28 @@ func openText(v *bot.PollView, parts *bot.PollParts) string {
 
 // buttons are one button per option, with its count unless the poll hides
 // the counts, and a close button. Each carries a signed context.
-func (a *Adapter) buttons(v *bot.PollView, parts *bot.PollParts, team, channel string, key []byte) []*model.PostAction {
+func (a *Adapter) buttons(v *bot.PollView, parts *bot.PollParts, team, channel string, key []byte) []*postAction {
 	url := a.actionURL()
-	var out []*model.PostAction
+	var out []*postAction
 	for i, o := range v.Options {
 		c := click{Op: opVote, Poll: v.ID, Option: o.Key, Team: team, Channel: channel}
-		out = append(out, &model.PostAction{
+		out = append(out, &postAction{
 			Id: fmt.Sprintf("%s%d", actionVotePrefix, i), Type: model.PostActionTypeButton,
 			Name:        bot.Truncate(parts.Options[i].Button, maxButtonName),
-			Integration: &model.PostActionIntegration{URL: url, Context: c.context(key)},
+			Integration: &integration{URL: url, Context: c.context(key)},
 		})
 	}
 	if parts.Add.Button != "" {
 		c := click{Op: opAdd, Poll: v.ID, Team: team, Channel: channel}
-		out = append(out, &model.PostAction{
+		out = append(out, &postAction{
 			Id: actionAdd, Type: model.PostActionTypeButton, Name: parts.Add.Button,
-			Integration: &model.PostActionIntegration{URL: url, Context: c.context(key)},
+			Integration: &integration{URL: url, Context: c.context(key)},
 		})
 	}
 	c := click{Op: opClose, Poll: v.ID, Team: team, Channel: channel}
-	out = append(out, &model.PostAction{
+	out = append(out, &postAction{
 		Id: actionClose, Type: model.PostActionTypeButton, Name: parts.Close.Button, Style: "danger",
-		Integration: &model.PostActionIntegration{URL: url, Context: c.context(key)},
+		Integration: &integration{URL: url, Context: c.context(key)},
 	})
 	return out
 }

@@ -299,11 +299,12 @@ func TestPollAttachmentGolden(t *testing.T) {
 	closed := fx.a.pollPost(fx.a.bot.PollMessage(context.Background(), id), teamID, "chan1", key)
 	golden(t, "poll_closed.json", closed, id)
 
-	for _, post := range []*model.Post{open, closed} {
-		if n := len([]rune(post.Message)); n > model.PostMessageMaxRunesV2 {
+	for _, p := range []*post{open, closed} {
+		if n := len([]rune(p.Message)); n > model.PostMessageMaxRunesV2 {
 			t.Errorf("message of %d runes", n)
 		}
-		if n := len([]rune(model.StringInterfaceToJSON(post.GetProps()))); n > model.PostPropsMaxRunes {
+		props, _ := json.Marshal(p.Props)
+		if n := len([]rune(string(props))); n > model.PostPropsMaxRunes {
 			t.Errorf("props of %d runes", n)
 		}
 	}
@@ -313,13 +314,13 @@ var macPattern = regexp.MustCompile(`"mac": "[0-9a-f]{64}"`)
 
 // golden compares the post's message and props as JSON with a file in
 // testdata, with the poll ID and the MACs (random per data file) replaced.
-func golden(t *testing.T, name string, p *model.Post, pollID string) {
+func golden(t *testing.T, name string, p *post, pollID string) {
 	t.Helper()
 	var raw bytes.Buffer
 	enc := json.NewEncoder(&raw)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(map[string]any{"message": p.Message, "props": p.GetProps()}); err != nil {
+	if err := enc.Encode(map[string]any{"message": p.Message, "props": p.Props}); err != nil {
 		t.Fatal(err)
 	}
 	got := macPattern.ReplaceAllString(raw.String(), `"mac": "MAC"`)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mattermost/mattermost/server/public/model"
-
 	"github.com/waardenbot/waardenbot/bot"
 )
 
@@ -17,8 +15,8 @@ import (
 // user's post, which the bot may not edit.
 //
 // It holds the adapter's functions rather than the adapter: a type in an
-// interface keeps, through the types of its fields, every method of
-// Mattermost's client in the binary (see postFunc in cmd/waardenbot).
+// interface keeps, through the types of its fields, every exported method
+// of what the adapter holds in the binary (see postFunc in cmd/waardenbot).
 type pollMessages struct {
 	post   func(ctx context.Context, r bot.Reply, rootID string) (string, error)
 	redraw func(pollID string)
@@ -50,9 +48,9 @@ func (a *Adapter) postPoll(ctx context.Context, r bot.Reply, rootID string) (str
 	if err != nil {
 		return "", fmt.Errorf("no key to sign the buttons: %w", err)
 	}
-	post := a.pollPost(r, r.Poll.Where.Team, r.Poll.Where.Channel, key)
-	post.RootId = rootID
-	got, _, err := a.api.CreatePost(ctx, post)
+	p := a.pollPost(r, r.Poll.Where.Team, r.Poll.Where.Channel, key)
+	p.RootId = rootID
+	got, err := a.rest.createPost(ctx, p)
 	if err != nil {
 		return "", fmt.Errorf("create the poll post in channel %s (is the bot a member of the channel?): %w", r.Poll.Where.Channel, err)
 	}
@@ -93,8 +91,7 @@ func (a *Adapter) redraw(ctx context.Context, pollID string) error {
 		// for N seconds"); 6.7 refused only a changed one. A props-only
 		// patch is accepted by both. PatchPost replaces the whole props
 		// map: p carries all of it.
-		props := p.GetProps()
-		if _, _, err := a.api.PatchPost(ctx, v.Message, &model.PostPatch{Props: &props}); err != nil {
+		if err := a.rest.patchProps(ctx, v.Message, p.Props); err != nil {
 			return fmt.Errorf("update poll post %s: %w", v.Message, err)
 		}
 		return nil

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/mattermost/mattermost/server/public/model"
-
 	"github.com/waardenbot/waardenbot/bot"
 )
 
@@ -37,11 +35,11 @@ func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) err
 func (a *Adapter) createPosts(ctx context.Context, channel, rootID, text string, fileIDs ...string) error {
 	parts := split(render(text), a.maxRunes)
 	for i, part := range parts {
-		p := &model.Post{ChannelId: channel, RootId: rootID, Message: part}
+		p := &post{ChannelId: channel, RootId: rootID, Message: part}
 		if i == len(parts)-1 && len(fileIDs) > 0 {
 			p.FileIds = fileIDs
 		}
-		if _, _, err := a.api.CreatePost(ctx, p); err != nil {
+		if _, err := a.rest.createPost(ctx, p); err != nil {
 			return fmt.Errorf("create post in channel %s: %w", channel, err)
 		}
 	}
@@ -58,7 +56,7 @@ func (a *Adapter) createPosts(ctx context.Context, channel, rootID, text string,
 // otherwise a direct message to the asker. It is never posted publicly in
 // the channel, because a refusal there would embarrass the asker and
 // clutter the channel.
-func (a *Adapter) answer(ctx context.Context, p *model.Post, direct bool, r bot.Reply) error {
+func (a *Adapter) answer(ctx context.Context, p *post, direct bool, r bot.Reply) error {
 	if a.bot.AfterReply(ctx, r, a.inThread(p.RootId)) {
 		return nil
 	}
@@ -76,7 +74,7 @@ func (a *Adapter) answer(ctx context.Context, p *model.Post, direct bool, r bot.
 		a.log.Info("ephemeral posts are not allowed for the bot (needs the system admin role); sending ephemeral answers as direct messages", "error", err)
 	}
 	me := a.self()
-	dm, _, err := a.api.CreateDirectChannel(ctx, me.Id, p.UserId)
+	dm, err := a.rest.directChannel(ctx, me.Id, p.UserId)
 	if err != nil {
 		return fmt.Errorf("open a direct channel with user %s: %w", p.UserId, err)
 	}
@@ -85,12 +83,11 @@ func (a *Adapter) answer(ctx context.Context, p *model.Post, direct bool, r bot.
 
 // postEphemeral shows text to the author of p only. It remembers a refusal
 // by the server so that it is asked only once.
-func (a *Adapter) postEphemeral(ctx context.Context, p *model.Post, text string) error {
+func (a *Adapter) postEphemeral(ctx context.Context, p *post, text string) error {
 	for _, part := range split(render(text), a.maxRunes) {
-		eph := &model.PostEphemeral{UserID: p.UserId, Post: &model.Post{ChannelId: p.ChannelId, RootId: p.RootId, Message: part}}
-		_, resp, err := a.api.CreatePostEphemeral(ctx, eph)
+		err := a.rest.createEphemeral(ctx, p.UserId, &post{ChannelId: p.ChannelId, RootId: p.RootId, Message: part})
 		if err != nil {
-			if s := status(resp); s == http.StatusForbidden || s == http.StatusUnauthorized {
+			if s := httpStatus(err); s == http.StatusForbidden || s == http.StatusUnauthorized {
 				a.ephemeralDenied.Store(true)
 			}
 			return err
@@ -103,7 +100,7 @@ func (a *Adapter) postEphemeral(ctx context.Context, p *model.Post, text string)
 // post's channel and thread when the reply is public or the channel is
 // the direct one, else in the asker's direct channel; what the asker must
 // hear about the files follows privately.
-func (a *Adapter) answerWithFiles(ctx context.Context, p *model.Post, direct bool, r bot.Reply) error {
+func (a *Adapter) answerWithFiles(ctx context.Context, p *post, direct bool, r bot.Reply) error {
 	if direct {
 		r.Ephemeral = false // the direct channel is private already
 	}

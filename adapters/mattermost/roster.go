@@ -2,6 +2,7 @@ package mattermost
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -27,21 +28,21 @@ var _ bot.Roster = (*Adapter)(nil)
 // bots in the channel are then counted.
 func (a *Adapter) MemberCount(ctx context.Context, ch bot.Destination) (int, error) {
 	if !a.statsDenied.Load() {
-		st, resp, err := a.api.GetFilteredUsersStats(ctx, &model.UserCountOptions{ChannelId: ch.Channel})
+		n, err := a.rest.peopleIn(ctx, ch.Channel)
 		if err == nil {
-			return int(st.TotalUsersCount), nil
+			return int(n), nil
 		}
-		if status(resp) != http.StatusForbidden {
-			return 0, rosterErr("count the channel's people", resp, err)
+		if httpStatus(err) != http.StatusForbidden {
+			return 0, rosterErr("count the channel's people", err)
 		}
 		a.statsDenied.Store(true)
 		a.log.Info("the bot may not count users without bots (needs the system admin role); member counts include other bots in the channel")
 	}
-	st, resp, err := a.api.GetChannelStats(ctx, ch.Channel, "", true)
+	n, err := a.rest.memberCount(ctx, ch.Channel)
 	if err != nil {
-		return 0, rosterErr("count the channel's members", resp, err)
+		return 0, rosterErr("count the channel's members", err)
 	}
-	return max(int(st.MemberCount)-1, 0), nil
+	return max(int(n)-1, 0), nil
 }
 
 // membersPage is how many users one GET /channels/{id}/users … page has
@@ -57,9 +58,9 @@ func (a *Adapter) Members(ctx context.Context, ch bot.Destination) ([]string, er
 	}
 	var out []string
 	for page := 0; ; page++ {
-		users, resp, err := a.api.GetUsersInChannel(ctx, ch.Channel, page, membersPage, "")
+		users, err := a.rest.usersIn(ctx, ch.Channel, page, membersPage)
 		if err != nil {
-			return nil, rosterErr("list the channel's members", resp, err)
+			return nil, rosterErr("list the channel's members", err)
 		}
 		for _, u := range users {
 			if !u.IsBot && u.DeleteAt == 0 && u.Id != self {
@@ -79,18 +80,18 @@ func (a *Adapter) Members(ctx context.Context, ch bot.Destination) ([]string, er
 func (a *Adapter) PostPrivate(ctx context.Context, ch bot.Destination, user string, r bot.Reply) error {
 	status := "not asked: ephemeral posts are not allowed"
 	if !a.ephemeralDenied.Load() {
-		st, resp, err := a.api.GetUserStatus(ctx, user, "")
+		st, err := a.rest.status(ctx, user)
 		if err != nil {
-			return rosterErr("read the user's status", resp, err)
+			return rosterErr("read the user's status", err)
 		}
-		status = st.Status
-		if st.Status != model.StatusOffline {
-			err := a.postEphemeral(ctx, &model.Post{ChannelId: ch.Channel, UserId: user}, r.Text)
+		status = st
+		if st != model.StatusOffline {
+			err := a.postEphemeral(ctx, &post{ChannelId: ch.Channel, UserId: user}, r.Text)
 			if err == nil {
 				return nil
 			}
 			if !a.ephemeralDenied.Load() {
-				return rosterErr("post an ephemeral message", nil, err)
+				return rosterErr("post an ephemeral message", err)
 			}
 		}
 	}
@@ -99,9 +100,9 @@ func (a *Adapter) PostPrivate(ctx context.Context, ch bot.Destination, user stri
 		return fmt.Errorf("the bot does not know its own account yet")
 	}
 	a.log.Debug("a private message goes as a direct message", "status", status)
-	dm, resp, err := a.api.CreateDirectChannel(ctx, me.Id, user)
+	dm, err := a.rest.directChannel(ctx, me.Id, user)
 	if err != nil {
-		return rosterErr("open a direct channel", resp, err)
+		return rosterErr("open a direct channel", err)
 	}
 	return a.createPosts(ctx, dm.Id, "", r.Text)
 }
@@ -109,11 +110,11 @@ func (a *Adapter) PostPrivate(ctx context.Context, ch bot.Destination, user stri
 // rosterErr says what failed, and turns Mattermost's 429 (its API rate
 // limit, when an admin turned it on) into the bot's *RateLimited with the
 // wait the server names.
-func rosterErr(what string, resp *model.Response, err error) error {
-	if status(resp) == http.StatusTooManyRequests {
+func rosterErr(what string, err error) error {
+	if e := (*apiError)(nil); errors.As(err, &e) && e.Status == http.StatusTooManyRequests {
 		wait := time.Second
 		for _, h := range []string{"Retry-After", "X-Ratelimit-Reset"} {
-			if s, perr := strconv.Atoi(resp.Header.Get(h)); perr == nil && s > 0 {
+			if s, perr := strconv.Atoi(e.Header.Get(h)); perr == nil && s > 0 {
 				wait = time.Duration(s) * time.Second
 				break
 			}

@@ -127,7 +127,7 @@ func (a *Adapter) onEvent(ctx context.Context, ev *model.WebSocketEvent) {
 // postFor parses a posted event and reports whether the bot should answer
 // it: a post by someone else (not a bot or webhook), not a system message,
 // that mentions the bot in a channel or is in a direct channel with it.
-func (a *Adapter) postFor(ev *model.WebSocketEvent) (p *model.Post, direct bool, ok bool) {
+func (a *Adapter) postFor(ev *model.WebSocketEvent) (p *post, direct bool, ok bool) {
 	me := a.self()
 	raw, _ := ev.GetData()["post"].(string)
 	if me == nil || raw == "" {
@@ -137,7 +137,7 @@ func (a *Adapter) postFor(ev *model.WebSocketEvent) (p *model.Post, direct bool,
 		a.log.Debug("unreadable posted event", "error", err)
 		return nil, false, false
 	}
-	if p.UserId == me.Id || p.Type != "" || p.GetProp(model.PostPropsFromBot) == "true" || p.GetProp(model.PostPropsFromWebhook) == "true" {
+	if p.UserId == me.Id || p.Type != "" || p.Props[model.PostPropsFromBot] == "true" || p.Props[model.PostPropsFromWebhook] == "true" {
 		return nil, false, false
 	}
 	direct = ev.GetData()["channel_type"] == string(model.ChannelTypeDirect)
@@ -146,7 +146,7 @@ func (a *Adapter) postFor(ev *model.WebSocketEvent) (p *model.Post, direct bool,
 
 // mentions reports whether the post mentions the bot, by the server's list
 // of mentioned users or by @name in the text.
-func mentions(ev *model.WebSocketEvent, message string, me *model.User) bool {
+func mentions(ev *model.WebSocketEvent, message string, me *user) bool {
 	if list, _ := ev.GetData()["mentions"].(string); list != "" {
 		var ids []string
 		if json.Unmarshal([]byte(list), &ids) == nil {
@@ -197,7 +197,7 @@ func userName(ev *model.WebSocketEvent) string {
 }
 
 // handlePost answers one post for the bot.
-func (a *Adapter) handlePost(ctx context.Context, p *model.Post, direct bool, team, name string) {
+func (a *Adapter) handlePost(ctx context.Context, p *post, direct bool, team, name string) {
 	me := a.self()
 	text := stripMention(p.Message, me.Username)
 	req := bot.Request{Platform: Platform, Team: team, Channel: p.ChannelId, User: p.UserId, UserName: name,
