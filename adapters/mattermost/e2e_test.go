@@ -309,6 +309,40 @@ func testE2E(t *testing.T, url, version string) {
 				t.Errorf("/%s registered %d times", trigger, n)
 			}
 		}
+	})
+
+	t.Run("a command an admin changed is put back at the next start, keeping its token and the admin's name and icon", func(t *testing.T) {
+		var waarde *model.Command
+		for _, c := range must[[]*model.Command](t, "list commands")(s.admin.ListCommands(ctx, s.team.Id, true)) {
+			if c.Trigger == "waarde" {
+				waarde = c
+			}
+		}
+		if waarde == nil {
+			t.Fatal("/waarde is not registered")
+		}
+		want := *waarde
+		edited := *waarde
+		edited.Description, edited.AutoCompleteHint = "stale description", "[stale]"
+		edited.Username, edited.IconURL = "raadsgriffie", "https://example.org/griffie.png"
+		must[*model.Command](t, "edit /waarde")(s.admin.UpdateCommand(ctx, &edited))
+		stop()
+		a, stop = s.runBot(t, addr, logTo)
+		waitLog(t, logs, "created=0 updated=1 refused=0", 1)
+		waitLog(t, logs, "WebSocket authenticated", 4)
+		got := must[*model.Command](t, "get /waarde")(s.admin.GetCommandById(ctx, waarde.Id))
+		if got.Description != want.Description || got.AutoCompleteHint != want.AutoCompleteHint {
+			t.Errorf("/waarde after the restart: description %q, hint %q; want %q, %q", got.Description, got.AutoCompleteHint, want.Description, want.AutoCompleteHint)
+		}
+		if got.Username != edited.Username || got.IconURL != edited.IconURL {
+			t.Errorf("/waarde after the restart: username %q, icon %q; the admin's %q, %q are lost", got.Username, got.IconURL, edited.Username, edited.IconURL)
+		}
+		if got.Token != waarde.Token {
+			t.Errorf("/waarde has a new token after the update")
+		}
+		if n := s.ourCommands(t, ctx)["waarde"]; n != 1 {
+			t.Errorf("/waarde registered %d times", n)
+		}
 		// The restarted bot accepts the tokens Mattermost issued before.
 		resp := must[*model.CommandResponse](t, "/waarde privacy")(s.admin.ExecuteCommand(ctx, s.channel.Id, "/waarde privacy"))
 		if !strings.Contains(resp.Text, "**Privacy**") {
@@ -353,7 +387,7 @@ func testE2E(t *testing.T, url, version string) {
 		t.Logf("server back after %s", time.Since(killed).Round(time.Millisecond))
 		// Posts made while the bot is disconnected are not replayed by
 		// the server after a restart: wait until the bot is back.
-		waitLog(t, logs, "WebSocket authenticated", 4)
+		waitLog(t, logs, "WebSocket authenticated", 5)
 		t.Logf("bot reconnected %s after the kill", time.Since(killed).Round(time.Millisecond))
 		since := model.GetMillis() - 1
 		must[*model.Post](t, "post mention")(s.admin.CreatePost(ctx, &model.Post{ChannelId: s.channel.Id, Message: "@waardenbot waarde privacy"}))
@@ -398,7 +432,7 @@ func testE2E(t *testing.T, url, version string) {
 		s.checkReminders(t, ctx, rp, func() {
 			stop()
 			a, stop = s.runBot(t, addr, logTo)
-			waitLog(t, logs, "WebSocket authenticated", 5)
+			waitLog(t, logs, "WebSocket authenticated", 6)
 		})
 	})
 
