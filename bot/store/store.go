@@ -35,6 +35,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/waardenbot/waardenbot/bot/store/internal/groupcommit"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
@@ -51,11 +52,7 @@ type Store struct {
 	db     *file      // the bbolt file, opened by the first transaction
 	secret []byte     // the installation's key for anonymous voters; set when the file opens
 	mode   commitMode // how votes share commits
-
-	mu            sync.RWMutex      // guards closed against sends on votes
-	closed        bool              // Close was called
-	votes         chan *voteRequest // votes waiting for the committer
-	committerDone chan struct{}     // closed when the committer has stopped
+	votes  *groupcommit.Queue
 }
 
 // Option changes how a Store works.
@@ -68,12 +65,12 @@ type Option func(*Store)
 // so does every later one (see Err). A new file gets its buckets and a
 // random secret for anonymous polls.
 func New(path string, opts ...Option) *Store {
-	s := &Store{votes: make(chan *voteRequest, maxGroup), committerDone: make(chan struct{})}
+	s := &Store{}
 	s.db = &file{path: path, prepare: s.prepareFile}
 	for _, o := range opts {
 		o(s)
 	}
-	go s.commitVotes()
+	s.votes = groupcommit.Start(maxGroup, s.commitGroup)
 	return s
 }
 
@@ -101,15 +98,7 @@ func (s *Store) Err() error {
 // opened. It is final: every later call of a method returns ErrClosed;
 // calls of Close after the first return nil.
 func (s *Store) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	close(s.votes)
-	s.mu.Unlock()
-	<-s.committerDone
+	s.votes.Close()
 	return s.db.close()
 }
 

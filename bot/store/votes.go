@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/waardenbot/waardenbot/bot/poll"
+	"github.com/waardenbot/waardenbot/bot/store/internal/groupcommit"
 )
 
 // How votes reach the file. Each vote is durable when Vote returns; the
@@ -40,23 +41,6 @@ func WithoutBatch() Option { return func(s *Store) { s.mode = soloCommit } }
 // ErrClosed means the store was closed.
 var ErrClosed = errors.New("store closed")
 
-// voteRequest is one call of Vote waiting for its commit.
-type voteRequest struct {
-	id     string
-	voter  func(poll.Poll) string
-	change poll.Change
-	done   chan voteResult // buffered: the committer never waits for the caller
-
-	res voteResult // filled while applying, sent after the commit
-}
-
-type voteResult struct {
-	poll  poll.Poll
-	tally poll.Tally
-	vote  poll.Vote
-	err   error
-}
-
 // Vote applies change to the vote of voter(poll) in poll id and returns
 // once the result is committed. Change may run more than once (after a
 // failed transaction the votes of a group are retried one by one), so it
@@ -65,87 +49,44 @@ func (s *Store) Vote(ctx context.Context, id string, voter func(poll.Poll) strin
 	if err := ctx.Err(); err != nil {
 		return poll.Poll{}, poll.Tally{}, poll.Vote{}, err
 	}
-	r := &voteRequest{id: id, voter: voter, change: change, done: make(chan voteResult, 1)}
+	r := groupcommit.NewRequest(id, voter, change)
+	var err error
 	switch s.mode {
 	case boltBatch:
-		r.res = voteResult{}
-		err := s.db.Batch(func(tx *bolt.Tx) error { return applyGroup(tx, []*voteRequest{r}) })
-		return r.result(err)
+		err = s.db.Batch(func(tx *bolt.Tx) error { return applyGroup(tx, []*groupcommit.Request{r}) })
 	case soloCommit:
-		err := s.db.Update(func(tx *bolt.Tx) error { return applyGroup(tx, []*voteRequest{r}) })
-		return r.result(err)
-	}
-	s.mu.RLock()
-	if s.closed {
-		s.mu.RUnlock()
-		return poll.Poll{}, poll.Tally{}, poll.Vote{}, ErrClosed
-	}
-	s.votes <- r
-	s.mu.RUnlock()
-	res := <-r.done
-	return res.poll, res.tally, res.vote, res.err
-}
-
-func (r *voteRequest) result(err error) (poll.Poll, poll.Tally, poll.Vote, error) {
-	if err != nil {
-		return r.res.poll, r.res.tally, r.res.vote, err
-	}
-	return r.res.poll, r.res.tally, r.res.vote, r.res.err
-}
-
-// commitVotes is the committer: it waits for a vote, takes every other vote
-// already waiting (up to maxGroup), and commits them together.
-func (s *Store) commitVotes() {
-	defer close(s.committerDone)
-	group := make([]*voteRequest, 0, maxGroup)
-	for first := range s.votes {
-		group = append(group[:0], first)
-	more:
-		for len(group) < maxGroup {
-			select {
-			case r, ok := <-s.votes:
-				if !ok {
-					break more
-				}
-				group = append(group, r)
-			default:
-				break more
-			}
+		err = s.db.Update(func(tx *bolt.Tx) error { return applyGroup(tx, []*groupcommit.Request{r}) })
+	default:
+		if !s.votes.Add(r) {
+			return poll.Poll{}, poll.Tally{}, poll.Vote{}, ErrClosed
 		}
-		s.commitGroup(group)
+		return r.Wait()
 	}
+	r.Send(err)
+	return r.Wait()
 }
 
 // commitGroup commits group in one transaction. If that fails, each vote
 // is tried in a transaction of its own, so that one bad vote does not sink
 // the others.
-func (s *Store) commitGroup(group []*voteRequest) {
+func (s *Store) commitGroup(group []*groupcommit.Request) {
 	err := s.db.Update(func(tx *bolt.Tx) error { return applyGroup(tx, group) })
 	if err != nil && len(group) > 1 {
 		for _, r := range group {
-			err := s.db.Update(func(tx *bolt.Tx) error { return applyGroup(tx, []*voteRequest{r}) })
-			r.send(err)
+			r.Send(s.db.Update(func(tx *bolt.Tx) error { return applyGroup(tx, []*groupcommit.Request{r}) }))
 		}
 		return
 	}
 	for _, r := range group {
-		r.send(err)
+		r.Send(err)
 	}
-}
-
-func (r *voteRequest) send(err error) {
-	res := r.res
-	if err != nil {
-		res.err = err
-	}
-	r.done <- res
 }
 
 // applyGroup applies the votes of group in order in tx. Each poll and
 // tally is read once and each tally written once, however many votes the
 // group has for it. A refusal is a result, not an error: only a failure
 // of the file or the data fails the transaction.
-func applyGroup(tx *bolt.Tx, group []*voteRequest) error {
+func applyGroup(tx *bolt.Tx, group []*groupcommit.Request) error {
 	type state struct {
 		poll  poll.Poll
 		tally poll.Tally
@@ -154,31 +95,31 @@ func applyGroup(tx *bolt.Tx, group []*voteRequest) error {
 	polls := map[string]*state{}
 	votes := tx.Bucket(bucketVotes)
 	for _, r := range group {
-		r.res = voteResult{}
-		st, ok := polls[r.id]
+		r.Res = groupcommit.Result{}
+		st, ok := polls[r.ID]
 		if !ok {
-			p, t, err := load(tx, r.id)
+			p, t, err := load(tx, r.ID)
 			if errors.Is(err, poll.ErrNotFound) {
-				r.res.err = err
+				r.Res.Err = err
 				continue
 			}
 			if err != nil {
 				return err
 			}
 			st = &state{poll: p, tally: t}
-			polls[r.id] = st
+			polls[r.ID] = st
 		}
-		key := join(r.id, r.voter(st.poll))
+		key := join(r.ID, r.Voter(st.poll))
 		var prev poll.Vote
 		if data := votes.Get(key); data != nil {
 			if err := decode(data, &prev); err != nil {
 				return err
 			}
 		}
-		r.res.poll = st.poll
-		next, err := r.change(st.poll, prev)
+		r.Res.Poll = st.poll
+		next, err := r.Change(st.poll, prev)
 		if err != nil {
-			r.res.tally, r.res.vote, r.res.err = cloneTally(st.tally), prev, err
+			r.Res.Tally, r.Res.Vote, r.Res.Err = cloneTally(st.tally), prev, err
 			continue
 		}
 		t := &st.tally
@@ -192,7 +133,7 @@ func applyGroup(tx *bolt.Tx, group []*voteRequest) error {
 			return err
 		}
 		st.dirty = true
-		r.res.tally, r.res.vote = cloneTally(*t), next
+		r.Res.Tally, r.Res.Vote = cloneTally(*t), next
 	}
 	tallies := tx.Bucket(bucketTallies)
 	for id, st := range polls {

@@ -48,6 +48,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/waardenbot/waardenbot/bot/store/internal/groupcommit"
 )
 
 // ErrClosed means the store was closed.
@@ -66,11 +67,9 @@ type Store struct {
 	closed bool
 	solo   bool // every vote its own transaction (WithoutGroupCommit)
 
-	votes         chan *voteRequest // votes waiting for the committer
-	votesMu       sync.RWMutex      // guards sends on votes against Close
-	committerDone chan struct{}
-	stop          chan struct{} // closed by Close: ends the background work
-	background    sync.WaitGroup
+	votes      *groupcommit.Queue
+	stop       chan struct{} // closed by Close: ends the background work
+	background sync.WaitGroup
 }
 
 // New returns a store for the database at dsn (a postgres:// URL or a
@@ -84,12 +83,12 @@ func New(dsn string, log *slog.Logger, opts ...Option) (*Store, error) {
 	configure(cfg, dsn)
 	s := &Store{
 		cfg: cfg, log: log.With("store", "postgres"),
-		votes: make(chan *voteRequest, maxGroup), committerDone: make(chan struct{}), stop: make(chan struct{}),
+		stop: make(chan struct{}),
 	}
 	for _, o := range opts {
 		o(s)
 	}
-	go s.commitVotes()
+	s.votes = groupcommit.Start(maxGroup, s.commitGroup)
 	s.background.Go(s.forgetSeen)
 	return s, nil
 }
@@ -213,18 +212,14 @@ func (s *Store) prepare(ctx context.Context, pool *pgxpool.Pool) error {
 // Close commits the votes still waiting, stops the background work and
 // closes the connections. It is final: later calls return ErrClosed.
 func (s *Store) Close() error {
-	s.votesMu.Lock()
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		s.votesMu.Unlock()
 		return nil
 	}
 	s.closed = true
 	s.mu.Unlock()
-	close(s.votes)
-	s.votesMu.Unlock()
-	<-s.committerDone
+	s.votes.Close()
 	close(s.stop)
 	s.background.Wait()
 	s.mu.Lock()

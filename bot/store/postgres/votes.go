@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/waardenbot/waardenbot/bot/poll"
+	"github.com/waardenbot/waardenbot/bot/store/internal/groupcommit"
 )
 
 // maxGroup is the most votes one commit takes.
@@ -19,23 +20,6 @@ const maxGroup = 1000
 
 // groupTimeout bounds one attempt to commit a group of votes.
 const groupTimeout = 30 * time.Second
-
-// voteRequest is one call of Vote waiting for its commit.
-type voteRequest struct {
-	id     string
-	voter  func(poll.Poll) string
-	change poll.Change
-	done   chan voteResult // buffered: the committer never waits for the caller
-
-	res voteResult // filled while applying, sent after the commit
-}
-
-type voteResult struct {
-	poll  poll.Poll
-	tally poll.Tally
-	vote  poll.Vote
-	err   error
-}
 
 // Vote applies change to the vote of voter(poll) in poll id and returns
 // once the result is committed in PostgreSQL (group commit: a committer
@@ -54,44 +38,15 @@ func (s *Store) Vote(ctx context.Context, id string, voter func(poll.Poll) strin
 	if _, err := s.db(ctx); err != nil {
 		return poll.Poll{}, poll.Tally{}, poll.Vote{}, err
 	}
-	r := &voteRequest{id: id, voter: voter, change: change, done: make(chan voteResult, 1)}
+	r := groupcommit.NewRequest(id, voter, change)
 	if s.solo {
-		r.send(s.commit([]*voteRequest{r}))
-		res := <-r.done
-		return res.poll, res.tally, res.vote, res.err
+		r.Send(s.commit([]*groupcommit.Request{r}))
+		return r.Wait()
 	}
-	s.votesMu.RLock()
-	if s.closed {
-		s.votesMu.RUnlock()
+	if !s.votes.Add(r) {
 		return poll.Poll{}, poll.Tally{}, poll.Vote{}, ErrClosed
 	}
-	s.votes <- r
-	s.votesMu.RUnlock()
-	res := <-r.done
-	return res.poll, res.tally, res.vote, res.err
-}
-
-// commitVotes is the committer: it waits for a vote, takes every other
-// vote already waiting (up to maxGroup), and commits them together.
-func (s *Store) commitVotes() {
-	defer close(s.committerDone)
-	group := make([]*voteRequest, 0, maxGroup)
-	for first := range s.votes {
-		group = append(group[:0], first)
-	more:
-		for len(group) < maxGroup {
-			select {
-			case r, ok := <-s.votes:
-				if !ok {
-					break more
-				}
-				group = append(group, r)
-			default:
-				break more
-			}
-		}
-		s.commitGroup(group)
-	}
+	return r.Wait()
 }
 
 // commitGroup commits group in one transaction, trying again after a
@@ -99,20 +54,20 @@ func (s *Store) commitVotes() {
 // group for another reason, each vote is tried in a transaction of its
 // own, so that one bad vote does not sink the others; when the database
 // cannot be reached, every vote of the group fails.
-func (s *Store) commitGroup(group []*voteRequest) {
+func (s *Store) commitGroup(group []*groupcommit.Request) {
 	err := s.commit(group)
 	if err != nil && len(group) > 1 && refusedByDatabase(err) {
 		for _, r := range group {
-			r.send(s.commit([]*voteRequest{r}))
+			r.Send(s.commit([]*groupcommit.Request{r}))
 		}
 		return
 	}
 	for _, r := range group {
-		r.send(err)
+		r.Send(err)
 	}
 }
 
-func (s *Store) commit(group []*voteRequest) error {
+func (s *Store) commit(group []*groupcommit.Request) error {
 	var err error
 	for range 3 {
 		ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
@@ -123,14 +78,6 @@ func (s *Store) commit(group []*voteRequest) error {
 		}
 	}
 	return err
-}
-
-func (r *voteRequest) send(err error) {
-	res := r.res
-	if err != nil {
-		res.err = err
-	}
-	r.done <- res
 }
 
 // retryable reports whether a transaction failed only because it met
@@ -159,7 +106,7 @@ type voteKey struct{ poll, voter string }
 // of round trips however many votes it holds: lock and read the polls
 // (in ID order, as CloseDue locks them), read the votes, then write the
 // votes and tallies in one batch. A refusal is a result, not an error.
-func applyGroup(ctx context.Context, tx pgx.Tx, group []*voteRequest) error {
+func applyGroup(ctx context.Context, tx pgx.Tx, group []*groupcommit.Request) error {
 	type state struct {
 		poll  poll.Poll
 		tally poll.Tally
@@ -167,7 +114,7 @@ func applyGroup(ctx context.Context, tx pgx.Tx, group []*voteRequest) error {
 	}
 	ids := make([]string, 0, len(group))
 	for _, r := range group {
-		ids = append(ids, r.id)
+		ids = append(ids, r.ID)
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
@@ -197,9 +144,9 @@ func applyGroup(ctx context.Context, tx pgx.Tx, group []*voteRequest) error {
 	keys := make([]voteKey, len(group))
 	var pollIDs, voters []string
 	for i, r := range group {
-		if st, ok := polls[r.id]; ok {
-			keys[i] = voteKey{r.id, r.voter(st.poll)}
-			pollIDs, voters = append(pollIDs, r.id), append(voters, keys[i].voter)
+		if st, ok := polls[r.ID]; ok {
+			keys[i] = voteKey{r.ID, r.Voter(st.poll)}
+			pollIDs, voters = append(pollIDs, r.ID), append(voters, keys[i].voter)
 		}
 	}
 	current := make(map[voteKey]poll.Vote, len(group))
@@ -227,24 +174,24 @@ func applyGroup(ctx context.Context, tx pgx.Tx, group []*voteRequest) error {
 
 	changed := map[voteKey]bool{}
 	for i, r := range group {
-		r.res = voteResult{}
-		st, ok := polls[r.id]
+		r.Res = groupcommit.Result{}
+		st, ok := polls[r.ID]
 		if !ok {
-			r.res.err = poll.ErrNotFound
+			r.Res.Err = poll.ErrNotFound
 			continue
 		}
 		prev := current[keys[i]]
-		r.res.poll = st.poll
-		next, err := r.change(st.poll, prev)
+		r.Res.Poll = st.poll
+		next, err := r.Change(st.poll, prev)
 		if err != nil {
-			r.res.tally, r.res.vote, r.res.err = cloneTally(st.tally), prev, err
+			r.Res.Tally, r.Res.Vote, r.Res.Err = cloneTally(st.tally), prev, err
 			continue
 		}
 		st.tally.Apply(prev, next)
 		current[keys[i]] = next
 		changed[keys[i]] = true
 		st.dirty = true
-		r.res.tally, r.res.vote = cloneTally(st.tally), next
+		r.Res.Tally, r.Res.Vote = cloneTally(st.tally), next
 	}
 
 	var b pgx.Batch
