@@ -3,6 +3,7 @@ package poll
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/waardenbot/waardenbot/bot/chat"
@@ -86,6 +87,32 @@ type Store interface {
 	// now). A claimed reminder is recorded and never claimed again, also
 	// when it could not be delivered.
 	ClaimReminders(ctx context.Context, id string, now time.Time, people []Remindee) ([]Remindee, error)
+}
+
+// Amend is the part of Store.UpdatePoll that both stores share, run in
+// their transaction on the poll as stored (old, with its tally t): change
+// applied to a copy of old, whose slices are cloned so that old stays as
+// it was. It returns the changed poll; or the change's own error as the
+// refusal, which leaves the poll as it was; or CheckUpdate's error, which
+// fails the transaction.
+func Amend(old Poll, t Tally, change func(*Poll, Tally) error) (next Poll, refusal, err error) {
+	next = old
+	next.Options = slices.Clone(old.Options)
+	next.RepeatedBy = slices.Clone(old.RepeatedBy)
+	if err := change(&next, t); err != nil {
+		return old, err, nil
+	}
+	return next, nil, CheckUpdate(old, next)
+}
+
+// CloseRefusal is the rule of Store.ClosePoll that both stores apply to
+// the poll as stored: a closed poll is refused with ErrClosed, any other
+// as allow decides.
+func CloseRefusal(p Poll, allow func(Poll) error) error {
+	if p.Closed {
+		return ErrClosed
+	}
+	return allow(p)
 }
 
 // CheckUpdate is the rule of Store.UpdatePoll that both stores apply: it

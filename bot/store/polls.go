@@ -160,12 +160,7 @@ func (s *Store) ClosePoll(ctx context.Context, id string, at time.Time, allow fu
 		if p, t, err = load(tx, id); err != nil {
 			return err
 		}
-		if p.Closed {
-			refusal = poll.ErrClosed
-			return nil
-		}
-		if err := allow(p); err != nil {
-			refusal = err
+		if refusal = poll.CloseRefusal(p, allow); refusal != nil {
 			return nil
 		}
 		return closePoll(tx, &p, at)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -37,14 +36,9 @@ func (s *Store) UpdatePoll(ctx context.Context, id string, change func(*poll.Pol
 			return err
 		}
 		p, t = old, tally
-		next := old
-		next.Options = slices.Clone(old.Options)
-		next.RepeatedBy = slices.Clone(old.RepeatedBy)
-		if err := change(&next, tally); err != nil {
-			refusal = err
-			return nil
-		}
-		if err := poll.CheckUpdate(old, next); err != nil {
+		next, refused, err := poll.Amend(old, tally, change)
+		if refused != nil || err != nil {
+			refusal = refused
 			return err
 		}
 		if !old.ClosesAt.Equal(next.ClosesAt) && !old.Posted {

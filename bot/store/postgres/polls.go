@@ -216,12 +216,7 @@ func (s *Store) ClosePoll(ctx context.Context, id string, at time.Time, allow fu
 		if p, t, err = loadPoll(ctx, tx, id, "FOR UPDATE"); err != nil {
 			return err
 		}
-		if p.Closed {
-			refusal = poll.ErrClosed
-			return nil
-		}
-		if err := allow(p); err != nil {
-			refusal = err
+		if refusal = poll.CloseRefusal(p, allow); refusal != nil {
 			return nil
 		}
 		return closePoll(ctx, tx, &p, at)

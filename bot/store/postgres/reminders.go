@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,14 +30,9 @@ func (s *Store) UpdatePoll(ctx context.Context, id string, change func(*poll.Pol
 			return err
 		}
 		p, t = old, tally
-		next := old
-		next.Options = slices.Clone(old.Options)
-		next.RepeatedBy = slices.Clone(old.RepeatedBy)
-		if err := change(&next, tally); err != nil {
-			refusal = err
-			return nil
-		}
-		if err := poll.CheckUpdate(old, next); err != nil {
+		next, refused, err := poll.Amend(old, tally, change)
+		if refused != nil || err != nil {
+			refusal = refused
 			return err
 		}
 		// savePoll sets the reminder's time from next.
