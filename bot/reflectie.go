@@ -13,6 +13,7 @@ import (
 // recurring reflection prompt.
 func (b *Bot) reflectie(ctx context.Context, req Request) Reply {
 	sub, rest, _ := strings.Cut(req.Args, " ")
+	var change func() Reply // a subcommand that changes the schedule
 	switch strings.ToLower(sub) {
 	case "", "status":
 		return b.reflectieStatus(ctx, req)
@@ -20,42 +21,26 @@ func (b *Bot) reflectie(ctx context.Context, req Request) Reply {
 		if rest == "" {
 			return b.reflectieHolidayRule(ctx, req)
 		}
-		if !b.mayChange(ctx, req) {
-			return b.refuse("sched.admins")
-		}
-		return b.reflectieHolidays(ctx, req, rest)
+		change = func() Reply { return b.reflectieHolidays(ctx, req, rest) }
 	case "pauze", "pause":
-		if !b.mayChange(ctx, req) {
-			return b.refuse("sched.admins")
-		}
-		return b.reflectiePause(ctx, req, rest)
+		change = func() Reply { return b.reflectiePause(ctx, req, rest) }
 	case "hervat", "resume":
-		if !b.mayChange(ctx, req) {
-			return b.refuse("sched.admins")
-		}
-		return b.reflectieResume(ctx, req)
+		change = func() Reply { return b.reflectieResume(ctx, req) }
 	case "overslaan", "skip":
-		if !b.mayChange(ctx, req) {
-			return b.refuse("sched.admins")
-		}
-		return b.reflectieSkip(ctx, req)
+		change = func() Reply { return b.reflectieSkip(ctx, req) }
 	case "aan", "on":
-		if !b.mayChange(ctx, req) {
-			return b.refuse("sched.admins")
-		}
-		return b.reflectieOn(ctx, req, rest)
+		change = func() Reply { return b.reflectieOn(ctx, req, rest) }
 	case "uit", "off":
-		if !b.mayChange(ctx, req) {
-			return b.refuse("sched.admins")
-		}
-		return b.reflectieOff(ctx, req)
+		change = func() Reply { return b.reflectieOff(ctx, req) }
 	case "nu", "now":
-		if !b.mayChange(ctx, req) {
-			return b.refuse("sched.admins")
-		}
-		return b.reflectieNow(ctx, req)
+		change = func() Reply { return b.reflectieNow(ctx, req) }
+	default:
+		return b.refuse("reflectie.usage", Quote(sub, 30))
 	}
-	return b.refuse("reflectie.usage", Quote(sub, 30))
+	if !b.mayChange(ctx, req) {
+		return b.refuse("sched.admins")
+	}
+	return change()
 }
 
 // mayChange reports whether the user may change schedules: anyone when no
