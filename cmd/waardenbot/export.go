@@ -46,12 +46,17 @@ func (e *cliEnv) export(args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
+	// What the export reads: --db (a file or a postgres:// URL), else the
+	// configured store, as openStore chooses.
 	path := firstNonEmpty(*dbPath, cfg.DBPath())
-	if _, err := os.Stat(path); err != nil {
+	onPostgres := isDSN(*dbPath) || (*dbPath == "" && cfg.Store.Kind == storePostgres)
+	if onPostgres {
+		path = "the PostgreSQL database"
+	} else if _, err := os.Stat(path); err != nil {
 		fmt.Fprintf(e.stderr, "waardenbot export: no data file at %s (give it with --db)\n", path)
 		return exitRefused
 	}
-	st, err := store.Open(path)
+	st, _, err := openStore(e.ctx, cfg, *dbPath, log, true)
 	if errors.Is(err, store.ErrInUse) {
 		fmt.Fprintf(e.stderr, "waardenbot export: %v\n"+
 			"A running waardenbot holds the data file. Export in the chat instead (/uitslag ID csv, /peilingen csv), "+

@@ -176,3 +176,21 @@ func TestMigrateUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestExportReadsThePostgreSQLDatabase: `waardenbot export --db
+// postgres://…` reads the polls there, as ask and the console do, and
+// gives what the same export of the file gives.
+func TestExportReadsThePostgreSQLDatabase(t *testing.T) {
+	file, ids := compatCopy(t)
+	dsn := storetest.Postgres(t)
+	if _, errOut, code := run(t, "", nil, "migrate", "--from", file, "--to", dsn); code != exitOK {
+		t.Fatalf("migrate: exit %d: %s", code, errOut)
+	}
+	for _, args := range [][]string{{"--poll", ids["open"], "--format", "csv"}, {"--channel", "raad", "--format", "csv"}} {
+		fromFile, _, fileCode := run(t, "", nil, append([]string{"export", "--db", file}, args...)...)
+		fromDB, errOut, dbCode := run(t, "", nil, append([]string{"export", "--db", dsn}, args...)...)
+		if dbCode != exitOK || fromDB == "" || fromDB != fromFile || fileCode != dbCode {
+			t.Errorf("export %v: the file gives (exit %d)\n%s\nthe database (exit %d)\n%s%s", args, fileCode, fromFile, dbCode, fromDB, errOut)
+		}
+	}
+}
