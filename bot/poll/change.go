@@ -159,18 +159,29 @@ func (s *Service) newOptions(p *Poll, voted bool, list string, who Person, e *Ed
 		if _, ok := p.Option(o.Key); ok {
 			continue
 		}
-		if len(p.Options) >= maxOptions {
-			return refuse(ErrTooManyChoices, "option.full", p.ID, maxOptions)
+		added, err := addOption(p, o, who)
+		if err != nil {
+			return err
 		}
-		o.Added = true
-		if !p.Anon {
-			o.AddedBy = who.Name
-		}
-		p.Options = append(p.Options, o)
-		e.Added = append(e.Added, o)
+		e.Added = append(e.Added, added)
 	}
 	e.Options = len(e.Added) > 0
 	return nil
+}
+
+// addOption appends o to p's options as a value who added after the poll
+// started (named, unless the poll is anonymous) and returns it as added;
+// a poll with maxOptions options is refused.
+func addOption(p *Poll, o Option, who Person) (Option, error) {
+	if len(p.Options) >= maxOptions {
+		return Option{}, refuse(ErrTooManyChoices, "option.full", p.ID, maxOptions)
+	}
+	o.Added = true
+	if !p.Anon {
+		o.AddedBy = who.Name
+	}
+	p.Options = append(p.Options, o)
+	return o, nil
 }
 
 // asCreatorOrAdmin runs do, which needs the poll's creator or an admin,

@@ -45,16 +45,8 @@ func (s *Service) AddOption(ctx context.Context, who Person, id, value string, a
 			if have, ok := p.Option(o.Key); ok {
 				return refuse(ErrDuplicate, "option.duplicate", Echo{have.Label, 40}, p.ID)
 			}
-			if len(p.Options) >= maxOptions {
-				return refuse(ErrTooManyChoices, "option.full", p.ID, maxOptions)
-			}
-			added := o
-			added.Added = true
-			if !p.Anon {
-				added.AddedBy = who.Name
-			}
-			p.Options = append(p.Options, added)
-			return nil
+			_, err := addOption(p, o, who)
+			return err
 		}
 	}
 	p, t, err := asCreatorOrAdmin(ctx, admin, ask, func(admin bool) (Poll, Tally, error) {

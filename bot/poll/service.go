@@ -269,10 +269,7 @@ func (s *Service) Close(ctx context.Context, who Person, id string, admin bool, 
 			return nil
 		})
 	}
-	p, t, err := closeAs(admin)
-	if errors.Is(err, ErrNotAllowed) && ask != nil && ask(ctx) {
-		p, t, err = closeAs(true)
-	}
+	p, t, err := asCreatorOrAdmin(ctx, admin, ask, closeAs)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return p, t, notFound(id)
