@@ -19,8 +19,9 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"sync"
 	"time"
+
+	"golang.org/x/net/netutil"
 )
 
 // shutdownGrace is how long requests in flight may finish when a listener
@@ -117,7 +118,7 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, opts ...Option)
 		MaxHeaderBytes: maxHeaderBytes,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(limitListener(ln, l.Conns)) }()
+	go func() { errc <- srv.Serve(netutil.LimitListener(ln, l.Conns)) }()
 	select {
 	case err := <-errc:
 		return err
@@ -129,50 +130,4 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, opts ...Option)
 		}
 		return nil
 	}
-}
-
-// limitListener accepts a connection from ln only while fewer than n of
-// its connections are open.
-func limitListener(ln net.Listener, n int) net.Listener {
-	return &limitedListener{Listener: ln, slots: make(chan struct{}, n), closed: make(chan struct{})}
-}
-
-type limitedListener struct {
-	net.Listener
-	slots     chan struct{} // one per open connection
-	closed    chan struct{} // closed by Close
-	closeOnce sync.Once
-}
-
-// Accept waits for a free slot, then for a connection.
-func (l *limitedListener) Accept() (net.Conn, error) {
-	select {
-	case l.slots <- struct{}{}:
-	case <-l.closed:
-		return nil, net.ErrClosed
-	}
-	c, err := l.Listener.Accept()
-	if err != nil {
-		<-l.slots
-		return nil, err
-	}
-	return &limitedConn{Conn: c, free: sync.OnceFunc(func() { <-l.slots })}, nil
-}
-
-// Close closes the listener and stops an Accept that waits for a slot.
-func (l *limitedListener) Close() error {
-	l.closeOnce.Do(func() { close(l.closed) })
-	return l.Listener.Close()
-}
-
-// limitedConn frees its slot when it is closed, once.
-type limitedConn struct {
-	net.Conn
-	free func()
-}
-
-func (c *limitedConn) Close() error {
-	err := c.Conn.Close()
-	c.free()
-	return err
 }
