@@ -228,10 +228,12 @@ func (a *Adapter) botUser() string {
 	return a.botUserID
 }
 
-// request builds a bot request from Slack's identifiers.
+// request builds a bot request from Slack's identifiers. Whether the user
+// is an admin is kept by user alone: Slack's answer (isAdmin) is the
+// same in every team and channel.
 func (a *Adapter) request(team, channel, user, userName string) bot.Request {
 	return bot.Request{Platform: Platform, Team: team, Channel: channel, User: user, UserName: userName,
-		Admin: a.admins.Check(team, channel, user)}
+		Admin: a.admins.Check("", "", user)}
 }
 
 // isAdmin asks Slack (users.info) whether user is an admin or owner of the
